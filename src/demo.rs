@@ -1,0 +1,133 @@
+//! Embedded demo material so edgescore can be tried without making keys: **demo only, never
+//! for real decisions.** The demo models say so in their id (`demo-…`), in `"demo": true`
+//! (which every result repeats as `model.demo`) and in their titles.
+//!
+//! Always embedded: the demo issuer's public JWKS and the two signed demo models (consumer and
+//! small-business seller). With the `demo-issuer` feature (the CLI, tests): the demo issuer's
+//! private key and the demo people, so fresh snapshots can be issued. The WebAssembly package
+//! never carries a private key.
+
+use crate::error::Result;
+use crate::jwk::Jwks;
+use crate::model::SignedModel;
+
+/// The demo issuer's `iss`.
+pub const DEMO_ISSUER: &str = "https://demo-bureau.example";
+/// The demo issuer key's `kid`.
+pub const DEMO_KID: &str = "demo-bureau-2026-11";
+/// The demo issuer's public JWKS.
+pub const DEMO_JWKS_JSON: &str = include_str!("assets/demo/issuer.jwks.json");
+/// The demo consumer model, as written (unsigned source).
+pub const DEMO_CONSUMER_MODEL_JSON: &str = include_str!("assets/models/consumer.json");
+/// The demo seller model, as written (unsigned source).
+pub const DEMO_SELLER_MODEL_JSON: &str = include_str!("assets/models/seller.json");
+/// The demo consumer model signed by the demo issuer.
+pub const DEMO_CONSUMER_MODEL_JWS: &str = include_str!("assets/models/consumer.model.jws");
+/// The demo seller model signed by the demo issuer.
+pub const DEMO_SELLER_MODEL_JWS: &str = include_str!("assets/models/seller.model.jws");
+
+/// The demo issuer's public keys.
+pub fn jwks() -> Result<Jwks> {
+    Jwks::parse(DEMO_JWKS_JSON.as_bytes())
+}
+
+/// The signed demo consumer model, verified with the demo JWKS.
+pub fn consumer_model() -> Result<SignedModel> {
+    SignedModel::verify(DEMO_CONSUMER_MODEL_JWS.trim(), &jwks()?)
+}
+
+/// The signed demo seller model, verified with the demo JWKS.
+pub fn seller_model() -> Result<SignedModel> {
+    SignedModel::verify(DEMO_SELLER_MODEL_JWS.trim(), &jwks()?)
+}
+
+#[cfg(feature = "demo-issuer")]
+pub use issuer_side::*;
+
+#[cfg(feature = "demo-issuer")]
+mod issuer_side {
+    use sha2::{Digest, Sha256};
+
+    use crate::ed25519::SecretKey;
+    use crate::error::{bail, Result};
+    use crate::issue::{Issuer, SnapshotClaims};
+    use crate::json::{self, Object, Value};
+    use crate::jwk::{Jwk, PrivateJwk};
+
+    use super::DEMO_ISSUER;
+
+    /// The demo issuer's private key (a JWK). Published on purpose: demo only.
+    pub const DEMO_ISSUER_PRIVATE_JWK: &str = include_str!("assets/demo/issuer-private.jwk.json");
+    /// The demo people and their features.
+    pub const DEMO_PEOPLE_JSON: &str = include_str!("assets/demo/people.json");
+    /// The lifetime of a demo snapshot (30 days, as a monthly refresh).
+    pub const DEMO_SNAPSHOT_LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
+
+    /// The demo issuer.
+    pub fn issuer() -> Result<Issuer> {
+        Ok(Issuer::new(PrivateJwk::parse(DEMO_ISSUER_PRIVATE_JWK.as_bytes())?))
+    }
+
+    /// A demo person.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct DemoPerson {
+        /// Short id (`lin`, `chen`, …), also the snapshot's `sub` after `demo-`.
+        pub id: String,
+        /// Display name.
+        pub name: String,
+        /// One line about them.
+        pub about: String,
+        /// `consumer` or `seller`.
+        pub model: String,
+        /// The feature schema id.
+        pub schema: String,
+        /// Their features.
+        pub features: Object,
+    }
+
+    /// The demo people.
+    pub fn people() -> Result<Vec<DemoPerson>> {
+        let root = json::parse_object(DEMO_PEOPLE_JSON.as_bytes())?;
+        let Some(Value::Array(entries)) = root.get("people") else {
+            bail!(Malformed, "demo people: no \"people\" array");
+        };
+        entries
+            .iter()
+            .map(|entry| {
+                let text =
+                    |name: &str| entry.as_object().and_then(|o| o.get(name)).and_then(Value::as_str).map(str::to_owned);
+                let features = entry.as_object().and_then(|o| o.get("features")).and_then(Value::as_object).cloned();
+                match (text("id"), text("name"), text("about"), text("model"), text("schema"), features) {
+                    (Some(id), Some(name), Some(about), Some(model), Some(schema), Some(features)) => {
+                        Ok(DemoPerson { id, name, about, model, schema, features })
+                    }
+                    _ => bail!(Malformed, "demo people: an entry lacks id, name, about, model, schema or features"),
+                }
+            })
+            .collect()
+    }
+
+    /// A demo person's holder key, derived from their id (so the wallet demo can present).
+    pub fn holder_key(person_id: &str) -> SecretKey {
+        let seed: [u8; 32] = Sha256::digest(format!("edgescore demo holder key: {person_id}").as_bytes()).into();
+        SecretKey::from_seed(&seed)
+    }
+
+    /// A fresh demo snapshot for a person, bound to their holder key.
+    pub fn issue_for(person: &DemoPerson, now: i64, audience: &[String]) -> Result<String> {
+        let holder = holder_key(&person.id);
+        let claims = SnapshotClaims {
+            issuer: DEMO_ISSUER.to_owned(),
+            subject: format!("demo-{}", person.id),
+            jti: format!("demo-{}-{now}", person.id),
+            issued_at: now,
+            not_before: None,
+            expires_at: now + DEMO_SNAPSHOT_LIFETIME_SECONDS,
+            audience: audience.to_vec(),
+            schema: person.schema.clone(),
+            features: person.features.clone(),
+            holder: Some(Jwk::new(holder.public_key(), None)),
+        };
+        issuer()?.issue(&claims)
+    }
+}

@@ -1,0 +1,227 @@
+//! Ed25519 keys as JWK (RFC 7517, RFC 8037) and issuer key sets as JWKS.
+//!
+//! An issuer JWKS holds only public OKP/Ed25519 keys, each with a unique `kid`; a set with a
+//! private member, another key type, a weak key, a duplicate `kid`, more than [`MAX_KEYS`] keys
+//! or more than [`MAX_JWKS_BYTES`] bytes is refused whole, so a half-valid set is never used.
+//! Tokens select a key by `kid` only.
+
+use sha2::{Digest, Sha256};
+
+use crate::b64;
+use crate::ed25519::{PublicKey, SecretKey};
+use crate::error::{bail, ErrorCode, Result};
+use crate::json::{self, Object, Value};
+
+/// The size cap of a JWKS document.
+pub const MAX_JWKS_BYTES: usize = 32 * 1024;
+/// The most keys a JWKS may hold.
+pub const MAX_KEYS: usize = 32;
+/// The longest `kid` accepted.
+pub const MAX_KID_LENGTH: usize = 128;
+
+/// A public Ed25519 key from a JWK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jwk {
+    kid: Option<String>,
+    key: PublicKey,
+}
+
+impl Jwk {
+    /// A JWK for `key`.
+    pub fn new(key: PublicKey, kid: Option<String>) -> Jwk {
+        Jwk { kid, key }
+    }
+
+    /// Reads a public OKP/Ed25519 JWK. A private member (`d`) is refused: public key sets and
+    /// `cnf` claims must never carry one.
+    pub fn from_object(object: &Object) -> Result<Jwk> {
+        if object.contains("d") {
+            bail!(KeyInvalid, "a public key must not carry the private member \"d\"");
+        }
+        let key = read_okp_public(object)?;
+        let kid = match object.get("kid") {
+            None => None,
+            Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LENGTH => Some(kid.clone()),
+            Some(_) => bail!(KeyInvalid, "\"kid\" must be a non-empty string of at most {MAX_KID_LENGTH} bytes"),
+        };
+        if let Some(usage) = object.get("use") {
+            if usage.as_str() != Some("sig") {
+                bail!(KeyInvalid, "\"use\" must be \"sig\"");
+            }
+        }
+        if let Some(alg) = object.get("alg") {
+            if !matches!(alg.as_str(), Some("EdDSA" | "Ed25519")) {
+                bail!(KeyInvalid, "\"alg\" of an Ed25519 key must be EdDSA or Ed25519");
+            }
+        }
+        if let Some(ops) = object.get("key_ops") {
+            let allows_verify = ops.as_array().is_some_and(|ops| ops.iter().any(|op| op.as_str() == Some("verify")));
+            if !allows_verify {
+                bail!(KeyInvalid, "\"key_ops\" does not allow \"verify\"");
+            }
+        }
+        Ok(Jwk { kid, key })
+    }
+
+    /// The key id, if the JWK has one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The public key.
+    pub fn key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// The JWK as a JSON object (`kty`, `crv`, `x`, then `kid` when set).
+    pub fn to_object(&self) -> Object {
+        let mut object =
+            Object::new().with("kty", "OKP").with("crv", "Ed25519").with("x", b64::encode(&self.key.to_bytes()));
+        if let Some(kid) = &self.kid {
+            object.insert("kid", kid.as_str());
+        }
+        object
+    }
+
+    /// The RFC 7638 thumbprint (SHA-256, base64url) of the key.
+    pub fn thumbprint(&self) -> String {
+        thumbprint(&self.key)
+    }
+}
+
+/// The RFC 7638 JWK thumbprint of an Ed25519 key, base64url of SHA-256.
+pub fn thumbprint(key: &PublicKey) -> String {
+    let canonical = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64::encode(&key.to_bytes()));
+    b64::encode(&Sha256::digest(canonical.as_bytes()))
+}
+
+fn read_okp_public(object: &Object) -> Result<PublicKey> {
+    if object.get("kty").and_then(Value::as_str) != Some("OKP") {
+        bail!(KeyInvalid, "key type (\"kty\") must be \"OKP\"");
+    }
+    if object.get("crv").and_then(Value::as_str) != Some("Ed25519") {
+        bail!(KeyInvalid, "curve (\"crv\") must be \"Ed25519\"");
+    }
+    let Some(x) = object.get("x").and_then(Value::as_str) else {
+        bail!(KeyInvalid, "key has no \"x\"");
+    };
+    let bytes = b64::decode(x, "\"x\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))?;
+    PublicKey::from_bytes(&bytes)
+}
+
+/// A private Ed25519 JWK (`d` and `x`), as the issuer and a holder keep it.
+pub struct PrivateJwk {
+    /// The key id, if any.
+    pub kid: Option<String>,
+    /// The private key.
+    pub secret: SecretKey,
+}
+
+impl PrivateJwk {
+    /// Reads a private OKP/Ed25519 JWK; `x` must be the public key of `d`.
+    pub fn parse(input: &[u8]) -> Result<PrivateJwk> {
+        if input.len() > MAX_JWKS_BYTES {
+            bail!(TooLarge, "private JWK is larger than {MAX_JWKS_BYTES} bytes");
+        }
+        let object = json::parse_object(input)?;
+        PrivateJwk::from_object(&object)
+    }
+
+    /// Reads a private JWK from a parsed object.
+    pub fn from_object(object: &Object) -> Result<PrivateJwk> {
+        let public = read_okp_public(object)?;
+        let Some(d) = object.get("d").and_then(Value::as_str) else {
+            bail!(KeyInvalid, "private key has no \"d\"");
+        };
+        let seed = b64::decode(d, "\"d\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))?;
+        let secret = SecretKey::from_seed_slice(&seed)?;
+        if secret.public_key() != public {
+            bail!(KeyInvalid, "\"x\" is not the public key of \"d\"");
+        }
+        let kid = object.get("kid").and_then(Value::as_str).map(str::to_owned);
+        Ok(PrivateJwk { kid, secret })
+    }
+
+    /// The private JWK as JSON: `kty`, `crv`, `x`, `d`, then `kid` when set.
+    pub fn to_object(&self) -> Object {
+        let mut object =
+            Jwk::new(self.secret.public_key(), None).to_object().with("d", b64::encode(&self.secret.seed()));
+        if let Some(kid) = &self.kid {
+            object.insert("kid", kid.as_str());
+        }
+        object
+    }
+
+    /// The public half as a JWK with the same `kid`.
+    pub fn public_jwk(&self) -> Jwk {
+        Jwk::new(self.secret.public_key(), self.kid.clone())
+    }
+}
+
+/// An issuer's public key set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jwks {
+    keys: Vec<(String, PublicKey)>,
+}
+
+impl Jwks {
+    /// Reads a JWKS document (`{"keys":[…]}`) with every rule in the module docs.
+    pub fn parse(input: &[u8]) -> Result<Jwks> {
+        if input.len() > MAX_JWKS_BYTES {
+            bail!(TooLarge, "JWKS is larger than {MAX_JWKS_BYTES} bytes");
+        }
+        let object = json::parse_object(input)?;
+        let Some(Value::Array(entries)) = object.get("keys") else {
+            bail!(Malformed, "JWKS has no \"keys\" array");
+        };
+        if entries.is_empty() {
+            bail!(KeyInvalid, "JWKS has no keys");
+        }
+        if entries.len() > MAX_KEYS {
+            bail!(TooLarge, "JWKS has more than {MAX_KEYS} keys");
+        }
+        let mut keys: Vec<(String, PublicKey)> = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
+            let Some(entry) = entry.as_object() else {
+                bail!(Malformed, "JWKS key {index} is not an object");
+            };
+            let jwk = Jwk::from_object(entry).map_err(|e| e.context(&format!("JWKS key {index}")))?;
+            let Some(kid) = jwk.kid else {
+                bail!(KeyInvalid, "JWKS key {index} has no \"kid\"");
+            };
+            if keys.iter().any(|(known, _)| *known == kid) {
+                bail!(KeyInvalid, "JWKS has two keys with kid {:?}", json::truncate(&kid, 40));
+            }
+            keys.push((kid, jwk.key));
+        }
+        Ok(Jwks { keys })
+    }
+
+    /// A set of the given keys (each JWK must have a `kid`; duplicates are refused).
+    pub fn from_jwks(jwks: impl IntoIterator<Item = Jwk>) -> Result<Jwks> {
+        let text = Object::new()
+            .with("keys", jwks.into_iter().map(|jwk| Value::Object(jwk.to_object())).collect::<Vec<_>>())
+            .to_json();
+        Jwks::parse(text.as_bytes())
+    }
+
+    /// The key with this `kid`.
+    pub fn find(&self, kid: &str) -> Option<&PublicKey> {
+        self.keys.iter().find(|(known, _)| known == kid).map(|(_, key)| key)
+    }
+
+    /// The key ids, in set order.
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(kid, _)| kid.as_str())
+    }
+
+    /// The set as a JWKS JSON document.
+    pub fn to_json(&self) -> String {
+        let keys: Vec<Value> = self
+            .keys
+            .iter()
+            .map(|(kid, key)| Value::Object(Jwk::new(key.clone(), Some(kid.clone())).to_object()))
+            .collect();
+        Object::new().with("keys", keys).to_json()
+    }
+}

@@ -1,0 +1,272 @@
+//! JWS compact serialization (RFC 7515) with Ed25519, in the order jose checks it: size cap,
+//! character set, three parts, header decoded and parsed, `alg` allow-listed, refused header
+//! members, `typ`, `kid`, signature length; then the signature is verified; only then is the
+//! payload decoded and parsed ([`ParsedJws::verify`] is the only way to reach it).
+
+use crate::b64;
+use crate::ed25519::{PublicKey, SecretKey, SIGNATURE_LENGTH};
+use crate::error::{bail, Error, ErrorCode, Result};
+use crate::json::{self, Object, Value};
+
+/// The size cap of a snapshot token, checked before any decoding.
+pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024;
+/// The size cap of a key-binding JWS (presentation).
+pub const MAX_PRESENTATION_BYTES: usize = 4 * 1024;
+/// The size cap of a signed model.
+pub const MAX_MODEL_BYTES: usize = 256 * 1024;
+
+/// The algorithms accepted: `EdDSA` (RFC 8037) and its fully-specified name `Ed25519`
+/// (RFC 9864). Both mean Ed25519 here; issuer keys are Ed25519 only.
+pub const ALLOWED_ALGS: [&str; 2] = ["EdDSA", "Ed25519"];
+
+/// Header members that are refused: key material or key locations in the header (a token must
+/// never choose its own key), critical extensions, unencoded payloads, compression, nesting and
+/// encryption.
+pub const REFUSED_HEADER_MEMBERS: [&str; 11] =
+    ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "cty", "enc"];
+
+/// The kinds of JWS edgescore reads, each with its `typ`, size cap and `kid` rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A feature snapshot signed by the issuer.
+    Snapshot,
+    /// A key-binding JWS signed by the holder (`kb+jwt`, no `kid` needed).
+    KeyBinding,
+    /// A scorecard model signed by the issuer.
+    Model,
+}
+
+impl TokenKind {
+    /// The `typ` header value.
+    pub const fn typ(self) -> &'static str {
+        match self {
+            TokenKind::Snapshot => "edgescore-snapshot+jwt",
+            TokenKind::KeyBinding => "kb+jwt",
+            TokenKind::Model => "edgescore-model+jwt",
+        }
+    }
+
+    /// The size cap.
+    pub const fn max_bytes(self) -> usize {
+        match self {
+            TokenKind::Snapshot => MAX_SNAPSHOT_BYTES,
+            TokenKind::KeyBinding => MAX_PRESENTATION_BYTES,
+            TokenKind::Model => MAX_MODEL_BYTES,
+        }
+    }
+
+    /// A short name for messages: snapshot, presentation or model.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenKind::Snapshot => "snapshot",
+            TokenKind::KeyBinding => "presentation",
+            TokenKind::Model => "model",
+        }
+    }
+
+    fn requires_kid(self) -> bool {
+        !matches!(self, TokenKind::KeyBinding)
+    }
+}
+
+/// A compact JWS whose header passed every rule but whose signature is not yet verified.
+#[derive(Debug)]
+pub struct ParsedJws<'a> {
+    kind: TokenKind,
+    header: Object,
+    kid: Option<String>,
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    signature: Vec<u8>,
+}
+
+/// A JWS whose signature verified; its payload may now be read.
+#[derive(Debug)]
+pub struct VerifiedJws {
+    header: Object,
+    payload: Vec<u8>,
+}
+
+/// Reads a compact JWS of `kind` up to (not including) signature verification.
+pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
+    let what = kind.name();
+    if token.len() > kind.max_bytes() {
+        bail!(TooLarge, "{what} is larger than {} bytes", kind.max_bytes());
+    }
+    if let Some(bad) = token.bytes().find(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))) {
+        bail!(
+            Malformed,
+            "{what} contains a byte outside base64url and '.' (0x{bad:02x}); padding and whitespace are not allowed"
+        );
+    }
+    let mut parts = token.split('.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        bail!(Malformed, "{what} is not a compact JWS of three parts");
+    };
+    if header_b64.is_empty() || payload_b64.is_empty() {
+        bail!(Malformed, "{what} has an empty header or payload");
+    }
+    let header_bytes = b64::decode(header_b64, "JWS header")?;
+    let header = json::parse_object(&header_bytes).map_err(|e| e.context("JWS header"))?;
+
+    match header.get("alg") {
+        None => bail!(AlgNotAllowed, "JWS header has no \"alg\""),
+        Some(Value::String(alg)) if ALLOWED_ALGS.contains(&alg.as_str()) => {}
+        Some(Value::String(alg)) => {
+            bail!(AlgNotAllowed, "algorithm {:?} is not allowed (only EdDSA and Ed25519)", json::truncate(alg, 20))
+        }
+        Some(_) => bail!(Malformed, "JWS \"alg\" is not a string"),
+    }
+    if let Some(refused) = REFUSED_HEADER_MEMBERS.iter().find(|m| header.contains(m)) {
+        bail!(HeaderNotAllowed, "JWS header member {refused:?} is not allowed");
+    }
+    match header.get("typ") {
+        None => bail!(WrongType, "JWS header has no \"typ\" (expected {:?})", kind.typ()),
+        Some(Value::String(typ)) if normalise_typ(typ) == kind.typ() => {}
+        Some(Value::String(typ)) => {
+            bail!(WrongType, "token type {:?} is not a {what} ({:?})", json::truncate(typ, 40), kind.typ())
+        }
+        Some(_) => bail!(Malformed, "JWS \"typ\" is not a string"),
+    }
+    let kid = match header.get("kid") {
+        None if kind.requires_kid() => bail!(UnknownKid, "JWS header has no \"kid\""),
+        None => None,
+        Some(Value::String(kid)) => Some(kid.clone()),
+        Some(_) => bail!(Malformed, "JWS \"kid\" is not a string"),
+    };
+    let signature = b64::decode(signature_b64, "JWS signature")?;
+    if signature.len() != SIGNATURE_LENGTH {
+        return Err(Error::signature_invalid());
+    }
+    let signing_input_length = header_b64.len() + 1 + payload_b64.len();
+    let signing_input =
+        token.get(..signing_input_length).ok_or_else(|| Error::new(ErrorCode::Malformed, "JWS is truncated"))?;
+    Ok(ParsedJws { kind, header, kid, signing_input, payload_b64, signature })
+}
+
+/// Decodes a compact JWS's header and payload **without verifying anything**, for
+/// inspection only. The size cap is the largest of any kind's.
+pub fn decode_untrusted(token: &str) -> Result<(Object, Value)> {
+    if token.len() > MAX_MODEL_BYTES {
+        bail!(TooLarge, "token is larger than {MAX_MODEL_BYTES} bytes");
+    }
+    let mut parts = token.split('.');
+    let (Some(header_b64), Some(payload_b64), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        bail!(Malformed, "not a compact JWS of three parts");
+    };
+    let header = json::parse_object(&b64::decode(header_b64, "JWS header")?)?;
+    let payload = json::parse(&b64::decode(payload_b64, "JWS payload")?)?;
+    Ok((header, payload))
+}
+
+/// The kind a `typ` names, if it is one of edgescore's.
+pub fn kind_of_typ(typ: &str) -> Option<TokenKind> {
+    let typ = normalise_typ(typ);
+    [TokenKind::Snapshot, TokenKind::KeyBinding, TokenKind::Model].into_iter().find(|kind| kind.typ() == typ)
+}
+
+/// `typ` compares case-insensitively, with or without the `application/` prefix (RFC 7515
+/// §4.1.9).
+fn normalise_typ(typ: &str) -> String {
+    let lower = typ.to_ascii_lowercase();
+    match lower.strip_prefix("application/") {
+        Some(rest) => rest.to_owned(),
+        None => lower,
+    }
+}
+
+impl<'a> ParsedJws<'a> {
+    /// The `kid` header, if present.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The header (not yet authenticated).
+    pub fn header(&self) -> &Object {
+        &self.header
+    }
+
+    /// Verifies the signature with `key`, then decodes the payload.
+    pub fn verify(self, key: &PublicKey) -> Result<VerifiedJws> {
+        key.verify_strict(self.signing_input.as_bytes(), &self.signature)?;
+        let payload = b64::decode(self.payload_b64, "JWS payload")?;
+        Ok(VerifiedJws { header: self.header, payload })
+    }
+
+    /// Decodes the payload without verifying anything (for `inspect`, never for decisions).
+    pub fn decode_untrusted_payload(&self) -> Result<Value> {
+        let payload = b64::decode(self.payload_b64, "JWS payload")?;
+        json::parse(&payload)
+    }
+
+    /// The kind this token was parsed as.
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+}
+
+impl VerifiedJws {
+    /// The authenticated header.
+    pub fn header(&self) -> &Object {
+        &self.header
+    }
+
+    /// The authenticated payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The payload parsed as a strict JSON object.
+    pub fn payload_object(&self) -> Result<Object> {
+        json::parse_object(&self.payload).map_err(|e| e.context("JWS payload"))
+    }
+}
+
+/// Signs `payload` as a compact JWS of `kind` with header `alg`, `typ` and (when given) `kid`.
+pub fn sign(kind: TokenKind, alg: SigningAlg, kid: Option<&str>, payload: &[u8], key: &SecretKey) -> String {
+    let mut header = Object::new().with("alg", alg.as_str()).with("typ", kind.typ());
+    if let Some(kid) = kid {
+        header.insert("kid", kid);
+    }
+    let mut token = b64::encode(header.to_json().as_bytes());
+    token.push('.');
+    token.push_str(&b64::encode(payload));
+    let signature = key.sign(token.as_bytes());
+    token.push('.');
+    token.push_str(&b64::encode(&signature));
+    token
+}
+
+/// The `alg` a signer writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SigningAlg {
+    /// `EdDSA` (RFC 8037), understood by every JOSE library.
+    #[default]
+    EdDsa,
+    /// `Ed25519` (RFC 9864), the fully-specified name.
+    Ed25519,
+}
+
+impl SigningAlg {
+    /// The header value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SigningAlg::EdDsa => "EdDSA",
+            SigningAlg::Ed25519 => "Ed25519",
+        }
+    }
+
+    /// Parses a header value.
+    pub fn parse(name: &str) -> Result<SigningAlg> {
+        match name {
+            "EdDSA" => Ok(SigningAlg::EdDsa),
+            "Ed25519" => Ok(SigningAlg::Ed25519),
+            _ => {
+                bail!(AlgNotAllowed, "algorithm {:?} is not allowed (only EdDSA and Ed25519)", json::truncate(name, 20))
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The verifier's whole job in one call: verify a snapshot (and its presentation), score it,
+//! apply the merchant's policy, and disclose only what was asked for.
+//!
+//! A [`Scorer`] is built once from the issuer JWKS, a signed model, a policy and
+//! [`VerifyOptions`]; [`Scorer::score`] then takes a snapshot and a [`ScoreRequest`] (with
+//! `now`, since the core reads no clock). The result's JSON form ([`ScoreResult::to_json`]) is
+//! the same from the CLI, from Rust and from JavaScript.
+
+use crate::error::{bail, Result};
+use crate::json::{Object, Value};
+use crate::jwk::Jwks;
+use crate::model::{Dimension, ReasonText, SignedModel};
+use crate::policy::{Decision, OrderContext, Outcome, Policy};
+use crate::scorecard::{score_snapshot, Reason};
+use crate::snapshot::{verify_snapshot, Presentation, VerifyOptions};
+
+/// How much of the result to disclose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Disclosure {
+    /// Band, decision, model id and digest: what a merchant needs.
+    #[default]
+    Band,
+    /// Also the score, dimension sub-scores and the top reasons with texts: for the holder
+    /// themself or an explicit request.
+    Full,
+}
+
+impl Disclosure {
+    /// `band` or `full`.
+    pub fn parse(name: &str) -> Result<Disclosure> {
+        match name {
+            "band" => Ok(Disclosure::Band),
+            "full" => Ok(Disclosure::Full),
+            _ => bail!(ConfigInvalid, "disclose must be \"band\" or \"full\""),
+        }
+    }
+
+    /// The identifier.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Disclosure::Band => "band",
+            Disclosure::Full => "full",
+        }
+    }
+}
+
+/// One scoring request.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreRequest<'a> {
+    /// The current time, seconds since the epoch.
+    pub now: i64,
+    /// The holder's key-binding JWS, for bound snapshots.
+    pub presentation: Option<&'a str>,
+    /// The nonce the verifier issued for this presentation.
+    pub nonce: Option<&'a str>,
+    /// The order being decided.
+    pub context: OrderContext,
+    /// What to disclose.
+    pub disclose: Disclosure,
+}
+
+/// A verifier: issuer keys, a signed model, a policy and verification options.
+#[derive(Clone, Debug)]
+pub struct Scorer {
+    keys: Jwks,
+    model: SignedModel,
+    policy: Policy,
+    options: VerifyOptions,
+}
+
+impl Scorer {
+    /// Builds a scorer. The audience comes from `options` or, failing that, from the policy
+    /// (both set and different is `ERR_CONFIG_INVALID`); every band the policy names must be a
+    /// band of the model (`ERR_POLICY_INVALID`).
+    pub fn new(keys: Jwks, model: SignedModel, policy: Policy, mut options: VerifyOptions) -> Result<Scorer> {
+        match (&options.audience, &policy.audience) {
+            (Some(configured), Some(from_policy)) if configured != from_policy => {
+                bail!(ConfigInvalid, "audience {configured:?} differs from the policy's {from_policy:?}")
+            }
+            (None, Some(from_policy)) => options.audience = Some(from_policy.clone()),
+            _ => {}
+        }
+        options.validate()?;
+        if let Some(unknown) = policy.band_ids().find(|id| !model.model().bands.iter().any(|band| band.id == *id)) {
+            bail!(PolicyInvalid, "policy names band {unknown:?}, which model {:?} does not have", model.model().id);
+        }
+        Ok(Scorer { keys, model, policy, options })
+    }
+
+    /// The signed model in use.
+    pub fn model(&self) -> &SignedModel {
+        &self.model
+    }
+
+    /// The policy in use.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The verification options in use (with the audience resolved).
+    pub fn options(&self) -> &VerifyOptions {
+        &self.options
+    }
+
+    /// Verifies, scores and decides.
+    pub fn score(&self, snapshot: &str, request: &ScoreRequest<'_>) -> Result<ScoreResult> {
+        let presentation = request.presentation.map(|token| Presentation { token, nonce: request.nonce });
+        let verified = verify_snapshot(snapshot, &self.keys, &self.options, request.now, presentation)?;
+        let model = self.model.model();
+        let outcome = score_snapshot(model, &verified)?;
+        let band = model.bands.get(outcome.band).cloned().unwrap_or_else(|| model.band_for(outcome.score).clone());
+        let decision = self.policy.decide(&band.id, verified.age_seconds(), &request.context)?;
+        let full = match request.disclose {
+            Disclosure::Band => None,
+            Disclosure::Full => Some(FullDetails {
+                score: outcome.score,
+                score_min: model.score_min,
+                score_max: model.score_max,
+                band_label_en: band.label_en.clone(),
+                band_label_zh: band.label_zh.clone(),
+                dimensions: outcome.dimensions,
+                reasons: outcome
+                    .reasons
+                    .into_iter()
+                    .filter(|reason| reason.points > 0)
+                    .map(|reason| {
+                        let text = model.reason_text(&reason.code).cloned();
+                        (reason, text)
+                    })
+                    .collect(),
+                issued_at: verified.issued_at(),
+                expires_at: verified.expires_at(),
+                holder_bound: verified.is_holder_bound(),
+            }),
+        };
+        Ok(ScoreResult {
+            band: band.id,
+            decision,
+            model_id: model.id.clone(),
+            model_version: model.version.clone(),
+            model_digest: self.model.digest().to_owned(),
+            model_demo: model.demo,
+            full,
+        })
+    }
+}
+
+/// What a full disclosure adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FullDetails {
+    /// The score.
+    pub score: i64,
+    /// The model's lowest score.
+    pub score_min: i64,
+    /// The model's highest score.
+    pub score_max: i64,
+    /// The band's English label.
+    pub band_label_en: String,
+    /// The band's Simplified Chinese label.
+    pub band_label_zh: String,
+    /// Sub-scores 0–100 in [`Dimension::ALL`] order.
+    pub dimensions: [Option<u8>; 5],
+    /// Top reasons with their texts: only codes whose points fell below baseline (a code at
+    /// its baseline did not lower the score, so it is not a reason to show a person).
+    pub reasons: Vec<(Reason, Option<ReasonText>)>,
+    /// Snapshot `iat`.
+    pub issued_at: i64,
+    /// Snapshot `exp`.
+    pub expires_at: i64,
+    /// Whether a holder binding was verified.
+    pub holder_bound: bool,
+}
+
+/// The result of [`Scorer::score`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreResult {
+    /// The band id.
+    pub band: String,
+    /// The policy decision.
+    pub decision: Decision,
+    /// Model id.
+    pub model_id: String,
+    /// Model version.
+    pub model_version: String,
+    /// Model digest (`sha256:…`).
+    pub model_digest: String,
+    /// Whether the model is demo material.
+    pub model_demo: bool,
+    /// Present for [`Disclosure::Full`].
+    pub full: Option<FullDetails>,
+}
+
+impl ScoreResult {
+    /// The result as a JSON object (the contract shared by the CLI and the JS package).
+    pub fn to_object(&self) -> Object {
+        let mut model = Object::new()
+            .with("id", self.model_id.as_str())
+            .with("version", self.model_version.as_str())
+            .with("digest", self.model_digest.as_str());
+        if self.model_demo {
+            model.insert("demo", true);
+        }
+        let mut object = Object::new()
+            .with("band", self.band.as_str())
+            .with("decision", self.decision.outcome.id())
+            .with("rule", self.decision.rule.as_str())
+            .with("deposit", self.decision.deposit);
+        if self.decision.outcome == Outcome::ReducedDeposit {
+            object.insert("deposit_percent", self.decision.deposit_percent);
+        }
+        object.insert("model", model);
+        let Some(full) = &self.full else {
+            object.insert("disclosure", Disclosure::Band.id());
+            return object;
+        };
+        object.insert("disclosure", Disclosure::Full.id());
+        object.insert("score", full.score);
+        object.insert("score_range", vec![Value::from(full.score_min), Value::from(full.score_max)]);
+        object.insert(
+            "band_label",
+            Object::new().with("en", full.band_label_en.as_str()).with("zh", full.band_label_zh.as_str()),
+        );
+        let mut dimensions = Object::new();
+        for (dimension, sub_score) in Dimension::ALL.iter().zip(full.dimensions) {
+            dimensions.insert(dimension.id(), sub_score.map(i64::from));
+        }
+        object.insert("dimensions", dimensions);
+        let reasons: Vec<Value> = full
+            .reasons
+            .iter()
+            .map(|(reason, text)| {
+                let mut entry = Object::new().with("code", reason.code.as_str()).with("points", reason.points);
+                if let Some(text) = text {
+                    entry.insert("text", Object::new().with("en", text.en.as_str()).with("zh", text.zh.as_str()));
+                }
+                Value::Object(entry)
+            })
+            .collect();
+        object.insert("reasons", reasons);
+        object.insert(
+            "snapshot",
+            Object::new()
+                .with("issued_at", full.issued_at)
+                .with("expires_at", full.expires_at)
+                .with("holder_bound", full.holder_bound),
+        );
+        object
+    }
+
+    /// The result as compact JSON.
+    pub fn to_json(&self) -> String {
+        self.to_object().to_json()
+    }
+}
