@@ -1,0 +1,139 @@
+//! Native benchmark of the core: verify + score (with and without holder binding), issue and
+//! present, against a bare Ed25519 verification measured in the same run.
+//!
+//! `cargo bench --features cli --bench core` prints medians of 25 samples per case and each
+//! case's ratio to the bare verification. Figures, not assertions: these machines are shared.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use edgescore::issue::{self, SnapshotClaims};
+use edgescore::jwk::Jwk;
+use edgescore::policy::{OrderContext, Policy};
+use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
+use edgescore::snapshot::VerifyOptions;
+use edgescore::{demo, ed25519::SecretKey};
+
+const NOW: i64 = 1_790_000_000;
+const SAMPLES: usize = 25;
+
+/// Median time per call of `f`, over `SAMPLES` samples of enough calls to last ~20 ms.
+fn median(mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    let mut calibrate = 0u32;
+    while start.elapsed() < Duration::from_millis(20) {
+        f();
+        calibrate += 1;
+    }
+    let per_sample = calibrate.max(1);
+    let mut samples: Vec<Duration> = (0..SAMPLES)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..per_sample {
+                f();
+            }
+            start.elapsed() / per_sample
+        })
+        .collect();
+    samples.sort();
+    samples[SAMPLES / 2]
+}
+
+fn main() {
+    let issuer = demo::issuer().expect("demo issuer");
+    let holder = SecretKey::from_seed(&[7; 32]);
+    let person = demo::people().expect("people").into_iter().find(|p| p.id == "lin").expect("lin");
+    let claims = SnapshotClaims {
+        issuer: demo::DEMO_ISSUER.to_owned(),
+        subject: "demo-lin".to_owned(),
+        jti: "bench".to_owned(),
+        issued_at: NOW - 60,
+        expires_at: NOW + 86_400,
+        schema: person.schema.clone(),
+        features: person.features.clone(),
+        holder: None,
+        ..Default::default()
+    };
+    let unbound = issuer.issue(&claims).expect("issue");
+    let bound_claims = SnapshotClaims { holder: Some(Jwk::new(holder.public_key(), None)), ..claims.clone() };
+    let bound = issuer.issue(&bound_claims).expect("issue");
+    let audience = "https://rentals.example";
+    let presentation = issue::present(&bound, &holder, "nonce-1", audience, NOW - 1).expect("present");
+    let scorer = Scorer::new(
+        demo::jwks().expect("jwks"),
+        demo::consumer_model().expect("model"),
+        Policy::default_rentals(),
+        VerifyOptions { audience: Some(audience.to_owned()), ..VerifyOptions::default() },
+    )
+    .expect("scorer");
+    let context = OrderContext { deposit: Some(29_900), ..OrderContext::default() };
+    let plain = ScoreRequest { now: NOW, context: context.clone(), ..ScoreRequest::default() };
+    let with_binding = ScoreRequest {
+        now: NOW,
+        presentation: Some(&presentation),
+        nonce: Some("nonce-1"),
+        context,
+        disclose: Disclosure::Full,
+    };
+    scorer.score(&unbound, &plain).expect("unbound scores");
+    scorer.score(&bound, &with_binding).expect("bound scores");
+
+    let message = unbound.rsplit_once('.').map(|(input, _)| input.to_owned()).expect("signing input");
+    let signature = demo_signature(&message);
+    let public = demo::jwks().expect("jwks");
+    let key = public.find(demo::DEMO_KID).expect("demo key").clone();
+
+    let baseline = median(|| {
+        black_box(key.verify_strict(black_box(message.as_bytes()), black_box(&signature))).expect("verifies");
+    });
+    let cases: Vec<(&str, Duration)> = vec![
+        ("bare Ed25519 verify_strict (baseline)", baseline),
+        (
+            "score: unbound snapshot (1 verify + score + policy)",
+            median(|| {
+                black_box(scorer.score(black_box(&unbound), &plain)).expect("scores");
+            }),
+        ),
+        (
+            "score: snapshot + presentation (2 verifies + score + policy, full)",
+            median(|| {
+                black_box(scorer.score(black_box(&bound), &with_binding)).expect("scores");
+            }),
+        ),
+        (
+            "issue: sign a snapshot",
+            median(|| {
+                black_box(issuer.issue(black_box(&claims))).expect("issues");
+            }),
+        ),
+        (
+            "present: sign a key-binding JWS",
+            median(|| {
+                black_box(issue::present(&bound, &holder, "nonce-1", audience, NOW)).expect("presents");
+            }),
+        ),
+        (
+            "load: verify and parse the signed demo model",
+            median(|| {
+                black_box(demo::consumer_model()).expect("model");
+            }),
+        ),
+    ];
+    println!("edgescore native benchmark: median of {SAMPLES} samples per case");
+    println!("{:<68} {:>12} {:>10}", "case", "median", "× baseline");
+    for (name, time) in cases {
+        println!(
+            "{name:<68} {:>9.1} µs {:>10.2}",
+            time.as_secs_f64() * 1e6,
+            time.as_secs_f64() / baseline.as_secs_f64()
+        );
+    }
+}
+
+/// The snapshot's own signature over `message` (Ed25519 is deterministic, so re-signing gives it).
+fn demo_signature(message: &str) -> Vec<u8> {
+    let jwk = edgescore::jwk::PrivateJwk::parse(demo::DEMO_ISSUER_PRIVATE_JWK.as_bytes()).expect("demo key");
+    jwk.secret.sign(message.as_bytes()).to_vec()
+}

@@ -1,0 +1,1070 @@
+//! Builds the hostile-input table `tests/vectors/hostile.json`: one case per rule, each with the
+//! code it must give, and positive controls. Deterministic (Ed25519 signing is), so the file is
+//! checked against a fresh build on every run; `EDGESCORE_BLESS=1` rewrites it.
+
+use curve25519_dalek::constants::EIGHT_TORSION;
+use curve25519_dalek::edwards::CompressedEdwardsY;
+use edgescore::b64;
+use edgescore::demo;
+use edgescore::ed25519::SecretKey;
+use edgescore::issue;
+use edgescore::json::{self, Object, Value};
+use edgescore::jwk::Jwk;
+use edgescore::snapshot::sd_hash;
+use sha2::{Digest, Sha256};
+
+/// The verification time of every case (2026-09-21T14:13:20Z).
+pub const NOW: i64 = 1_790_000_000;
+/// The verifier's audience.
+pub const AUDIENCE: &str = "https://rentals.example";
+/// The nonce the verifier issued.
+pub const NONCE: &str = "n-0S6_WzA2Mj";
+const DAY: i64 = 86_400;
+/// The group order L of edwards25519, little-endian.
+const L: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+fn key(label: &str) -> SecretKey {
+    SecretKey::from_seed(&Sha256::digest(format!("edgescore test key: {label}")).into())
+}
+
+struct Gen {
+    issuer: SecretKey,
+    attacker: SecretKey,
+    holder: SecretKey,
+    other_holder: SecretKey,
+    cases: Vec<Value>,
+}
+
+fn header(members: &[(&str, Value)]) -> String {
+    let mut object = Object::new();
+    for (name, value) in members {
+        object.insert(*name, value.clone());
+    }
+    object.to_json()
+}
+
+fn snapshot_header() -> String {
+    header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())])
+}
+
+fn sign_raw(header: &str, payload: &[u8], key: &SecretKey) -> String {
+    let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(payload));
+    let signature = key.sign(input.as_bytes());
+    format!("{input}.{}", b64::encode(&signature))
+}
+
+fn wang_features() -> Object {
+    let people = demo::people().expect("demo people");
+    people.into_iter().find(|p| p.id == "wang").expect("wang").features
+}
+
+fn base_claims() -> Object {
+    Object::new()
+        .with("iss", demo::DEMO_ISSUER)
+        .with("sub", "case-subject")
+        .with("jti", "case-jti")
+        .with("iat", NOW - 3600)
+        .with("exp", NOW + 30 * DAY)
+        .with("schema", "edgescore.consumer.v1")
+        .with("features", wang_features())
+}
+
+fn with(mut claims: Object, name: &str, value: Value) -> Object {
+    claims.insert(name, value);
+    claims
+}
+
+fn without(mut claims: Object, name: &str) -> Object {
+    claims.remove(name);
+    claims
+}
+
+fn raw(text: &str) -> Value {
+    json::parse(text.as_bytes()).expect("literal JSON")
+}
+
+/// Replaces the last character of a base64url part with one that decodes to the same bytes
+/// but has non-zero trailing bits.
+fn with_trailing_bits(part: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let spare_bits = match part.len() % 4 {
+        2 => 4,
+        3 => 2,
+        _ => panic!("part has no trailing bits"),
+    };
+    let last = *part.as_bytes().last().expect("non-empty");
+    let index = ALPHABET.iter().position(|c| *c == last).expect("base64url");
+    assert_eq!(index % (1 << spare_bits), 0, "trailing bits already set");
+    let changed = ALPHABET[index | 1] as char;
+    format!("{}{}", &part[..part.len() - 1], changed)
+}
+
+fn parts(token: &str) -> (String, String, String) {
+    let mut split = token.split('.');
+    (split.next().unwrap().to_owned(), split.next().unwrap().to_owned(), split.next().unwrap().to_owned())
+}
+
+fn signature_bytes(token: &str) -> Vec<u8> {
+    b64::decode(&parts(token).2, "signature").unwrap()
+}
+
+fn with_signature(token: &str, signature: &[u8]) -> String {
+    let (h, p, _) = parts(token);
+    format!("{h}.{p}.{}", b64::encode(signature))
+}
+
+/// `a + b` for little-endian 256-bit numbers (no overflow for S < L).
+fn add_le(a: &[u8], b: &[u8; 32]) -> Vec<u8> {
+    let mut out = vec![0u8; 32];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let sum = a[i] as u16 + b[i] as u16 + carry;
+        out[i] = sum as u8;
+        carry = sum >> 8;
+    }
+    out
+}
+
+impl Gen {
+    fn new() -> Gen {
+        let jwk = edgescore::jwk::PrivateJwk::parse(demo::DEMO_ISSUER_PRIVATE_JWK.as_bytes()).unwrap();
+        Gen {
+            issuer: jwk.secret,
+            attacker: key("attacker"),
+            holder: key("holder"),
+            other_holder: key("other holder"),
+            cases: Vec::new(),
+        }
+    }
+
+    fn signed(&self, claims: &Object) -> String {
+        sign_raw(&snapshot_header(), claims.to_json().as_bytes(), &self.issuer)
+    }
+
+    fn bound_claims(&self) -> Object {
+        with(
+            base_claims(),
+            "cnf",
+            Object::new().with("jwk", Jwk::new(self.holder.public_key(), None).to_object()).into(),
+        )
+    }
+
+    fn kb(&self, claims: Object, key: &SecretKey) -> String {
+        let header = header(&[("alg", "EdDSA".into()), ("typ", "kb+jwt".into())]);
+        sign_raw(&header, claims.to_json().as_bytes(), key)
+    }
+
+    fn kb_claims(snapshot: &str) -> Object {
+        Object::new().with("nonce", NONCE).with("aud", AUDIENCE).with("iat", NOW - 5).with("sd_hash", sd_hash(snapshot))
+    }
+
+    fn case(&mut self, name: &str, rule: &str, snapshot: &str, expect: &str) {
+        self.case_full(name, rule, snapshot, None, None, expect);
+    }
+
+    fn case_with(&mut self, name: &str, rule: &str, snapshot: &str, options: Object, expect: &str) {
+        self.case_full(name, rule, snapshot, None, Some(options), expect);
+    }
+
+    fn case_bound(&mut self, name: &str, rule: &str, snapshot: &str, presentation: &str, expect: &str) {
+        self.case_full(name, rule, snapshot, Some(presentation), None, expect);
+    }
+
+    fn case_full(
+        &mut self,
+        name: &str,
+        rule: &str,
+        snapshot: &str,
+        presentation: Option<&str>,
+        options: Option<Object>,
+        expect: &str,
+    ) {
+        let mut case = Object::new().with("name", name).with("rule", rule).with("snapshot", snapshot);
+        if let Some(presentation) = presentation {
+            case.insert("presentation", presentation);
+            case.insert("nonce", NONCE);
+        }
+        if let Some(options) = options {
+            case.insert("options", options);
+        }
+        case.insert("expect", expect);
+        self.cases.push(case.into());
+    }
+}
+
+/// The whole table as JSON text.
+pub fn build() -> String {
+    let mut g = Gen::new();
+    let good = g.signed(&base_claims());
+    let (gh, gp, gs) = parts(&good);
+
+    // Positive controls.
+    g.case("ok_unbound", "control: a valid unbound snapshot scores", &good, "ok:good");
+    let bound = g.signed(&g.bound_claims());
+    let kb_ok = g.kb(Gen::kb_claims(&bound), &g.holder);
+    g.case_bound("ok_bound", "control: a bound snapshot with a valid presentation", &bound, &kb_ok, "ok:good");
+    let ed25519_alg = sign_raw(
+        &header(&[("alg", "Ed25519".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]),
+        base_claims().to_json().as_bytes(),
+        &g.issuer,
+    );
+    g.case("ok_alg_ed25519", "alg: the fully-specified name Ed25519 is accepted", &ed25519_alg, "ok:good");
+    let typ_variant = sign_raw(
+        &header(&[
+            ("alg", "EdDSA".into()),
+            ("typ", "application/Edgescore-Snapshot+JWT".into()),
+            ("kid", demo::DEMO_KID.into()),
+        ]),
+        base_claims().to_json().as_bytes(),
+        &g.issuer,
+    );
+    g.case(
+        "ok_typ_media_type_form",
+        "typ: compared case-insensitively, application/ prefix optional",
+        &typ_variant,
+        "ok:good",
+    );
+    let in_leeway = g.signed(&with(base_claims(), "exp", (NOW - 30).into()));
+    g.case("ok_expired_within_leeway", "exp: 30 s past exp is inside the 60 s leeway", &in_leeway, "ok:good");
+    let aud_list = g.signed(&with(base_claims(), "aud", raw(r#"["https://other.example","https://rentals.example"]"#)));
+    g.case("ok_aud_array_contains_ours", "aud: an array containing the verifier's audience", &aud_list, "ok:good");
+
+    // Structure and encoding.
+    g.case("empty_token", "compact form", "", "ERR_MALFORMED");
+    g.case("two_parts", "compact form: three parts", &format!("{gh}.{gp}"), "ERR_MALFORMED");
+    g.case("four_parts", "compact form: three parts", &format!("{good}.{gs}"), "ERR_MALFORMED");
+    g.case("padding_in_payload", "base64url: no padding", &format!("{gh}.{gp}=.{gs}"), "ERR_MALFORMED");
+    g.case("space_inside", "base64url: no whitespace", &format!("{gh}. {gp}.{gs}"), "ERR_MALFORMED");
+    g.case("trailing_newline", "base64url: no whitespace", &format!("{good}\n"), "ERR_MALFORMED");
+    g.case(
+        "standard_alphabet",
+        "base64url: URL-safe alphabet only",
+        &format!("{gh}.{}.{gs}", gp.replacen(|c: char| c.is_ascii_alphabetic(), "+", 1)),
+        "ERR_MALFORMED",
+    );
+    g.case(
+        "signature_trailing_bits",
+        "base64url: no non-zero trailing bits",
+        &format!("{gh}.{gp}.{}", with_trailing_bits(&gs)),
+        "ERR_MALFORMED",
+    );
+    let short_header = header(&[
+        ("alg", "EdDSA".into()),
+        ("typ", "edgescore-snapshot+jwt".into()),
+        ("kid", demo::DEMO_KID.into()),
+        ("x", "ab".into()),
+    ]);
+    let mut odd_header = sign_raw(&short_header, base_claims().to_json().as_bytes(), &g.issuer);
+    if parts(&odd_header).0.len() % 4 == 0 {
+        let padded = header(&[
+            ("alg", "EdDSA".into()),
+            ("typ", "edgescore-snapshot+jwt".into()),
+            ("kid", demo::DEMO_KID.into()),
+            ("x", "abc".into()),
+        ]);
+        odd_header = sign_raw(&padded, base_claims().to_json().as_bytes(), &g.issuer);
+    }
+    let (oh, op, os) = parts(&odd_header);
+    g.case(
+        "header_trailing_bits",
+        "base64url: no non-zero trailing bits",
+        &format!("{}.{op}.{os}", with_trailing_bits(&oh)),
+        "ERR_MALFORMED",
+    );
+    g.case(
+        "header_not_json",
+        "header: a JSON object",
+        &format!("{}.{gp}.{gs}", b64::encode(b"alg=EdDSA")),
+        "ERR_MALFORMED",
+    );
+    g.case(
+        "header_json_array",
+        "header: a JSON object",
+        &format!("{}.{gp}.{gs}", b64::encode(br#"["EdDSA"]"#)),
+        "ERR_MALFORMED",
+    );
+    g.case(
+        "header_not_utf8",
+        "header: UTF-8",
+        &format!("{}.{gp}.{gs}", b64::encode(b"{\"alg\":\"EdDSA\xff\"}")),
+        "ERR_MALFORMED",
+    );
+    let dup_header = r#"{"alg":"EdDSA","typ":"edgescore-snapshot+jwt","kid":"demo-bureau-2026-11","alg":"none"}"#;
+    g.case(
+        "header_duplicate_alg",
+        "JSON: duplicate member names",
+        &sign_raw(dup_header, base_claims().to_json().as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let deep_header = format!(
+        r#"{{"alg":"EdDSA","typ":"edgescore-snapshot+jwt","kid":"demo-bureau-2026-11","x":{}1{}}}"#,
+        "[".repeat(12),
+        "]".repeat(12)
+    );
+    g.case(
+        "header_deep_nesting",
+        "JSON: nesting cap",
+        &sign_raw(&deep_header, base_claims().to_json().as_bytes(), &g.issuer),
+        "ERR_TOO_LARGE",
+    );
+    let claims_text = base_claims().to_json();
+    let dup_payload =
+        claims_text.replacen("\"sub\":\"case-subject\"", "\"sub\":\"case-subject\",\"sub\":\"someone-else\"", 1);
+    g.case(
+        "payload_duplicate_sub",
+        "JSON: duplicate member names in a signed payload",
+        &sign_raw(&snapshot_header(), dup_payload.as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let mut not_utf8 = claims_text.clone().into_bytes();
+    let at = claims_text.find("case-subject").unwrap();
+    not_utf8[at] = 0xc3;
+    not_utf8[at + 1] = 0x28;
+    g.case(
+        "payload_not_utf8",
+        "JSON: UTF-8 only",
+        &sign_raw(&snapshot_header(), &not_utf8, &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let lone_surrogate = claims_text.replacen("case-subject", "case-\\ud800-subject", 1);
+    g.case(
+        "payload_lone_surrogate",
+        "JSON: no lone surrogates",
+        &sign_raw(&snapshot_header(), lone_surrogate.as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let bom = format!("\u{feff}{claims_text}");
+    g.case(
+        "payload_byte_order_mark",
+        "JSON: no byte-order mark",
+        &sign_raw(&snapshot_header(), bom.as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+    g.case(
+        "payload_json_array",
+        "claims: a JSON object",
+        &sign_raw(&snapshot_header(), b"[1,2,3]", &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let nested = (0..12).fold(Value::from(1i64), |inner, _| Value::Array(vec![inner]));
+    let deep_payload = with(base_claims(), "x", nested);
+    g.case("payload_deep_nesting", "JSON: nesting cap", &g.signed(&deep_payload), "ERR_TOO_LARGE");
+    let big = with(base_claims(), "padding", "x".repeat(9000).into());
+    g.case("oversize_token", "size cap: 8 KiB per snapshot, checked before decoding", &g.signed(&big), "ERR_TOO_LARGE");
+
+    // Algorithms.
+    let none_header =
+        header(&[("alg", "none".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "alg_none",
+        "alg allow-list",
+        &format!("{}.{gp}.", b64::encode(none_header.as_bytes())),
+        "ERR_ALG_NOT_ALLOWED",
+    );
+    let hs_header =
+        header(&[("alg", "HS256".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let hs_input = format!("{}.{gp}", b64::encode(hs_header.as_bytes()));
+    let hs_mac = Sha256::digest(format!("{hs_input}{}", b64::encode(&g.issuer.public_key().to_bytes())));
+    g.case(
+        "alg_hs256_key_confusion",
+        "alg allow-list (HMAC with the public key as secret)",
+        &format!("{hs_input}.{}", b64::encode(&hs_mac)),
+        "ERR_ALG_NOT_ALLOWED",
+    );
+    let rs_header =
+        header(&[("alg", "RS256".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "alg_rs256",
+        "alg allow-list",
+        &sign_raw(&rs_header, claims_text.as_bytes(), &g.issuer),
+        "ERR_ALG_NOT_ALLOWED",
+    );
+    let lower_header =
+        header(&[("alg", "eddsa".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "alg_wrong_case",
+        "alg allow-list is case-sensitive",
+        &sign_raw(&lower_header, claims_text.as_bytes(), &g.issuer),
+        "ERR_ALG_NOT_ALLOWED",
+    );
+    let no_alg = header(&[("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "alg_missing",
+        "alg allow-list",
+        &sign_raw(&no_alg, claims_text.as_bytes(), &g.issuer),
+        "ERR_ALG_NOT_ALLOWED",
+    );
+    let alg_number =
+        header(&[("alg", 1i64.into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "alg_not_string",
+        "header member types",
+        &sign_raw(&alg_number, claims_text.as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+
+    // Header injection: the token may not choose its key or change how it is processed.
+    let attacker_jwk: Value = Jwk::new(g.attacker.public_key(), None).to_object().into();
+    for (member, value, name) in [
+        ("jwk", attacker_jwk.clone(), "header_embedded_jwk"),
+        ("jku", "https://attacker.example/jwks.json".into(), "header_jku"),
+        ("x5u", "https://attacker.example/cert.pem".into(), "header_x5u"),
+        ("x5c", raw(r#"["MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"]"#), "header_x5c"),
+        ("x5t", "dGh1bWJwcmludA".into(), "header_x5t"),
+        ("x5t#S256", "dGh1bWJwcmludA".into(), "header_x5t_s256"),
+        ("crit", raw(r#"["exp"]"#), "header_crit"),
+        ("b64", false.into(), "header_b64_false"),
+        ("zip", "DEF".into(), "header_zip"),
+        ("cty", "JWT".into(), "header_cty_nested"),
+        ("enc", "A256GCM".into(), "header_enc"),
+    ] {
+        let text = header(&[
+            ("alg", "EdDSA".into()),
+            ("typ", "edgescore-snapshot+jwt".into()),
+            ("kid", demo::DEMO_KID.into()),
+            (member, value),
+        ]);
+        let key = if member == "jwk" { &g.attacker } else { &g.issuer };
+        let token = sign_raw(&text, claims_text.as_bytes(), key);
+        g.case(name, "refused header members", &token, "ERR_HEADER_NOT_ALLOWED");
+    }
+
+    // typ.
+    let no_typ = header(&[("alg", "EdDSA".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case("typ_missing", "typ required", &sign_raw(&no_typ, claims_text.as_bytes(), &g.issuer), "ERR_WRONG_TYPE");
+    let jwt_typ = header(&[("alg", "EdDSA".into()), ("typ", "JWT".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "typ_plain_jwt",
+        "typ must name a snapshot",
+        &sign_raw(&jwt_typ, claims_text.as_bytes(), &g.issuer),
+        "ERR_WRONG_TYPE",
+    );
+    g.case("presentation_as_snapshot", "typ: a kb+jwt is not a snapshot", &kb_ok, "ERR_WRONG_TYPE");
+    g.case(
+        "model_as_snapshot",
+        "typ: a model is not a snapshot",
+        demo::DEMO_CONSUMER_MODEL_JWS.trim(),
+        "ERR_TOO_LARGE",
+    );
+    let model_typ =
+        header(&[("alg", "EdDSA".into()), ("typ", "edgescore-model+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "model_typ_on_claims",
+        "typ: a model is not a snapshot",
+        &sign_raw(&model_typ, claims_text.as_bytes(), &g.issuer),
+        "ERR_WRONG_TYPE",
+    );
+
+    // kid.
+    let no_kid = header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into())]);
+    g.case("kid_missing", "kid required", &sign_raw(&no_kid, claims_text.as_bytes(), &g.issuer), "ERR_UNKNOWN_KID");
+    let other_kid =
+        header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", "attacker-1".into())]);
+    g.case(
+        "kid_unknown",
+        "key selected by kid only",
+        &sign_raw(&other_kid, claims_text.as_bytes(), &g.attacker),
+        "ERR_UNKNOWN_KID",
+    );
+    let kid_number = header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", 7i64.into())]);
+    g.case(
+        "kid_not_string",
+        "header member types",
+        &sign_raw(&kid_number, claims_text.as_bytes(), &g.issuer),
+        "ERR_MALFORMED",
+    );
+    let rotated_kid = header(&[
+        ("alg", "EdDSA".into()),
+        ("typ", "edgescore-snapshot+jwt".into()),
+        ("kid", "test-rotated-key".into()),
+    ]);
+    g.case(
+        "kid_other_issuer_key",
+        "key selected by kid: the other key in the set does not verify the demo key's signature",
+        &sign_raw(&rotated_kid, claims_text.as_bytes(), &g.issuer),
+        "ERR_SIGNATURE_INVALID",
+    );
+
+    // Signatures.
+    let tampered_features = claims_text.replacen("\"real_name_verified\":true", "\"real_name_verified\":false", 1);
+    assert_ne!(tampered_features, claims_text);
+    g.case(
+        "tampered_payload",
+        "signature covers the payload",
+        &format!("{gh}.{}.{gs}", b64::encode(tampered_features.as_bytes())),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let upgraded =
+        claims_text.replacen("\"monthly_income_band\":\"under_3k\"", "\"monthly_income_band\":\"over_20k\"", 1);
+    assert_ne!(upgraded, claims_text);
+    g.case(
+        "edited_features",
+        "signature: a holder who edits their features",
+        &format!("{gh}.{}.{gs}", b64::encode(upgraded.as_bytes())),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let header_typ_changed =
+        header(&[("alg", "EdDSA".into()), ("typ", "EDGESCORE-SNAPSHOT+JWT".into()), ("kid", demo::DEMO_KID.into())]);
+    g.case(
+        "tampered_header",
+        "signature covers the header",
+        &format!("{}.{gp}.{gs}", b64::encode(header_typ_changed.as_bytes())),
+        "ERR_SIGNATURE_INVALID",
+    );
+    g.case(
+        "forged_with_same_kid",
+        "signature by a key not in the set",
+        &sign_raw(&snapshot_header(), claims_text.as_bytes(), &g.attacker),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let sig = signature_bytes(&good);
+    g.case(
+        "signature_63_bytes",
+        "signature exactly 64 bytes",
+        &with_signature(&good, &sig[..63]),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let mut sig65 = sig.clone();
+    sig65.push(0);
+    g.case("signature_65_bytes", "signature exactly 64 bytes", &with_signature(&good, &sig65), "ERR_SIGNATURE_INVALID");
+    g.case("signature_empty", "signature exactly 64 bytes", &format!("{gh}.{gp}."), "ERR_SIGNATURE_INVALID");
+    g.case("signature_zero", "signature verification", &with_signature(&good, &[0u8; 64]), "ERR_SIGNATURE_INVALID");
+    let mut malleable = sig[..32].to_vec();
+    malleable.extend(add_le(&sig[32..], &L));
+    g.case(
+        "signature_s_plus_l",
+        "reject S >= L (malleability)",
+        &with_signature(&good, &malleable),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let r = CompressedEdwardsY(sig[..32].try_into().unwrap()).decompress().unwrap();
+    let mut mixed_r = (r + EIGHT_TORSION[1]).compress().to_bytes().to_vec();
+    mixed_r.extend_from_slice(&sig[32..]);
+    g.case(
+        "signature_r_mixed_order",
+        "reject mixed-order R",
+        &with_signature(&good, &mixed_r),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let mut small_r = EIGHT_TORSION[4].compress().to_bytes().to_vec();
+    small_r.extend_from_slice(&sig[32..]);
+    g.case(
+        "signature_r_small_order",
+        "reject small-order R",
+        &with_signature(&good, &small_r),
+        "ERR_SIGNATURE_INVALID",
+    );
+    let mut noncanonical_r = vec![0xee];
+    noncanonical_r.extend([0xff; 30]);
+    noncanonical_r.push(0x7f);
+    noncanonical_r.extend_from_slice(&sig[32..]);
+    g.case(
+        "signature_r_non_canonical",
+        "reject non-canonical R",
+        &with_signature(&good, &noncanonical_r),
+        "ERR_SIGNATURE_INVALID",
+    );
+
+    // Claims: presence and types (a wrong type is an error, never "absent").
+    let claim_cases: Vec<(&str, Object)> = vec![
+        ("exp_missing", without(base_claims(), "exp")),
+        ("exp_string", with(base_claims(), "exp", (NOW + DAY).to_string().into())),
+        ("exp_exponent_form", with(base_claims(), "exp", raw("1.79e9"))),
+        ("exp_fraction", with(base_claims(), "exp", raw(&format!("{}.0", NOW + DAY)))),
+        ("exp_negative", with(base_claims(), "exp", (-1i64).into())),
+        ("exp_beyond_year_9999", with(base_claims(), "exp", raw("253402300800"))),
+        ("exp_before_iat", with(base_claims(), "exp", (NOW - 7200).into())),
+        ("iat_missing", without(base_claims(), "iat")),
+        ("iat_null", with(base_claims(), "iat", Value::Null)),
+        ("nbf_string", with(base_claims(), "nbf", "0".into())),
+        ("sub_missing", without(base_claims(), "sub")),
+        ("sub_number", with(base_claims(), "sub", 42i64.into())),
+        ("jti_empty", with(base_claims(), "jti", "".into())),
+        ("jti_missing", without(base_claims(), "jti")),
+        ("iss_missing", without(base_claims(), "iss")),
+        ("iss_number", with(base_claims(), "iss", 1i64.into())),
+        ("schema_missing", without(base_claims(), "schema")),
+        ("features_missing", without(base_claims(), "features")),
+        ("features_array", with(base_claims(), "features", raw("[1,2]"))),
+        ("aud_number", with(base_claims(), "aud", 5i64.into())),
+        ("aud_empty_array", with(base_claims(), "aud", raw("[]"))),
+        ("aud_array_with_number", with(base_claims(), "aud", raw(r#"["https://rentals.example",1]"#))),
+        ("cnf_without_jwk", with(base_claims(), "cnf", raw(r#"{"kid":"holder"}"#))),
+        ("cnf_string", with(base_claims(), "cnf", "holder".into())),
+    ];
+    for (name, claims) in claim_cases {
+        g.case(name, "claims: required, with the right types", &g.signed(&claims), "ERR_CLAIM_INVALID");
+    }
+
+    // Clock.
+    g.case(
+        "expired",
+        "exp beyond the 60 s leeway",
+        &g.signed(&with(base_claims(), "exp", (NOW - 61).into())),
+        "ERR_EXPIRED",
+    );
+    g.case(
+        "not_yet_valid_nbf",
+        "nbf in the future",
+        &g.signed(&with(base_claims(), "nbf", (NOW + 3600).into())),
+        "ERR_NOT_YET_VALID",
+    );
+    g.case(
+        "issued_in_future",
+        "iat in the future",
+        &g.signed(&with(base_claims(), "iat", (NOW + 600).into())),
+        "ERR_NOT_YET_VALID",
+    );
+    let old = with(with(base_claims(), "iat", (NOW - 40 * DAY).into()), "exp", (NOW + DAY).into());
+    g.case("too_old", "maximum age (31 days)", &g.signed(&old), "ERR_TOO_OLD");
+
+    // Issuer and audience.
+    g.case_with(
+        "issuer_not_allowed",
+        "iss allow-list",
+        &good,
+        Object::new().with("issuers", raw(r#"["https://bureau.example"]"#)),
+        "ERR_ISSUER",
+    );
+    g.case(
+        "aud_other",
+        "aud must contain the verifier's audience",
+        &g.signed(&with(base_claims(), "aud", "https://other.example".into())),
+        "ERR_AUDIENCE",
+    );
+    g.case(
+        "aud_array_without_ours",
+        "aud must contain the verifier's audience",
+        &g.signed(&with(base_claims(), "aud", raw(r#"["https://a.example","https://b.example"]"#))),
+        "ERR_AUDIENCE",
+    );
+    g.case_with(
+        "aud_but_verifier_has_none",
+        "aud present and no verifier audience",
+        &aud_list,
+        Object::new().with("audience", Value::Null),
+        "ERR_AUDIENCE",
+    );
+
+    // Schema and features.
+    g.case(
+        "schema_mismatch",
+        "feature schema must be the model's",
+        &g.signed(&with(base_claims(), "schema", "edgescore.seller.v1".into())),
+        "ERR_SCHEMA_MISMATCH",
+    );
+    let feature = |name: &str, value: Value| {
+        let mut features = wang_features();
+        features.insert(name, value);
+        with(base_claims(), "features", features.into())
+    };
+    for (name, claims) in [
+        ("feature_string_for_number", feature("utility_on_time_ratio_12m", "0.95".into())),
+        ("feature_out_of_declared_range", feature("utility_on_time_ratio_12m", raw("1.5"))),
+        ("feature_negative_count", feature("online_orders_12m", raw("-3"))),
+        ("feature_fraction_for_integer", feature("online_orders_12m", raw("2.5"))),
+        ("feature_unknown", feature("favourite_colour", "blue".into())),
+        ("feature_nested_object", feature("online_orders_12m", raw(r#"{"n":3}"#))),
+        ("feature_too_many_digits", feature("verified_assets_cny", raw(&"9".repeat(50)))),
+        ("feature_bool_for_category", feature("top_shopping_category", true.into())),
+        ("feature_number_for_boolean", feature("real_name_verified", 1i64.into())),
+    ] {
+        g.case(name, "features: typed, in range, known", &g.signed(&claims), "ERR_FEATURE_INVALID");
+    }
+
+    // Holder binding.
+    g.case("bound_without_presentation", "holder binding required when cnf is present", &bound, "ERR_HOLDER_BINDING");
+    let mut wrong_nonce = Gen::kb_claims(&bound);
+    wrong_nonce.insert("nonce", "a-replayed-nonce");
+    g.case_bound(
+        "binding_wrong_nonce",
+        "kb nonce must be the verifier's",
+        &bound,
+        &g.kb(wrong_nonce, &g.holder),
+        "ERR_NONCE_MISMATCH",
+    );
+    let mut wrong_aud = Gen::kb_claims(&bound);
+    wrong_aud.insert("aud", "https://other-merchant.example");
+    g.case_bound(
+        "binding_wrong_audience",
+        "kb aud must be the verifier's",
+        &bound,
+        &g.kb(wrong_aud, &g.holder),
+        "ERR_AUDIENCE",
+    );
+    g.case_bound(
+        "binding_wrong_key",
+        "kb signed by the cnf key",
+        &bound,
+        &g.kb(Gen::kb_claims(&bound), &g.other_holder),
+        "ERR_HOLDER_BINDING",
+    );
+    let mut wrong_hash = Gen::kb_claims(&bound);
+    wrong_hash.insert("sd_hash", sd_hash(&good));
+    g.case_bound(
+        "binding_hash_of_other_snapshot",
+        "kb sd_hash over the exact snapshot",
+        &bound,
+        &g.kb(wrong_hash, &g.holder),
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_bound(
+        "binding_sd_hash_missing",
+        "kb sd_hash required",
+        &bound,
+        &g.kb(without(Gen::kb_claims(&bound), "sd_hash"), &g.holder),
+        "ERR_HOLDER_BINDING",
+    );
+    let mut stale = Gen::kb_claims(&bound);
+    stale.insert("iat", NOW - 600);
+    g.case_bound("binding_stale", "kb iat fresh (5 minutes)", &bound, &g.kb(stale, &g.holder), "ERR_HOLDER_BINDING");
+    let mut future = Gen::kb_claims(&bound);
+    future.insert("iat", NOW + 600);
+    g.case_bound(
+        "binding_from_future",
+        "kb iat not in the future",
+        &bound,
+        &g.kb(future, &g.holder),
+        "ERR_HOLDER_BINDING",
+    );
+    let mut nonce_number = Gen::kb_claims(&bound);
+    nonce_number.insert("nonce", 12345i64);
+    g.case_bound(
+        "binding_nonce_not_string",
+        "kb claim types",
+        &bound,
+        &g.kb(nonce_number, &g.holder),
+        "ERR_HOLDER_BINDING",
+    );
+    let kb_jwt_typ = sign_raw(
+        &header(&[("alg", "EdDSA".into()), ("typ", "JWT".into())]),
+        Gen::kb_claims(&bound).to_json().as_bytes(),
+        &g.holder,
+    );
+    g.case_bound("binding_wrong_typ", "kb typ must be kb+jwt", &bound, &kb_jwt_typ, "ERR_WRONG_TYPE");
+    let kb_none = format!(
+        "{}.{}.",
+        b64::encode(br#"{"alg":"none","typ":"kb+jwt"}"#),
+        b64::encode(Gen::kb_claims(&bound).to_json().as_bytes())
+    );
+    g.case_bound("binding_alg_none", "kb alg allow-list", &bound, &kb_none, "ERR_ALG_NOT_ALLOWED");
+    let kb_jwk_header = header(&[
+        ("alg", "EdDSA".into()),
+        ("typ", "kb+jwt".into()),
+        ("jwk", Jwk::new(g.other_holder.public_key(), None).to_object().into()),
+    ]);
+    g.case_bound(
+        "binding_embedded_jwk",
+        "kb refused header members",
+        &bound,
+        &sign_raw(&kb_jwk_header, Gen::kb_claims(&bound).to_json().as_bytes(), &g.other_holder),
+        "ERR_HEADER_NOT_ALLOWED",
+    );
+    let other_bound = g.signed(&with(g.bound_claims(), "jti", "another-snapshot".into()));
+    let kb_for_other = issue::present(&other_bound, &g.holder, NONCE, AUDIENCE, NOW - 5).unwrap();
+    g.case_bound(
+        "binding_replayed_across_snapshots",
+        "kb binds one snapshot",
+        &bound,
+        &kb_for_other,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_bound(
+        "binding_oversize",
+        "size cap: 4 KiB per presentation",
+        &bound,
+        &g.kb(with(Gen::kb_claims(&bound), "pad", "x".repeat(5000).into()), &g.holder),
+        "ERR_TOO_LARGE",
+    );
+    g.case_with(
+        "binding_required_but_unbound",
+        "verifier requires binding",
+        &good,
+        Object::new().with("require_binding", true),
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_full(
+        "presentation_for_unbound_snapshot",
+        "a presentation needs a cnf key to check against",
+        &good,
+        Some(&kb_ok),
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    let small_order_cnf = with(
+        base_claims(),
+        "cnf",
+        raw(&format!(
+            r#"{{"jwk":{{"kty":"OKP","crv":"Ed25519","x":"{}"}}}}"#,
+            b64::encode(&EIGHT_TORSION[1].compress().to_bytes())
+        )),
+    );
+    g.case("cnf_small_order_key", "weak holder keys refused", &g.signed(&small_order_cnf), "ERR_KEY_INVALID");
+    let private_cnf = with(
+        base_claims(),
+        "cnf",
+        raw(&format!(
+            r#"{{"jwk":{{"kty":"OKP","crv":"Ed25519","x":"{}","d":"{}"}}}}"#,
+            b64::encode(&g.holder.public_key().to_bytes()),
+            b64::encode(&g.holder.seed())
+        )),
+    );
+    g.case("cnf_private_key", "no private members in a public key", &g.signed(&private_cnf), "ERR_KEY_INVALID");
+
+    let snapshot_cases = std::mem::take(&mut g.cases);
+    let jwks_cases = jwks_cases(&g);
+    let model_cases = model_cases(&g);
+
+    let verifier_jwks = Object::new().with(
+        "keys",
+        vec![
+            json::parse(demo::DEMO_JWKS_JSON.as_bytes())
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .get("keys")
+                .unwrap()
+                .as_array()
+                .unwrap()[0]
+                .clone(),
+            Jwk::new(key("rotated").public_key(), Some("test-rotated-key".into())).to_object().into(),
+        ],
+    );
+    let doc = Object::new()
+        .with("about", "Hostile-input table for edgescore, generated by tests/it/cases.rs. Each case names the rule it exercises and the code it must give; ok:<band> marks a positive control.")
+        .with("now", NOW)
+        .with("audience", AUDIENCE)
+        .with("jwks", verifier_jwks)
+        .with("snapshot_cases", snapshot_cases)
+        .with("jwks_cases", jwks_cases)
+        .with("model_cases", model_cases)
+        .with("policy_cases", policy_cases())
+        .with("context_cases", context_cases());
+    doc.to_json_pretty() + "\n"
+}
+
+fn text_case(name: &str, rule: &str, field: &str, text: &str, expect: &str) -> Value {
+    Object::new().with("name", name).with("rule", rule).with(field, text).with("expect", expect).into()
+}
+
+fn jwks_cases(g: &Gen) -> Vec<Value> {
+    let x = b64::encode(&g.attacker.public_key().to_bytes());
+    let point = CompressedEdwardsY(g.attacker.public_key().to_bytes()).decompress().unwrap();
+    let mixed = b64::encode(&(point + EIGHT_TORSION[2]).compress().to_bytes());
+    let small = b64::encode(&EIGHT_TORSION[3].compress().to_bytes());
+    let mut noncanonical = vec![0xeeu8];
+    noncanonical.extend([0xff; 30]);
+    noncanonical.push(0x7f);
+    let noncanonical = b64::encode(&noncanonical);
+    let key = |x: &str, kid: &str| format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"{kid}"}}"#);
+    let set = |keys: &[String]| format!(r#"{{"keys":[{}]}}"#, keys.join(","));
+    let many: Vec<String> = (0..33).map(|i| key(&x, &format!("k{i}"))).collect();
+    let long_kid: Vec<String> = (0..8).map(|i| key(&x, &format!("{i}{}", "k".repeat(120)))).collect();
+    let mut oversize = set(&long_kid);
+    oversize.insert_str(1, &format!(r#""padding":"{}","#, "p".repeat(33 * 1024)));
+    let cases = [
+        ("jwks_ok", "control: one Ed25519 key", set(&[key(&x, "a")]), "ok"),
+        ("jwks_private_member", "no private members", set(&[format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","d":"{}","kid":"a"}}"#, b64::encode(&g.attacker.seed()))]), "ERR_KEY_INVALID"),
+        ("jwks_duplicate_kid", "kid unique", set(&[key(&x, "a"), key(&b64::encode(&g.holder.public_key().to_bytes()), "a")]), "ERR_KEY_INVALID"),
+        ("jwks_small_order_key", "weak keys refused", set(&[key(&small, "a")]), "ERR_KEY_INVALID"),
+        ("jwks_identity_key", "weak keys refused", set(&[key(&b64::encode(&EIGHT_TORSION[0].compress().to_bytes()), "a")]), "ERR_KEY_INVALID"),
+        ("jwks_mixed_order_key", "torsion-free keys only", set(&[key(&mixed, "a")]), "ERR_KEY_INVALID"),
+        ("jwks_non_canonical_key", "canonical encodings only", set(&[key(&noncanonical, "a")]), "ERR_KEY_INVALID"),
+        ("jwks_not_on_curve", "a point on the curve", set(&[key(&b64::encode(&[2u8; 32]), "a")]), "ERR_KEY_INVALID"),
+        ("jwks_rsa_key", "OKP only", r#"{"keys":[{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","kid":"a"}]}"#.to_owned(), "ERR_KEY_INVALID"),
+        ("jwks_x25519_key", "Ed25519 only", set(&[format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}","kid":"a"}}"#)]), "ERR_KEY_INVALID"),
+        ("jwks_short_key", "32-byte keys", set(&[key(&b64::encode(&[9u8; 31]), "a")]), "ERR_KEY_INVALID"),
+        ("jwks_padded_x", "strict base64url", set(&[key(&format!("{x}="), "a")]), "ERR_KEY_INVALID"),
+        ("jwks_missing_kid", "kid required", set(&[format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#)]), "ERR_KEY_INVALID"),
+        ("jwks_use_enc", "signing keys only", set(&[format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"a","use":"enc"}}"#)]), "ERR_KEY_INVALID"),
+        ("jwks_alg_rs256", "key alg must be EdDSA or Ed25519", set(&[format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","kid":"a","alg":"RS256"}}"#)]), "ERR_KEY_INVALID"),
+        ("jwks_empty", "at least one key", r#"{"keys":[]}"#.to_owned(), "ERR_KEY_INVALID"),
+        ("jwks_no_keys_member", "JWKS shape", r#"{"kty":"OKP"}"#.to_owned(), "ERR_MALFORMED"),
+        ("jwks_not_json", "JWKS shape", "keys: []".to_owned(), "ERR_MALFORMED"),
+        ("jwks_too_many_keys", "at most 32 keys", set(&many), "ERR_TOO_LARGE"),
+        ("jwks_oversize", "at most 32 KiB", oversize, "ERR_TOO_LARGE"),
+    ];
+    cases.iter().map(|(name, rule, text, expect)| text_case(name, rule, "jwks", text, expect)).collect()
+}
+
+fn model_cases(g: &Gen) -> Vec<Value> {
+    let source = demo::DEMO_CONSUMER_MODEL_JSON;
+    let edit = |from: &str, to: &str| {
+        assert!(source.contains(from), "model text contains {from:?}");
+        source.replacen(from, to, 1)
+    };
+    let issuer = demo::issuer().unwrap();
+    let signed = issuer.sign_model(source.as_bytes()).unwrap();
+    let (mh, mp, ms) = parts(&signed);
+    let tampered_model = json::parse(edit("\"points\": 70}", "\"points\": 700}").as_bytes()).unwrap().to_json();
+    let attacker_model = sign_raw(
+        &header(&[("alg", "EdDSA".into()), ("typ", "edgescore-model+jwt".into()), ("kid", "attacker-1".into())]),
+        source.as_bytes(),
+        &g.attacker,
+    );
+    let snapshot_typ =
+        sign_raw(&snapshot_header(), json::parse(source.as_bytes()).unwrap().to_json().as_bytes(), &g.issuer);
+    let model_text_cases = [
+        ("model_ok", "control: the demo consumer model", source.to_owned(), "ok"),
+        (
+            "model_future_version",
+            "format_version supported",
+            edit("\"format_version\": 1", "\"format_version\": 2"),
+            "ERR_UNSUPPORTED_VERSION",
+        ),
+        (
+            "model_version_string",
+            "format_version a number",
+            edit("\"format_version\": 1", "\"format_version\": \"1\""),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_unknown_member",
+            "strict members (typos)",
+            edit("\"demo\": true", "\"demo\": true, \"bands_typo\": []"),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_bin_two_predicates",
+            "one predicate per bin",
+            edit("{\"missing\": true, \"points\": 20}", "{\"missing\": true, \"else\": true, \"points\": 20}"),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_range_on_category",
+            "ranges need numeric features",
+            edit(
+                "{\"in\": [\"household\", \"education\", \"groceries\"], \"points\": 25}",
+                "{\"gte\": 1, \"points\": 25}",
+            ),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_empty_range",
+            "ranges not empty",
+            edit("{\"gte\": 0.8, \"lt\": 0.9, \"points\": 20}", "{\"gte\": 0.9, \"lt\": 0.8, \"points\": 20}"),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_fractional_points",
+            "integer points",
+            edit("\"points\": 70}", "\"points\": 70.5}"),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_reason_without_text",
+            "every reason code has texts",
+            edit("\"reason_code\": \"R01\"", "\"reason_code\": \"R99\""),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_unknown_feature",
+            "characteristics read schema features",
+            edit("\"feature\": \"defaults_24m\"", "\"feature\": \"defaults_36m\""),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_unknown_dimension",
+            "five dimensions",
+            edit("\"dimension\": \"relationships\"", "\"dimension\": \"friends\""),
+            "ERR_MODEL_INVALID",
+        ),
+        ("model_bands_descending", "band cut-offs ascend", edit("\"min\": 600", "\"min\": 540"), "ERR_MODEL_INVALID"),
+        ("model_not_json", "model is JSON", "format_version = 1".to_owned(), "ERR_MODEL_INVALID"),
+    ];
+    let mut cases: Vec<Value> = model_text_cases
+        .iter()
+        .map(|(name, rule, text, expect)| text_case(name, rule, "model", text, expect))
+        .collect();
+    for (name, rule, token, expect) in [
+        ("signed_model_ok", "control: the signed demo model", signed.clone(), "ok"),
+        (
+            "signed_model_tampered",
+            "model signature covers the model",
+            format!("{mh}.{}.{ms}", b64::encode(tampered_model.as_bytes())),
+            "ERR_SIGNATURE_INVALID",
+        ),
+        ("signed_model_unknown_kid", "model key selected by kid", attacker_model, "ERR_UNKNOWN_KID"),
+        ("signed_model_snapshot_typ", "typ must name a model", snapshot_typ, "ERR_WRONG_TYPE"),
+        ("signed_model_padding", "strict base64url", format!("{mh}.{mp}=.{ms}"), "ERR_MALFORMED"),
+    ] {
+        cases.push(text_case(name, rule, "signed", &token, expect));
+    }
+    cases
+}
+
+fn policy_cases() -> Vec<Value> {
+    let source = edgescore::policy::DEFAULT_POLICY_JSON;
+    let edit = |from: &str, to: &str| {
+        assert!(source.contains(from), "policy text contains {from:?}");
+        source.replacen(from, to, 1)
+    };
+    let cases = [
+        ("policy_ok", "control: the default policy", source.to_owned(), "ok"),
+        (
+            "policy_future_version",
+            "format_version supported",
+            edit("\"format_version\": 1", "\"format_version\": 9"),
+            "ERR_UNSUPPORTED_VERSION",
+        ),
+        (
+            "policy_reduced_without_percent",
+            "reduced_deposit needs a percent",
+            edit(", \"deposit_percent\": 50", ""),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_unknown_decision",
+            "four decisions",
+            edit("\"decision\": \"refer\"", "\"decision\": \"approve\""),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_negative_amount",
+            "amounts are whole minor units",
+            edit("\"max_deposit\": 500000", "\"max_deposit\": -1"),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_fractional_amount",
+            "amounts are whole minor units",
+            edit("\"max_deposit\": 500000", "\"max_deposit\": 5000.5"),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_unknown_band",
+            "bands must exist in the model",
+            edit("[\"very_good\", \"excellent\"]", "[\"very_good\", \"platinum\"]"),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_unknown_member",
+            "strict members (typos)",
+            edit("\"max_deposit\": 500000", "\"max_desposit\": 500000"),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_duplicate_rule_id",
+            "rule ids unique",
+            edit("\"id\": \"good-band-small-deposit-free\"", "\"id\": \"top-bands-deposit-free\""),
+            "ERR_POLICY_INVALID",
+        ),
+    ];
+    cases.iter().map(|(name, rule, text, expect)| text_case(name, rule, "policy", text, expect)).collect()
+}
+
+fn context_cases() -> Vec<Value> {
+    let cases = [
+        ("context_ok", "control", r#"{"deposit":29900,"order_value":120000,"currency":"CNY","item":"e-bike"}"#, "ok"),
+        ("context_deposit_string", "amounts are numbers", r#"{"deposit":"29900"}"#, "ERR_CONTEXT_INVALID"),
+        ("context_deposit_negative", "amounts are not negative", r#"{"deposit":-1}"#, "ERR_CONTEXT_INVALID"),
+        ("context_deposit_fraction", "amounts are whole minor units", r#"{"deposit":299.5}"#, "ERR_CONTEXT_INVALID"),
+        ("context_misspelt_member", "strict members (typos)", r#"{"desposit":29900}"#, "ERR_CONTEXT_INVALID"),
+        ("context_bad_currency", "ISO 4217 codes", r#"{"currency":"yuan"}"#, "ERR_CONTEXT_INVALID"),
+        ("context_not_object", "an object", r#"[29900]"#, "ERR_CONTEXT_INVALID"),
+    ];
+    cases.iter().map(|(name, rule, text, expect)| text_case(name, rule, "context", text, expect)).collect()
+}

@@ -1,0 +1,311 @@
+//! The `edgescore` binary as a user drives it: exit codes, JSON on stdout, files and `-`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use edgescore::json::{self, Object, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_edgescore");
+const NOW: &str = "1790000000";
+const AUD: &str = "https://rentals.example";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Object {
+        json::parse_object(self.stdout.trim().as_bytes())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+    fn error_code(&self) -> String {
+        assert_eq!(self.code, 1, "expected a rejection, got {}: {} {}", self.code, self.stdout, self.stderr);
+        let body = self.json();
+        let error = body.get("error").and_then(Value::as_object).expect("error object");
+        assert!(error.get("message").and_then(Value::as_str).is_some_and(|m| !m.is_empty()));
+        error.get("code").and_then(Value::as_str).unwrap().to_owned()
+    }
+    fn ok(&self) -> &Run {
+        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+fn run_with(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        // A process that stops reading early (a size cap) closes the pipe; that is its answer.
+        let _ = input.write_all(text.as_bytes());
+    }
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn demo_flow_scores_a_bound_snapshot() {
+    let dir = workdir("demo-flow");
+    let manifest = run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok().json();
+    assert!(manifest.get("warning").and_then(Value::as_str).unwrap().contains("DEMO"));
+    let snapshot = dir.join("people/lin.snapshot.jwt");
+    let holder = dir.join("people/lin.holder.jwk.json");
+    let kb = dir.join("lin.kb.jwt");
+    run(&["present", p(&snapshot), "--holder", p(&holder), "--nonce", "n-1", "--aud", AUD, "--now", NOW, "-o", p(&kb)])
+        .ok();
+    let result = run(&[
+        "score",
+        p(&snapshot),
+        "--presentation",
+        p(&kb),
+        "--nonce",
+        "n-1",
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+        "--deposit",
+        "29900",
+        "--disclose",
+        "full",
+    ])
+    .ok()
+    .json();
+    assert_eq!(result.get("band").and_then(Value::as_str), Some("excellent"));
+    assert_eq!(result.get("decision").and_then(Value::as_str), Some("deposit_free"));
+    assert_eq!(result.get("score").and_then(Value::as_i64), Some(802));
+    // Band disclosure (the default) carries no score.
+    let band_only =
+        run(&["score", p(&snapshot), "--presentation", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW])
+            .ok()
+            .json();
+    assert!(band_only.get("score").is_none() && band_only.get("reasons").is_none());
+    assert_eq!(band_only.get("disclosure").and_then(Value::as_str), Some("band"));
+    // Every demo person's snapshot scores into the band the manifest names.
+    for person in manifest.get("people").and_then(Value::as_array).unwrap() {
+        let person = person.as_object().unwrap();
+        let id = person.get("id").and_then(Value::as_str).unwrap();
+        let kb = dir.join(format!("{id}.kb.jwt"));
+        let snapshot = dir.join(format!("people/{id}.snapshot.jwt"));
+        let holder = dir.join(format!("people/{id}.holder.jwk.json"));
+        run(&[
+            "present",
+            p(&snapshot),
+            "--holder",
+            p(&holder),
+            "--nonce",
+            "n",
+            "--aud",
+            AUD,
+            "--now",
+            NOW,
+            "-o",
+            p(&kb),
+        ])
+        .ok();
+        let model = dir.join(if person.get("model").and_then(Value::as_str) == Some("seller") {
+            "seller.model.jws"
+        } else {
+            "consumer.model.jws"
+        });
+        let result = run(&[
+            "score",
+            p(&snapshot),
+            "--model",
+            p(&model),
+            "--presentation",
+            p(&kb),
+            "--nonce",
+            "n",
+            "--aud",
+            AUD,
+            "--now",
+            NOW,
+        ])
+        .ok()
+        .json();
+        assert_eq!(result.get("band"), person.get("band"), "{id}");
+    }
+}
+
+#[test]
+fn own_keys_model_and_policy_end_to_end() {
+    let dir = workdir("own-keys");
+    let (private, jwks) = (dir.join("issuer.jwk.json"), dir.join("issuer.jwks.json"));
+    let made = run(&["keygen", "--private", p(&private), "--jwks", p(&jwks), "--kid", "bureau-1"]).ok().json();
+    assert_eq!(made.get("kid").and_then(Value::as_str), Some("bureau-1"));
+    // keygen refuses to overwrite.
+    assert_eq!(run(&["keygen", "--private", p(&private), "--jwks", p(&jwks)]).code, 2);
+    let model = dir.join("consumer.model.jws");
+    run(&["sign-model", "src/assets/models/consumer.json", "--key", p(&private), "-o", p(&model)]).ok();
+    let verified = run(&["verify", p(&model), "--jwks", p(&jwks)]).ok().json();
+    assert_eq!(verified.get("kind").and_then(Value::as_str), Some("model"));
+    assert_eq!(verified.get("kid").and_then(Value::as_str), Some("bureau-1"));
+
+    let features = dir.join("features.json");
+    std::fs::write(
+        &features,
+        r#"{"repay_on_time_ratio_24m":0.995,"defaults_24m":0,"late_90d_count_24m":0,"real_name_verified":true}"#,
+    )
+    .unwrap();
+    let snapshot = dir.join("snapshot.jwt");
+    run(&[
+        "issue",
+        p(&features),
+        "--key",
+        p(&private),
+        "--iss",
+        "https://bureau.example",
+        "--sub",
+        "p-1",
+        "--model",
+        p(&model),
+        "--jwks",
+        p(&jwks),
+        "--now",
+        NOW,
+        "--lifetime",
+        "7d",
+        "--aud",
+        AUD,
+        "-o",
+        p(&snapshot),
+    ])
+    .ok();
+    let claims = run(&[
+        "verify",
+        p(&snapshot),
+        "--jwks",
+        p(&jwks),
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+        "--iss",
+        "https://bureau.example",
+    ])
+    .ok()
+    .json();
+    assert_eq!(claims.get("exp").and_then(Value::as_i64), Some(1_790_000_000 + 7 * 86_400));
+    assert_eq!(claims.get("holder_bound"), Some(&Value::Bool(false)));
+    let policy = dir.join("policy.json");
+    std::fs::write(&policy, r#"{"format_version":1,"id":"strict","rules":[{"id":"only-excellent","bands":["excellent"],"decision":"deposit_free"}],"otherwise":"refer"}"#).unwrap();
+    let result = run(&[
+        "score",
+        p(&snapshot),
+        "--jwks",
+        p(&jwks),
+        "--model",
+        p(&model),
+        "--policy",
+        p(&policy),
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+    ])
+    .ok()
+    .json();
+    assert_eq!(result.get("decision").and_then(Value::as_str), Some("refer"));
+    assert_eq!(result.get("rule").and_then(Value::as_str), Some("otherwise"));
+    // The demo JWKS does not know this issuer's key.
+    assert_eq!(run(&["score", p(&snapshot), "--aud", AUD, "--now", NOW]).error_code(), "ERR_UNKNOWN_KID");
+    // Features that do not fit the model are refused at issue time.
+    std::fs::write(&features, r#"{"repay_on_time_ratio_24m":"high"}"#).unwrap();
+    let refused = run(&[
+        "issue",
+        p(&features),
+        "--key",
+        p(&private),
+        "--iss",
+        "https://bureau.example",
+        "--sub",
+        "p-1",
+        "--model",
+        p(&model),
+        "--jwks",
+        p(&jwks),
+    ]);
+    assert_eq!(refused.error_code(), "ERR_FEATURE_INVALID");
+}
+
+#[test]
+fn tokens_from_stdin_and_inspect() {
+    let demo = run(&["demo", "--person", "wang", "--now", NOW]).ok().json();
+    let people = demo.get("people").and_then(Value::as_array).unwrap();
+    let snapshot = people[0].as_object().unwrap().get("snapshot").and_then(Value::as_str).unwrap().to_owned();
+    let inspected = run_with(&["inspect", "-"], Some(&snapshot)).ok().json();
+    assert_eq!(inspected.get("verified"), Some(&Value::Bool(false)));
+    assert_eq!(inspected.get("kind").and_then(Value::as_str), Some("snapshot"));
+    assert_eq!(inspected.get("header_check").and_then(Value::as_str), Some("ok"));
+    // A bound snapshot without a presentation, read from stdin.
+    let refused = run_with(&["score", "-", "--now", NOW], Some(&format!("{snapshot}\n")));
+    assert_eq!(refused.error_code(), "ERR_HOLDER_BINDING");
+    // One trailing line ending is a file's; anything else is part of the token.
+    let refused = run_with(&["score", "-", "--now", NOW], Some(&format!("{snapshot} \n")));
+    assert_eq!(refused.error_code(), "ERR_MALFORMED");
+    let expired = run_with(&["verify", "-", "--now", "1800000000"], Some(&snapshot));
+    assert_eq!(expired.error_code(), "ERR_EXPIRED");
+}
+
+#[test]
+fn rejections_and_usage_errors() {
+    // Rejected input: exit 1, {"error":{code,message}} on stdout.
+    for (stdin, code) in
+        [("", "ERR_MALFORMED"), ("not a token", "ERR_MALFORMED"), ("eyJhbGciOiJub25lIn0.e30.", "ERR_ALG_NOT_ALLOWED")]
+    {
+        assert_eq!(run_with(&["score", "-", "--now", NOW], Some(stdin)).error_code(), code, "{stdin:?}");
+    }
+    let big = "A".repeat(5 * 1024 * 1024);
+    assert_eq!(run_with(&["score", "-"], Some(&big)).error_code(), "ERR_TOO_LARGE");
+    // Usage errors: exit 2, nothing on stdout.
+    for args in [
+        &["score"][..],
+        &["score", "/nonexistent/snapshot.jwt"],
+        &["score", "-", "--disclose", "everything"],
+        &["frobnicate"],
+        &["issue", "-", "--sub", "x"],
+        &["demo", "--person", "nobody"],
+        &["issue", "-", "--sub", "x", "--demo-key", "--lifetime", "30y"],
+    ] {
+        let result = run_with(args, Some("{}"));
+        assert_eq!(result.code, 2, "{args:?}: {} {}", result.stdout, result.stderr);
+        assert!(result.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn nonce_is_fresh_base64url() {
+    let a = run(&["nonce"]).ok().stdout.trim().to_owned();
+    let b = run(&["nonce"]).ok().stdout.trim().to_owned();
+    assert_ne!(a, b);
+    assert_eq!(edgescore::b64::decode(&a, "nonce").unwrap().len(), 16);
+}

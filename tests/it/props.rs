@@ -1,0 +1,116 @@
+//! Property tests: hostile bytes never panic, and no change to a signed token verifies.
+
+use std::sync::OnceLock;
+
+use edgescore::decimal::Decimal;
+use edgescore::json;
+use edgescore::model::Model;
+use edgescore::policy::Policy;
+use edgescore::scorer::{ScoreRequest, Scorer};
+use edgescore::snapshot::VerifyOptions;
+use edgescore::{demo, Jwks};
+use proptest::prelude::*;
+
+const NOW: i64 = 1_790_000_000;
+
+fn scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| {
+        Scorer::new(
+            demo::jwks().unwrap(),
+            demo::consumer_model().unwrap(),
+            Policy::default_rentals(),
+            VerifyOptions::default(),
+        )
+        .unwrap()
+    })
+}
+
+#[cfg(feature = "demo-issuer")]
+fn signed_snapshot() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let people = demo::people().unwrap();
+        let wang = people.into_iter().find(|p| p.id == "wang").unwrap();
+        let claims = edgescore::issue::SnapshotClaims {
+            issuer: demo::DEMO_ISSUER.to_owned(),
+            subject: "demo-wang".to_owned(),
+            jti: "props".to_owned(),
+            issued_at: NOW - 60,
+            expires_at: NOW + 86_400,
+            schema: wang.schema,
+            features: wang.features,
+            ..Default::default()
+        };
+        demo::issuer().unwrap().issue(&claims).unwrap()
+    })
+}
+
+fn request() -> ScoreRequest<'static> {
+    ScoreRequest { now: NOW, ..ScoreRequest::default() }
+}
+
+const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let text = String::from_utf8_lossy(&bytes);
+        prop_assert!(scorer().score(&text, &request()).is_err());
+        let _ = json::parse(&bytes);
+        let _ = Model::parse(&bytes);
+        let _ = Policy::parse(&bytes);
+        let _ = Jwks::parse(&bytes);
+    }
+
+    #[test]
+    fn token_shaped_noise_never_verifies(chars in proptest::collection::vec(proptest::sample::select(ALPHABET.chars().collect::<Vec<_>>()), 0..600)) {
+        let text: String = chars.into_iter().collect();
+        prop_assert!(scorer().score(&text, &request()).is_err());
+    }
+
+    #[test]
+    fn json_shaped_noise_never_panics(text in r#"[\[\]{}",:0-9a-z.eE+\- \\u]{0,400}"#) {
+        let _ = json::parse(text.as_bytes());
+        let _ = Decimal::parse(&text);
+    }
+
+    #[test]
+    fn decimal_order_matches_integers(a in any::<i64>(), b in any::<i64>(), shift in 0u32..12) {
+        // a / 10^shift vs b / 10^shift, written as decimal text, compare like a vs b.
+        let text = |n: i64| {
+            let digits = n.unsigned_abs().to_string();
+            let padded = format!("{digits:0>width$}", width = shift as usize + 1);
+            let (whole, fraction) = padded.split_at(padded.len() - shift as usize);
+            let sign = if n < 0 { "-" } else { "" };
+            if fraction.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+        };
+        let (da, db) = (Decimal::parse(&text(a)).unwrap(), Decimal::parse(&text(b)).unwrap());
+        prop_assert_eq!(da.cmp(&db), a.cmp(&b));
+    }
+}
+
+#[cfg(feature = "demo-issuer")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(768))]
+
+    #[test]
+    fn any_change_to_a_signed_token_fails(position in any::<prop::sample::Index>(), replacement in proptest::sample::select(ALPHABET.chars().collect::<Vec<_>>()), action in 0u8..3) {
+        let token = signed_snapshot();
+        prop_assert!(scorer().score(token, &request()).is_ok());
+        let mut chars: Vec<char> = token.chars().collect();
+        let at = position.index(chars.len());
+        match action {
+            0 => {
+                prop_assume!(chars[at] != replacement);
+                chars[at] = replacement;
+            }
+            1 => chars.insert(at, replacement),
+            _ => { chars.remove(at); }
+        }
+        let mutated: String = chars.into_iter().collect();
+        prop_assert!(scorer().score(&mutated, &request()).is_err(), "mutation verified: {}", mutated);
+    }
+}
