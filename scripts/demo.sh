@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The main job on the embedded defaults: the demo issuer signs fresh snapshots for the demo
+# people, each holder presents theirs for a merchant's nonce, and the verifier scores them
+# with the demo models and the default deposit-free rentals policy. DEMO material only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --features cli --quiet
+edgescore=target/release/edgescore
+out=.cache/demo
+audience=https://rentals.example
+deposit=39900   # an e-bike: 399 yuan, in fen
+
+"$edgescore" demo --output-dir "$out" >/dev/null
+echo "Demo material (issuer JWKS, signed models, policy, snapshots, holder keys) in $out/"
+echo "Renting an e-bike with a 399-yuan deposit from $audience:"
+echo
+for snapshot in "$out"/people/*.snapshot.jwt; do
+  id=$(basename "$snapshot" .snapshot.jwt)
+  model="$out/consumer.model.jws"
+  if "$edgescore" inspect "$snapshot" | grep -q '"schema":"edgescore.seller.v1"'; then
+    model="$out/seller.model.jws"
+  fi
+  nonce=$("$edgescore" nonce)
+  "$edgescore" present "$snapshot" --holder "$out/people/$id.holder.jwk.json" \
+    --nonce "$nonce" --aud "$audience" --out "$out/$id.presentation.jwt" >/dev/null
+  printf '%-5s ' "$id"
+  "$edgescore" score "$snapshot" --model "$model" --presentation "$out/$id.presentation.jwt" \
+    --nonce "$nonce" --aud "$audience" --deposit "$deposit"
+done
+echo
+echo "What Lin sees in her wallet (full disclosure):"
+nonce=$("$edgescore" nonce)
+"$edgescore" present "$out/people/lin.snapshot.jwt" --holder "$out/people/lin.holder.jwk.json" \
+  --nonce "$nonce" --aud "$audience" --out "$out/lin.presentation.jwt" >/dev/null
+"$edgescore" --pretty score "$out/people/lin.snapshot.jwt" --presentation "$out/lin.presentation.jwt" \
+  --nonce "$nonce" --aud "$audience" --deposit "$deposit" --disclose full

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: everything CI runs, in this order. It installs what it needs, so it works
+# on a fresh machine; tools it installs are cached (cargo's own folders persist between runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain: wasm32 target, rustfmt, clippy"
+rustup target add wasm32-unknown-unknown >/dev/null
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "format"
+cargo fmt --check
+
+step "lint (all targets, CLI included; unwrap/expect/panic/indexing denied outside tests)"
+cargo clippy --all-targets --features cli -- -D warnings
+
+step "tests: unit, vectors, hostile table, golden scores, properties, CLI"
+cargo test --features cli
+
+step "the core builds for wasm32-unknown-unknown with no features"
+cargo build --lib --release --target wasm32-unknown-unknown
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features cli
+
+printf '\nall checks passed\n'
