@@ -122,7 +122,7 @@ mod issuer_side {
             jti: format!("demo-{}-{now}", person.id),
             issued_at: now,
             not_before: None,
-            expires_at: now + DEMO_SNAPSHOT_LIFETIME_SECONDS,
+            expires_at: now.saturating_add(DEMO_SNAPSHOT_LIFETIME_SECONDS),
             audience: audience.to_vec(),
             schema: person.schema.clone(),
             features: person.features.clone(),

@@ -141,7 +141,7 @@ impl VerifiedSnapshot {
     }
     /// Seconds since `iat` at verification time (0 when `iat` is within the leeway ahead).
     pub fn age_seconds(&self) -> i64 {
-        (self.now - self.issued_at).max(0)
+        self.now.saturating_sub(self.issued_at).max(0)
     }
     /// The feature-schema id.
     pub fn schema(&self) -> &str {
