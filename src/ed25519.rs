@@ -1,19 +1,29 @@
-//! Hardened Ed25519 (RFC 8032) on top of ed25519-dalek and curve25519-dalek.
+//! Hardened Ed25519 (RFC 8032) on curve25519-dalek, with ed25519-dalek for signing.
 //!
 //! Public keys are checked once, when they are loaded: 32 bytes, a point on the curve, the
 //! canonical encoding of that point, not of small order, and torsion-free (in the prime-order
 //! subgroup, so not "mixed order"). Anything else is `ERR_KEY_INVALID`.
 //!
-//! A signature verifies when it is exactly 64 bytes, its `S` is canonical (`S < L`), its `R`
-//! is a point not of small order, and `R` equals `[S]B − [k]A` **byte for byte**
-//! (`ed25519_dalek::VerifyingKey::verify_strict`, the cofactorless equation). Because `A` and
-//! `B` are torsion-free, `[S]B − [k]A` is torsion-free and its encoding canonical, so the byte
-//! comparison also refuses every non-canonical or mixed-order `R`. Every failure is the same
+//! A signature verifies when it is exactly 64 bytes, its `S` is canonical (`S < L`), and `R` is
+//! **byte for byte** the encoding of `R' = [S]B − [k]A` with `k = SHA-512(R ‖ A ‖ M)`, and `R'` is
+//! not the identity: the cofactorless equation, exactly as `ed25519_dalek::VerifyingKey::
+//! verify_strict` accepts (a property test holds the two together). Because `A` and `B` are
+//! torsion-free, `R'` is torsion-free and its encoding canonical, so the byte comparison also
+//! refuses every non-canonical, small-order or mixed-order `R`. Every failure is the same
 //! `ERR_SIGNATURE_INVALID`.
+//!
+//! Speed: `[S]B − [k]A` is a double-scalar multiplication with width-8 NAF tables. Issuer keys
+//! are [`PreparedKey`]s, with tables for both `B` and `A` built once when the key set is loaded;
+//! other keys (holder keys from `cnf`) use a shared table for `B`, built once per process.
 
-use curve25519_dalek::edwards::CompressedEdwardsY;
+use std::sync::{Arc, OnceLock};
+
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint, VartimeEdwardsPrecomputation};
 use curve25519_dalek::scalar::Scalar;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use curve25519_dalek::traits::{IsIdentity, VartimePrecomputedMultiscalarMul};
+use ed25519_dalek::{Signer, SigningKey};
+use sha2::{Digest, Sha512};
 
 use crate::error::{bail, Error, Result};
 
@@ -21,9 +31,37 @@ use crate::error::{bail, Error, Result};
 pub const SIGNATURE_LENGTH: usize = 64;
 
 /// An Ed25519 public key that passed every check in the module docs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PublicKey {
-    key: VerifyingKey,
+    bytes: [u8; 32],
+    /// `−A`: verification computes `[S]B + [k](−A)`, so no scalar is ever negated.
+    minus_point: EdwardsPoint,
+}
+
+/// `L − 1`, little-endian: the canonical scalar `−1`.
+const ORDER_MINUS_ONE: [u8; 32] = [
+    0xec, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+/// Whether `point` is in the prime-order subgroup: `[L]P = 0`, checked as `[L − 1]P = −P`
+/// with a variable-time multiplication, which is cheaper than the constant-time one and fine
+/// for public points.
+fn is_torsion_free(point: &EdwardsPoint) -> bool {
+    let minus_one = Scalar::from_bytes_mod_order(ORDER_MINUS_ONE);
+    straus(basepoint_table(), &[Scalar::ZERO], &[minus_one], &[*point]) == -point
+}
+
+/// `Σ static_scalars · table points + Σ dynamic_scalars · dynamic_points`, variable time. Every
+/// caller goes through this one monomorphization (slices, not arrays), which keeps the
+/// WebAssembly module small.
+fn straus(
+    table: &VartimeEdwardsPrecomputation,
+    static_scalars: &[Scalar],
+    dynamic_scalars: &[Scalar],
+    dynamic_points: &[EdwardsPoint],
+) -> EdwardsPoint {
+    table.vartime_mixed_multiscalar_mul(static_scalars.iter(), dynamic_scalars.iter(), dynamic_points.iter())
 }
 
 impl PublicKey {
@@ -41,31 +79,107 @@ impl PublicKey {
         if point.is_small_order() {
             bail!(KeyInvalid, "public key is a weak key of small order");
         }
-        if !point.is_torsion_free() {
+        if !is_torsion_free(&point) {
             bail!(KeyInvalid, "public key has a small-order component (mixed order)");
         }
-        let key = VerifyingKey::from_bytes(&array)
-            .map_err(|_| Error::new(crate::ErrorCode::KeyInvalid, "public key rejected"))?;
-        Ok(PublicKey { key })
+        Ok(PublicKey { bytes: array, minus_point: -point })
     }
 
     /// The 32-byte encoding.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.key.to_bytes()
+        self.bytes
     }
 
     /// Verifies `signature` over `message` strictly; every failure is `ERR_SIGNATURE_INVALID`.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        let Ok(bytes) = <[u8; SIGNATURE_LENGTH]>::try_from(signature) else {
-            return Err(Error::signature_invalid());
-        };
-        let mut s = [0u8; 32];
-        s.copy_from_slice(bytes.get(32..).unwrap_or_default());
-        if Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).is_none() {
-            return Err(Error::signature_invalid());
-        }
-        let signature = Signature::from_bytes(&bytes);
-        self.key.verify_strict(message, &signature).map_err(|_| Error::signature_invalid())
+        verify_with(self, message, signature, |s, k| straus(basepoint_table(), &[s], &[k], &[self.minus_point]))
+    }
+}
+
+fn basepoint_table() -> &'static VartimeEdwardsPrecomputation {
+    static TABLE: OnceLock<VartimeEdwardsPrecomputation> = OnceLock::new();
+    TABLE.get_or_init(|| VartimeEdwardsPrecomputation::new([ED25519_BASEPOINT_POINT]))
+}
+
+/// The shared verification: signature shape, canonical `S`, `k`, then `R` against
+/// `combine(S, k) = [S]B + [k](−A)`.
+fn verify_with(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+    combine: impl FnOnce(Scalar, Scalar) -> EdwardsPoint,
+) -> Result<()> {
+    let Ok(bytes) = <[u8; SIGNATURE_LENGTH]>::try_from(signature) else {
+        return Err(Error::signature_invalid());
+    };
+    let (r_bytes, s_bytes) = bytes.split_at(32);
+    let s_array: [u8; 32] = s_bytes.try_into().map_err(|_| Error::signature_invalid())?;
+    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_array)) else {
+        return Err(Error::signature_invalid());
+    };
+    let k = Scalar::from_hash(Sha512::new().chain_update(r_bytes).chain_update(key.bytes).chain_update(message));
+    let expected_r = combine(s, k);
+    if expected_r.is_identity() || expected_r.compress().as_bytes() != r_bytes {
+        return Err(Error::signature_invalid());
+    }
+    Ok(())
+}
+
+/// A public key prepared for repeated verification: width-8 NAF tables for `B` and the key,
+/// about 20 KB, built once (for issuer keys, when the key set is loaded).
+#[derive(Clone)]
+pub struct PreparedKey {
+    key: PublicKey,
+    tables: Arc<VartimeEdwardsPrecomputation>,
+}
+
+impl PreparedKey {
+    /// Builds the tables for `key`.
+    pub fn new(key: PublicKey) -> PreparedKey {
+        let tables = VartimeEdwardsPrecomputation::new([ED25519_BASEPOINT_POINT, key.minus_point]);
+        PreparedKey { key, tables: Arc::new(tables) }
+    }
+
+    /// The key.
+    pub fn key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// As [`PublicKey::verify_strict`], faster.
+    pub fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        verify_with(&self.key, message, signature, |s, k| straus(&self.tables, &[s, k], &[], &[]))
+    }
+}
+
+impl std::fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedKey").field("key", &self.key).finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for PreparedKey {
+    fn eq(&self, other: &PreparedKey) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for PreparedKey {}
+
+/// Something that verifies Ed25519 signatures strictly.
+pub trait Verifier {
+    /// Verifies `signature` over `message`; every failure is `ERR_SIGNATURE_INVALID`.
+    fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()>;
+}
+
+impl Verifier for PublicKey {
+    fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        PublicKey::verify_strict(self, message, signature)
+    }
+}
+
+impl Verifier for PreparedKey {
+    fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        PreparedKey::verify_strict(self, message, signature)
     }
 }
 
@@ -95,7 +209,8 @@ impl SecretKey {
 
     /// The public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey { key: self.key.verifying_key() }
+        let verifying = self.key.verifying_key();
+        PublicKey { bytes: verifying.to_bytes(), minus_point: -verifying.to_edwards() }
     }
 
     /// The deterministic Ed25519 signature of `message`.

@@ -80,7 +80,7 @@ impl SnapshotClaims {
         if let Some((name, _)) =
             self.features.iter().find(|(_, value)| matches!(value, Value::Array(_) | Value::Object(_)))
         {
-            bail!(FeatureInvalid, "feature {:?} must be a number, string, boolean or null", json::truncate(name, 40));
+            bail!(FeatureInvalid, "feature \"{}\" must be a number, string, boolean or null", json::truncate(name, 40));
         }
         Ok(())
     }

@@ -18,6 +18,10 @@ use crate::error::{bail, Error, ErrorCode, Result};
 /// objects is refused with `ERR_TOO_LARGE`. Snapshots, policies and models need at most six.
 pub const MAX_DEPTH: usize = 10;
 
+/// The most members one object may have (checked while parsing, `ERR_TOO_LARGE`); duplicate
+/// names are found by comparing each new name with the earlier ones.
+pub const MAX_OBJECT_MEMBERS: usize = 512;
+
 /// A JSON value. Objects keep their members in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -108,8 +112,11 @@ impl Object {
 
     /// Sets member `name`, replacing an earlier value of the same name in place.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        let name = name.into();
-        let value = value.into();
+        self.insert_value(name.into(), value.into());
+    }
+
+    /// The one non-generic body behind [`Object::insert`] and [`Object::with`].
+    fn insert_value(&mut self, name: String, value: Value) {
         match self.members.iter_mut().find(|(key, _)| *key == name) {
             Some(slot) => slot.1 = value,
             None => self.members.push((name, value)),
@@ -118,7 +125,7 @@ impl Object {
 
     /// Builder form of [`Object::insert`].
     pub fn with(mut self, name: impl Into<String>, value: impl Into<Value>) -> Object {
-        self.insert(name, value);
+        self.insert_value(name.into(), value.into());
         self
     }
 
@@ -333,6 +340,12 @@ impl Parser<'_> {
                 return Err(self.error("expected a member name"));
             }
             let name = self.string()?;
+            if members.len() >= MAX_OBJECT_MEMBERS {
+                bail!(TooLarge, "a JSON object has more than {MAX_OBJECT_MEMBERS} members");
+            }
+            if members.iter().any(|(known, _)| *known == name) {
+                bail!(Malformed, "duplicate member name \"{}\"", truncate(&name, 40));
+            }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':'"));
@@ -351,7 +364,6 @@ impl Parser<'_> {
                 _ => return Err(self.error("expected ',' or '}'")),
             }
         }
-        reject_duplicate_names(&members)?;
         Ok(Value::Object(Object { members }))
     }
 
@@ -491,16 +503,6 @@ impl Parser<'_> {
         self.pos += 4;
         Ok(code)
     }
-}
-
-fn reject_duplicate_names(members: &[(String, Value)]) -> Result<()> {
-    let mut names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(pair) = names.windows(2).find(|pair| pair.first() == pair.last()) {
-        let name = pair.first().copied().unwrap_or_default();
-        bail!(Malformed, "duplicate member name {:?}", truncate(name, 40));
-    }
-    Ok(())
 }
 
 /// At most `max` characters of `text`, for messages that quote input.
@@ -648,6 +650,17 @@ mod tests {
             assert_eq!(code(bad), ErrorCode::Malformed, "{bad:?}");
         }
         assert_eq!(parse(b"{\"a\":\"\xff\"}").unwrap_err().code(), ErrorCode::Malformed);
+    }
+
+    #[test]
+    fn member_cap() {
+        let members =
+            |n: usize| format!("{{{}}}", (0..n).map(|i| format!("\"m{i}\":{i}")).collect::<Vec<_>>().join(","));
+        assert_eq!(
+            parse(members(MAX_OBJECT_MEMBERS).as_bytes()).unwrap().as_object().unwrap().len(),
+            MAX_OBJECT_MEMBERS
+        );
+        assert_eq!(code(&members(MAX_OBJECT_MEMBERS + 1)), ErrorCode::TooLarge);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::b64;
-use crate::ed25519::{PublicKey, SecretKey};
+use crate::ed25519::{PreparedKey, PublicKey, SecretKey};
 use crate::error::{bail, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 
@@ -161,7 +161,7 @@ impl PrivateJwk {
 /// An issuer's public key set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Jwks {
-    keys: Vec<(String, PublicKey)>,
+    keys: Vec<(String, PreparedKey)>,
 }
 
 impl Jwks {
@@ -180,7 +180,7 @@ impl Jwks {
         if entries.len() > MAX_KEYS {
             bail!(TooLarge, "JWKS has more than {MAX_KEYS} keys");
         }
-        let mut keys: Vec<(String, PublicKey)> = Vec::with_capacity(entries.len());
+        let mut keys: Vec<(String, PreparedKey)> = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             let Some(entry) = entry.as_object() else {
                 bail!(Malformed, "JWKS key {index} is not an object");
@@ -190,9 +190,9 @@ impl Jwks {
                 bail!(KeyInvalid, "JWKS key {index} has no \"kid\"");
             };
             if keys.iter().any(|(known, _)| *known == kid) {
-                bail!(KeyInvalid, "JWKS has two keys with kid {:?}", json::truncate(&kid, 40));
+                bail!(KeyInvalid, "JWKS has two keys with kid \"{}\"", json::truncate(&kid, 40));
             }
-            keys.push((kid, jwk.key));
+            keys.push((kid, PreparedKey::new(jwk.key)));
         }
         Ok(Jwks { keys })
     }
@@ -205,8 +205,8 @@ impl Jwks {
         Jwks::parse(text.as_bytes())
     }
 
-    /// The key with this `kid`.
-    pub fn find(&self, kid: &str) -> Option<&PublicKey> {
+    /// The key with this `kid`, prepared for fast verification.
+    pub fn find(&self, kid: &str) -> Option<&PreparedKey> {
         self.keys.iter().find(|(known, _)| known == kid).map(|(_, key)| key)
     }
 
@@ -220,7 +220,7 @@ impl Jwks {
         let keys: Vec<Value> = self
             .keys
             .iter()
-            .map(|(kid, key)| Value::Object(Jwk::new(key.clone(), Some(kid.clone())).to_object()))
+            .map(|(kid, key)| Value::Object(Jwk::new(*key.key(), Some(kid.clone())).to_object()))
             .collect();
         Object::new().with("keys", keys).to_json()
     }

@@ -4,7 +4,7 @@
 //! payload decoded and parsed ([`ParsedJws::verify`] is the only way to reach it).
 
 use crate::b64;
-use crate::ed25519::{PublicKey, SecretKey, SIGNATURE_LENGTH};
+use crate::ed25519::{SecretKey, Verifier, SIGNATURE_LENGTH};
 use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 
@@ -115,18 +115,18 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
         None => bail!(AlgNotAllowed, "JWS header has no \"alg\""),
         Some(Value::String(alg)) if ALLOWED_ALGS.contains(&alg.as_str()) => {}
         Some(Value::String(alg)) => {
-            bail!(AlgNotAllowed, "algorithm {:?} is not allowed (only EdDSA and Ed25519)", json::truncate(alg, 20))
+            bail!(AlgNotAllowed, "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)", json::truncate(alg, 20))
         }
         Some(_) => bail!(Malformed, "JWS \"alg\" is not a string"),
     }
     if let Some(refused) = REFUSED_HEADER_MEMBERS.iter().find(|m| header.contains(m)) {
-        bail!(HeaderNotAllowed, "JWS header member {refused:?} is not allowed");
+        bail!(HeaderNotAllowed, "JWS header member \"{refused}\" is not allowed");
     }
     match header.get("typ") {
-        None => bail!(WrongType, "JWS header has no \"typ\" (expected {:?})", kind.typ()),
+        None => bail!(WrongType, "JWS header has no \"typ\" (expected \"{}\")", kind.typ()),
         Some(Value::String(typ)) if normalise_typ(typ) == kind.typ() => {}
         Some(Value::String(typ)) => {
-            bail!(WrongType, "token type {:?} is not a {what} ({:?})", json::truncate(typ, 40), kind.typ())
+            bail!(WrongType, "token type \"{}\" is not a {what} (\"{}\")", json::truncate(typ, 40), kind.typ())
         }
         Some(_) => bail!(Malformed, "JWS \"typ\" is not a string"),
     }
@@ -190,7 +190,7 @@ impl<'a> ParsedJws<'a> {
     }
 
     /// Verifies the signature with `key`, then decodes the payload.
-    pub fn verify(self, key: &PublicKey) -> Result<VerifiedJws> {
+    pub fn verify(self, key: &impl Verifier) -> Result<VerifiedJws> {
         key.verify_strict(self.signing_input.as_bytes(), &self.signature)?;
         let payload = b64::decode(self.payload_b64, "JWS payload")?;
         Ok(VerifiedJws { header: self.header, payload })
@@ -265,7 +265,11 @@ impl SigningAlg {
             "EdDSA" => Ok(SigningAlg::EdDsa),
             "Ed25519" => Ok(SigningAlg::Ed25519),
             _ => {
-                bail!(AlgNotAllowed, "algorithm {:?} is not allowed (only EdDSA and Ed25519)", json::truncate(name, 20))
+                bail!(
+                    AlgNotAllowed,
+                    "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)",
+                    json::truncate(name, 20)
+                )
             }
         }
     }

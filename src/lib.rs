@@ -44,6 +44,7 @@
 //! | [`scorer`] | the verifier pipeline and the result's JSON form |
 //! | [`issue`] | signing snapshots, models and key-binding JWS |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
+//! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JSON envelopes in and out |
 
 pub mod b64;
 pub mod decimal;
@@ -59,6 +60,8 @@ pub mod policy;
 pub mod scorecard;
 pub mod scorer;
 pub mod snapshot;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use jwk::Jwks;

@@ -206,6 +206,8 @@ pub struct Characteristic {
     pub reason_code: String,
     /// The baseline for reason points.
     pub baseline: i64,
+    /// English and Simplified Chinese labels, when the model gives them.
+    pub label: Option<(String, String)>,
     /// Bins in order.
     pub bins: Vec<Bin>,
     /// Lowest points of any bin.
@@ -290,7 +292,7 @@ impl SignedModel {
         let parsed = jws::parse(token, TokenKind::Model).map_err(|e| e.context("model"))?;
         let kid = parsed.kid().unwrap_or_default().to_owned();
         let Some(key) = keys.find(&kid) else {
-            bail!(UnknownKid, "model: no issuer key has kid {:?}", json::truncate(&kid, 40));
+            bail!(UnknownKid, "model: no issuer key has kid \"{}\"", json::truncate(&kid, 40));
         };
         let verified = parsed.verify(key)?;
         let model = Model::parse(verified.payload())?;
@@ -423,11 +425,11 @@ impl Model {
             let characteristic = read_characteristic(entry, &features, default_baseline)
                 .map_err(|e| e.context(&format!("characteristic {index}")))?;
             if characteristics.iter().any(|c| c.id == characteristic.id) {
-                bail!(ModelInvalid, "two characteristics have id {:?}", characteristic.id);
+                bail!(ModelInvalid, "two characteristics have id \"{}\"", characteristic.id);
             }
             for code in characteristic_codes(&characteristic) {
                 if !reasons.iter().any(|r| r.code == code) {
-                    bail!(ModelInvalid, "reason code {code:?} has no text in \"reasons\"");
+                    bail!(ModelInvalid, "reason code \"{code}\" has no text in \"reasons\"");
                 }
             }
             characteristics.push(characteristic);
@@ -481,7 +483,7 @@ fn read_feature_specs(entries: &[Value]) -> Result<Vec<FeatureSpec>> {
             }
         }
         if specs.iter().any(|s| s.name == name) {
-            bail!(ModelInvalid, "two features are named {name:?}");
+            bail!(ModelInvalid, "two features are named \"{name}\"");
         }
         specs.push(FeatureSpec { name, kind, min, max });
     }
@@ -509,7 +511,7 @@ fn read_bands(entries: &[Value], score_min: i64, score_max: i64) -> Result<Vec<B
             bail!(ModelInvalid, "{place} starts above the score max");
         }
         if bands.iter().any(|b| b.id == id) {
-            bail!(ModelInvalid, "two bands have id {id:?}");
+            bail!(ModelInvalid, "two bands have id \"{id}\"");
         }
         bands.push(Band { id, min, label_en, label_zh });
     }
@@ -535,7 +537,7 @@ fn check_code(code: &str) -> Result<()> {
     {
         bail!(
             ModelInvalid,
-            "reason code {:?} must be 1 to 32 letters, digits, '_', '-' or '.'",
+            "reason code \"{}\" must be 1 to 32 letters, digits, '_', '-' or '.'",
             json::truncate(code, 40)
         );
     }
@@ -552,12 +554,12 @@ fn read_characteristic(
     let id = members.identifier("id")?;
     let feature_name = members.string("feature")?;
     let Some(feature) = features.iter().position(|f| f.name == feature_name) else {
-        bail!(ModelInvalid, "feature {feature_name:?} is not in the schema");
+        bail!(ModelInvalid, "feature \"{feature_name}\" is not in the schema");
     };
     let spec = features.get(feature).ok_or_else(|| Error::new(ErrorCode::ModelInvalid, "feature index"))?;
     let dimension_name = members.string("dimension")?;
     let Some(dimension) = Dimension::parse(&dimension_name) else {
-        bail!(ModelInvalid, "dimension {dimension_name:?} is not one of credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships");
+        bail!(ModelInvalid, "dimension \"{dimension_name}\" is not one of credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships");
     };
     let reason_code = members.string("reason_code")?;
     check_code(&reason_code)?;
@@ -565,9 +567,10 @@ fn read_characteristic(
         (Some(baseline), _) | (None, Some(baseline)) => baseline,
         (None, None) => bail!(ModelInvalid, "no \"baseline\" and no model \"baseline_score\""),
     };
-    if object_get(members.object, "label").is_some() {
-        members.texts("label")?;
-    }
+    let label = match members.object.get("label") {
+        Some(_) => Some(members.texts("label")?),
+        None => None,
+    };
     let entries = members.array("bins")?;
     if entries.is_empty() || entries.len() > MAX_BINS {
         bail!(ModelInvalid, "a characteristic has 1 to {MAX_BINS} bins");
@@ -578,7 +581,7 @@ fn read_characteristic(
     }
     let min_points = bins.iter().map(|b| b.points).min().unwrap_or(0);
     let max_points = bins.iter().map(|b| b.points).max().unwrap_or(0);
-    Ok(Characteristic { id, feature, dimension, reason_code, baseline, bins, min_points, max_points })
+    Ok(Characteristic { id, feature, dimension, reason_code, baseline, label, bins, min_points, max_points })
 }
 
 fn read_bin(entry: &Value, spec: &FeatureSpec) -> Result<Bin> {
@@ -616,7 +619,7 @@ fn read_bin(entry: &Value, spec: &FeatureSpec) -> Result<Bin> {
         Predicate::NotIn(read_scalars(members.array("not_in")?, spec)?)
     } else {
         if !spec.kind.is_numeric() {
-            bail!(ModelInvalid, "a range needs a numeric feature, {:?} is {}", spec.name, spec.kind.name());
+            bail!(ModelInvalid, "a range needs a numeric feature, \"{}\" is {}", spec.name, spec.kind.name());
         }
         if has("gt") && has("gte") || has("lt") && has("lte") {
             bail!(ModelInvalid, "a range has one lower (gt or gte) and one upper (lt or lte) end");
@@ -657,7 +660,7 @@ fn read_scalars(values: &[Value], spec: &FeatureSpec) -> Result<Vec<Scalar>> {
             }
             _ => bail!(
                 ModelInvalid,
-                "value {} does not fit {} feature {:?}",
+                "value {} does not fit {} feature \"{}\"",
                 json::truncate(&value.to_json(), 40),
                 spec.kind.name(),
                 spec.name
@@ -668,10 +671,6 @@ fn read_scalars(values: &[Value], spec: &FeatureSpec) -> Result<Vec<Scalar>> {
 
 fn as_object<'a>(value: &'a Value, place: &str) -> Result<&'a Object> {
     value.as_object().ok_or_else(|| Error::with_message(ErrorCode::ModelInvalid, format!("{place} must be an object")))
-}
-
-fn object_get<'a>(object: &'a Object, name: &str) -> Option<&'a Value> {
-    object.get(name)
 }
 
 /// Typed access to an object's members with `ERR_MODEL_INVALID` messages naming the place.
@@ -691,7 +690,7 @@ impl<'a> Members<'a> {
 
     fn only(&self, allowed: &[&str]) -> Result<()> {
         match self.object.iter().find(|(name, _)| !allowed.contains(name)) {
-            Some((name, _)) => Err(self.fail(format!("unknown member {:?}", json::truncate(name, 40)))),
+            Some((name, _)) => Err(self.fail(format!("unknown member \"{}\"", json::truncate(name, 40)))),
             None => Ok(()),
         }
     }

@@ -126,7 +126,7 @@ impl OrderContext {
         if let Some((name, _)) =
             object.iter().find(|(name, _)| !matches!(*name, "deposit" | "order_value" | "currency" | "item"))
         {
-            return Err(invalid(format!("unknown order context member {:?}", json::truncate(name, 40))));
+            return Err(invalid(format!("unknown order context member \"{}\"", json::truncate(name, 40))));
         }
         let amount = |name: &str| -> Result<Option<i64>> {
             match object.get(name) {
@@ -232,7 +232,7 @@ impl Policy {
             };
             let rule = read_rule(entry).map_err(|e| e.context(&format!("rule {index}")))?;
             if rule.id == "otherwise" || rules.iter().any(|r| r.id == rule.id) {
-                bail!(PolicyInvalid, "rule id {:?} is used twice or reserved", rule.id);
+                bail!(PolicyInvalid, "rule id \"{}\" is used twice or reserved", rule.id);
             }
             rules.push(rule);
         }
@@ -338,7 +338,7 @@ fn read_rule(object: &Object) -> Result<Rule> {
 
 fn only(object: &Object, allowed: &[&str]) -> Result<()> {
     match object.iter().find(|(name, _)| !allowed.contains(name)) {
-        Some((name, _)) => bail!(PolicyInvalid, "unknown member {:?}", json::truncate(name, 40)),
+        Some((name, _)) => bail!(PolicyInvalid, "unknown member \"{}\"", json::truncate(name, 40)),
         None => Ok(()),
     }
 }

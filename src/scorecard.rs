@@ -63,7 +63,7 @@ pub fn score_snapshot(model: &Model, snapshot: &VerifiedSnapshot) -> Result<Scor
     if snapshot.schema() != model.schema {
         bail!(
             SchemaMismatch,
-            "snapshot schema {:?} is not the model's {:?}",
+            "snapshot schema \"{}\" is not the model's \"{}\"",
             json::truncate(snapshot.schema(), 60),
             model.schema
         );
@@ -88,7 +88,7 @@ impl Model {
                 let name = self.features.get(characteristic.feature).map_or("", |spec| spec.name.as_str());
                 bail!(
                     FeatureInvalid,
-                    "no bin of characteristic {:?} matches the value of feature {name:?}",
+                    "no bin of characteristic \"{}\" matches the value of feature \"{name}\"",
                     characteristic.id
                 );
             };
@@ -115,8 +115,7 @@ impl Model {
         }
 
         totals.retain(|(_, points)| *points >= 0);
-        // A stable sort keeps ties in the order the codes were first produced.
-        totals.sort_by_key(|(_, points)| std::cmp::Reverse(*points));
+        rank_highest_first(&mut totals);
         let reasons = totals
             .into_iter()
             .take(MAX_REASONS)
@@ -141,13 +140,28 @@ impl Model {
         let mut values = vec![Typed::Missing; self.features.len()];
         for (name, value) in features.iter() {
             let Some(index) = self.features.iter().position(|spec| spec.name == name) else {
-                bail!(FeatureInvalid, "feature {:?} is not in schema {:?}", json::truncate(name, 40), self.schema);
+                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", json::truncate(name, 40), self.schema);
             };
             if let (Some(slot), Some(spec)) = (values.get_mut(index), self.features.get(index)) {
                 *slot = typed(spec, value)?;
             }
         }
         Ok(values)
+    }
+}
+
+/// A stable insertion sort, highest points first: ties keep the order the codes were first
+/// produced. (At most one entry per characteristic, so at most 64.)
+fn rank_highest_first(totals: &mut [(&str, i64)]) {
+    for start in 1..totals.len() {
+        let mut at = start;
+        while at > 0 {
+            match (totals.get(at - 1), totals.get(at)) {
+                (Some(before), Some(this)) if before.1 < this.1 => totals.swap(at - 1, at),
+                _ => break,
+            }
+            at -= 1;
+        }
     }
 }
 
@@ -162,27 +176,27 @@ fn typed<'a>(spec: &FeatureSpec, value: &'a Value) -> Result<Typed<'a>> {
         (FeatureType::Number | FeatureType::Integer, Value::Number(number)) => {
             let decimal = number
                 .to_decimal()
-                .map_err(|e| e.recode(crate::ErrorCode::FeatureInvalid).context(&format!("feature {name:?}")))?;
+                .map_err(|e| e.recode(crate::ErrorCode::FeatureInvalid).context(&format!("feature \"{name}\"")))?;
             if spec.kind == FeatureType::Integer && !decimal.is_integer() {
-                bail!(FeatureInvalid, "feature {name:?} must be a whole number");
+                bail!(FeatureInvalid, "feature \"{name}\" must be a whole number");
             }
             if spec.min.as_ref().is_some_and(|min| decimal < *min)
                 || spec.max.as_ref().is_some_and(|max| decimal > *max)
             {
-                bail!(FeatureInvalid, "feature {name:?} is outside its declared range");
+                bail!(FeatureInvalid, "feature \"{name}\" is outside its declared range");
             }
             Typed::Number(decimal)
         }
         (FeatureType::Category, Value::String(text)) => {
             if text.len() > MAX_CATEGORY_LENGTH {
-                bail!(FeatureInvalid, "feature {name:?} is longer than {MAX_CATEGORY_LENGTH} bytes");
+                bail!(FeatureInvalid, "feature \"{name}\" is longer than {MAX_CATEGORY_LENGTH} bytes");
             }
             Typed::Text(text)
         }
         (FeatureType::Boolean, Value::Bool(flag)) => Typed::Bool(*flag),
         (kind, other) => bail!(
             FeatureInvalid,
-            "feature {name:?} must be {} ({}), not {}",
+            "feature \"{name}\" must be {} ({}), not {}",
             match kind {
                 FeatureType::Number | FeatureType::Integer => "a number",
                 FeatureType::Category => "a string",

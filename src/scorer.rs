@@ -75,14 +75,14 @@ impl Scorer {
     pub fn new(keys: Jwks, model: SignedModel, policy: Policy, mut options: VerifyOptions) -> Result<Scorer> {
         match (&options.audience, &policy.audience) {
             (Some(configured), Some(from_policy)) if configured != from_policy => {
-                bail!(ConfigInvalid, "audience {configured:?} differs from the policy's {from_policy:?}")
+                bail!(ConfigInvalid, "audience \"{configured}\" differs from the policy's \"{from_policy}\"")
             }
             (None, Some(from_policy)) => options.audience = Some(from_policy.clone()),
             _ => {}
         }
         options.validate()?;
         if let Some(unknown) = policy.band_ids().find(|id| !model.model().bands.iter().any(|band| band.id == *id)) {
-            bail!(PolicyInvalid, "policy names band {unknown:?}, which model {:?} does not have", model.model().id);
+            bail!(PolicyInvalid, "policy names band \"{unknown}\", which model \"{}\" does not have", model.model().id);
         }
         Ok(Scorer { keys, model, policy, options })
     }

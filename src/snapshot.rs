@@ -168,14 +168,14 @@ pub fn verify_snapshot(
     let parsed = jws::parse(token, TokenKind::Snapshot)?;
     let kid = parsed.kid().unwrap_or_default().to_owned();
     let Some(key) = keys.find(&kid) else {
-        bail!(UnknownKid, "no issuer key has kid {:?}", json::truncate(&kid, 40));
+        bail!(UnknownKid, "no issuer key has kid \"{}\"", json::truncate(&kid, 40));
     };
     let claims = parsed.verify(key)?.payload_object()?;
     let leeway = options.leeway_seconds as i64;
 
     let issuer = required_string(&claims, "iss")?;
     if !options.issuers.is_empty() && !options.issuers.contains(&issuer) {
-        bail!(Issuer, "issuer {:?} is not accepted", json::truncate(&issuer, 60));
+        bail!(Issuer, "issuer \"{}\" is not accepted", json::truncate(&issuer, 60));
     }
     let subject = required_string(&claims, "sub")?;
     let jti = required_string(&claims, "jti")?;
@@ -286,7 +286,7 @@ fn verify_key_binding(
 
 fn check_claim_string(value: &str, name: &str) -> Result<()> {
     if value.is_empty() || value.len() > MAX_CLAIM_STRING {
-        bail!(ClaimInvalid, "{name:?} must be 1 to {MAX_CLAIM_STRING} bytes long");
+        bail!(ClaimInvalid, "\"{name}\" must be 1 to {MAX_CLAIM_STRING} bytes long");
     }
     Ok(())
 }
@@ -356,7 +356,7 @@ fn read_features(claims: &Object) -> Result<Object> {
     {
         bail!(
             FeatureInvalid,
-            "feature {:?} must be a number, string, boolean or null, not {}",
+            "feature \"{}\" must be a number, string, boolean or null, not {}",
             json::truncate(name, 40),
             value.type_name()
         );
@@ -369,7 +369,7 @@ fn read_holder_key(claims: &Object) -> Result<Option<PublicKey>> {
         None => Ok(None),
         Some(Value::Object(cnf)) => match cnf.get("jwk") {
             Some(Value::Object(jwk)) => {
-                Ok(Some(Jwk::from_object(jwk).map_err(|e| e.context("holder key (cnf.jwk)"))?.key().clone()))
+                Ok(Some(*Jwk::from_object(jwk).map_err(|e| e.context("holder key (cnf.jwk)"))?.key()))
             }
             _ => bail!(ClaimInvalid, "\"cnf\" must hold a \"jwk\" object"),
         },

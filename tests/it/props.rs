@@ -2,7 +2,10 @@
 
 use std::sync::OnceLock;
 
+use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
+use curve25519_dalek::scalar::Scalar;
 use edgescore::decimal::Decimal;
+use edgescore::ed25519::{PreparedKey, PublicKey, SecretKey};
 use edgescore::json;
 use edgescore::model::Model;
 use edgescore::policy::Policy;
@@ -75,6 +78,50 @@ proptest! {
     fn json_shaped_noise_never_panics(text in r#"[\[\]{}",:0-9a-z.eE+\- \\u]{0,400}"#) {
         let _ = json::parse(text.as_bytes());
         let _ = Decimal::parse(&text);
+    }
+
+    #[test]
+    fn strict_verification_agrees_with_ed25519_dalek(seed in any::<[u8; 32]>(), message in proptest::collection::vec(any::<u8>(), 0..64), mutation in 0u8..6, torsion in 0usize..8, byte in any::<prop::sample::Index>()) {
+        let secret = SecretKey::from_seed(&seed);
+        let mut signature = secret.sign(&message).to_vec();
+        let mut message = message;
+        match mutation {
+            0 => {}
+            1 => { let at = byte.index(64); signature[at] ^= 1; }
+            2 => message.push(0),
+            3 => {
+                // R plus a torsion point: mixed-order (or unchanged for the identity).
+                let r = curve25519_dalek::edwards::CompressedEdwardsY(signature[..32].try_into().unwrap()).decompress().unwrap();
+                signature[..32].copy_from_slice(&(r + EIGHT_TORSION[torsion]).compress().to_bytes());
+            }
+            4 => {
+                // S + L: the same signature with a non-canonical S.
+                let mut carry = 0u16;
+                let order = (Scalar::ZERO - Scalar::ONE).to_bytes();
+                for i in 0..32 {
+                    let add = order[i] as u16 + u16::from(i == 0);
+                    let sum = signature[32 + i] as u16 + add + carry;
+                    signature[32 + i] = sum as u8;
+                    carry = sum >> 8;
+                }
+            }
+            _ => { signature = vec![0; 64]; }
+        }
+        let ours = secret.public_key().verify_strict(&message, &signature).is_ok();
+        let prepared = PreparedKey::new(secret.public_key()).verify_strict(&message, &signature).is_ok();
+        let dalek_key = ed25519_dalek::VerifyingKey::from_bytes(&secret.public_key().to_bytes()).unwrap();
+        let dalek = dalek_key.verify_strict(&message, &ed25519_dalek::Signature::from_slice(&signature).unwrap()).is_ok();
+        prop_assert_eq!(ours, dalek);
+        prop_assert_eq!(prepared, dalek);
+        prop_assert_eq!(ours, mutation == 0 || (mutation == 3 && torsion == 0));
+    }
+
+    #[test]
+    fn torsion_check_agrees_with_curve25519_dalek(scalar in any::<[u8; 32]>(), torsion in 0usize..8) {
+        let point = ED25519_BASEPOINT_POINT * Scalar::from_bytes_mod_order(scalar) + EIGHT_TORSION[torsion];
+        let accepted = PublicKey::from_bytes(&point.compress().to_bytes()).is_ok();
+        let expected = point.is_torsion_free() && !point.is_small_order();
+        prop_assert_eq!(accepted, expected);
     }
 
     #[test]

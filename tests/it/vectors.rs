@@ -1,6 +1,6 @@
 //! Public Ed25519 and JOSE vectors: Wycheproof, RFC 8032 §7.1, RFC 8037 Appendix A.
 
-use edgescore::ed25519::{PublicKey, SecretKey};
+use edgescore::ed25519::{PreparedKey, PublicKey, SecretKey};
 use edgescore::json::{self, Value};
 use edgescore::jwk::{Jwk, PrivateJwk};
 use edgescore::jws::{self, TokenKind};
@@ -35,7 +35,12 @@ fn wycheproof_every_case_agrees() {
                 other => panic!("tcId {id}: result {other}"),
             };
             let accepted = match &key {
-                Ok(key) => key.verify_strict(&msg, &sig).is_ok(),
+                Ok(key) => {
+                    let plain = key.verify_strict(&msg, &sig).is_ok();
+                    let prepared = PreparedKey::new(*key).verify_strict(&msg, &sig).is_ok();
+                    assert_eq!(plain, prepared, "tcId {id}: prepared and plain verification disagree");
+                    plain
+                }
                 Err(_) => false,
             };
             if accepted != expected_valid {

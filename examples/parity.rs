@@ -1,0 +1,195 @@
+//! Writes the native-vs-WebAssembly parity fixture: generated snapshots (random features, some
+//! invalid, some tampered, expired, unbound, wrongly presented) with the result the native core
+//! gives for each. `pkg/test/parity.test.mjs` scores every line in WebAssembly and requires the
+//! identical result or error code.
+//!
+//! `cargo run --release --features demo-issuer --example parity -- OUT.jsonl [COUNT] [SEED]`
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::io::Write;
+
+use edgescore::decimal::Decimal;
+use edgescore::demo;
+use edgescore::ed25519::SecretKey;
+use edgescore::issue::{self, SnapshotClaims};
+use edgescore::json::{Number, Object, Value};
+use edgescore::jwk::Jwk;
+use edgescore::model::{FeatureType, Predicate, Scalar, SignedModel};
+use edgescore::policy::{OrderContext, Policy};
+use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
+use edgescore::snapshot::VerifyOptions;
+
+/// The verification time of every case.
+pub const NOW: i64 = 1_790_000_000;
+const AUDIENCE: &str = "https://rentals.example";
+
+/// splitmix64: small, fast, and the same sequence everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn categories(model: &SignedModel, feature: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    for characteristic in model.model().characteristics.iter().filter(|c| c.feature == feature) {
+        for bin in &characteristic.bins {
+            if let Predicate::In(values) | Predicate::NotIn(values) = &bin.predicate {
+                for value in values {
+                    if let Scalar::Text(text) = value {
+                        seen.push(text.clone());
+                    }
+                }
+            }
+        }
+    }
+    seen.push("something-else".to_owned());
+    seen
+}
+
+fn decimal(rng: &mut Rng, max: i64, integer: bool) -> Value {
+    let whole = rng.below(max.max(1) as u64 + 1) as i64;
+    if integer {
+        return Value::from(whole.min(max));
+    }
+    let digits = rng.below(6) as usize;
+    if digits == 0 || whole >= max {
+        return Value::from(whole.min(max));
+    }
+    let fraction: String = (0..digits).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+    let text = format!("{}.{}", whole.min(max - 1).max(0), fraction);
+    Value::Number(Number::from_decimal(&Decimal::parse(&text).unwrap()))
+}
+
+fn features(rng: &mut Rng, model: &SignedModel) -> Object {
+    let mut out = Object::new();
+    for (index, spec) in model.model().features.iter().enumerate() {
+        if rng.chance(8) {
+            continue; // missing
+        }
+        let max = spec.max.as_ref().and_then(Decimal::to_i64).unwrap_or(200);
+        let value = match spec.kind {
+            FeatureType::Number => decimal(rng, max, false),
+            FeatureType::Integer => decimal(rng, max, true),
+            FeatureType::Boolean => Value::Bool(rng.chance(50)),
+            FeatureType::Category => {
+                let options = categories(model, index);
+                Value::from(options[rng.below(options.len() as u64) as usize].as_str())
+            }
+        };
+        out.insert(spec.name.as_str(), value);
+    }
+    // Some invalid features: wrong types, out of range, unknown names, nulls.
+    if rng.chance(6) {
+        match rng.below(5) {
+            0 => out.insert("repay_on_time_ratio_24m", "0.9"),
+            1 => out.insert("return_rate_12m", Value::Number(Number::from_decimal(&Decimal::parse("1.5").unwrap()))),
+            2 => out.insert("shoe_size", 42i64),
+            3 => out.insert("online_orders_12m", Value::Number(Number::from_decimal(&Decimal::parse("2.5").unwrap()))),
+            _ => out.insert("real_name_verified", Value::Null),
+        }
+    }
+    out
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: parity OUT.jsonl [COUNT] [SEED]");
+    let count: usize = args.next().map_or(10_000, |n| n.parse().expect("count"));
+    let seed: u64 = args.next().map_or(20_261_127, |n| n.parse().expect("seed"));
+    let mut rng = Rng(seed);
+    let issuer = demo::issuer().unwrap();
+    let models = [("consumer", demo::consumer_model().unwrap()), ("seller", demo::seller_model().unwrap())];
+    let scorers: Vec<Scorer> = models
+        .iter()
+        .map(|(_, model)| {
+            let options = VerifyOptions { audience: Some(AUDIENCE.to_owned()), ..VerifyOptions::default() };
+            Scorer::new(demo::jwks().unwrap(), model.clone(), Policy::default_rentals(), options).unwrap()
+        })
+        .collect();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create output"));
+    let (mut ok, mut rejected) = (0usize, 0usize);
+    for i in 0..count {
+        let which = if rng.chance(15) { 1 } else { 0 };
+        let (model_name, model) = &models[which];
+        let holder = SecretKey::from_seed(&[(i % 251) as u8; 32]);
+        let bound = rng.chance(60);
+        let issued_at = NOW - rng.below(33 * 86_400) as i64;
+        let lifetime = if rng.chance(5) { 3600 } else { 30 * 86_400 };
+        let claims = SnapshotClaims {
+            issuer: demo::DEMO_ISSUER.to_owned(),
+            subject: format!("parity-{i}"),
+            jti: format!("parity-{seed}-{i}"),
+            issued_at,
+            expires_at: issued_at + lifetime,
+            audience: if rng.chance(10) { vec!["https://elsewhere.example".to_owned()] } else { Vec::new() },
+            schema: model.model().schema.clone(),
+            features: features(&mut rng, model),
+            holder: bound.then(|| Jwk::new(holder.public_key(), None)),
+            ..Default::default()
+        };
+        let mut snapshot = match issuer.issue(&claims) {
+            Ok(token) => token,
+            Err(_) => continue,
+        };
+        let nonce = format!("nonce-{i}");
+        let mut presentation = None;
+        if bound || rng.chance(5) {
+            let kb_nonce = if rng.chance(5) { "stale-nonce".to_owned() } else { nonce.clone() };
+            let kb_time = if rng.chance(5) { NOW - 3600 } else { NOW - 10 };
+            presentation = Some(issue::present(&snapshot, &holder, &kb_nonce, AUDIENCE, kb_time).unwrap());
+        }
+        if rng.chance(5) {
+            // Tamper: change one character of the payload.
+            let dot = snapshot.find('.').unwrap() + 5 + rng.below(40) as usize;
+            let mut bytes = snapshot.into_bytes();
+            bytes[dot] = if bytes[dot] == b'A' { b'B' } else { b'A' };
+            snapshot = String::from_utf8(bytes).unwrap();
+        }
+        let deposit = [9_900i64, 39_900, 300_000][rng.below(3) as usize];
+        let disclose = if rng.chance(50) { Disclosure::Full } else { Disclosure::Band };
+        let request = ScoreRequest {
+            now: NOW,
+            presentation: presentation.as_deref(),
+            nonce: Some(&nonce),
+            context: OrderContext { deposit: Some(deposit), ..OrderContext::default() },
+            disclose,
+        };
+        let expect = match scorers[which].score(&snapshot, &request) {
+            Ok(result) => {
+                ok += 1;
+                Value::Object(result.to_object())
+            }
+            Err(error) => {
+                rejected += 1;
+                Value::Object(Object::new().with("error", error.code().as_str()))
+            }
+        };
+        let mut line = Object::new()
+            .with("model", *model_name)
+            .with("snapshot", snapshot)
+            .with("nonce", nonce)
+            .with("context", Object::new().with("deposit", deposit))
+            .with("disclose", disclose.id());
+        if let Some(presentation) = presentation {
+            line.insert("presentation", presentation);
+        }
+        line.insert("expect", expect);
+        writeln!(out, "{}", line.to_json()).unwrap();
+    }
+    out.flush().unwrap();
+    eprintln!("parity fixture: {count} cases ({ok} scored, {rejected} rejected) in {path}");
+}

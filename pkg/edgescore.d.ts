@@ -1,0 +1,183 @@
+// Types of the edgescore JavaScript package.
+
+/** Every error code the package reports. */
+export type ErrorCode =
+  | 'ERR_MALFORMED'
+  | 'ERR_TOO_LARGE'
+  | 'ERR_ALG_NOT_ALLOWED'
+  | 'ERR_HEADER_NOT_ALLOWED'
+  | 'ERR_WRONG_TYPE'
+  | 'ERR_UNKNOWN_KID'
+  | 'ERR_KEY_INVALID'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_EXPIRED'
+  | 'ERR_NOT_YET_VALID'
+  | 'ERR_TOO_OLD'
+  | 'ERR_ISSUER'
+  | 'ERR_AUDIENCE'
+  | 'ERR_CLAIM_INVALID'
+  | 'ERR_HOLDER_BINDING'
+  | 'ERR_NONCE_MISMATCH'
+  | 'ERR_MODEL_INVALID'
+  | 'ERR_UNSUPPORTED_VERSION'
+  | 'ERR_SCHEMA_MISMATCH'
+  | 'ERR_FEATURE_INVALID'
+  | 'ERR_POLICY_INVALID'
+  | 'ERR_CONTEXT_INVALID'
+  | 'ERR_CONFIG_INVALID'
+  /** The module trapped (a bug in edgescore); it was restarted and the call can be retried. */
+  | 'ERR_INTERNAL';
+
+export const ERROR_CODES: readonly ErrorCode[];
+
+/** A rejected input or configuration. */
+export class EdgescoreError extends Error {
+  readonly name: 'EdgescoreError';
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string);
+}
+
+/** Where the module comes from: a URL, a fetch Response, bytes or a compiled module. */
+export type ModuleInput = string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module;
+
+/** Loads the module (by default from `wasm/edgescore_core_bg.wasm` next to the package). */
+export function init(input?: ModuleInput): Promise<void>;
+/** Loads the module synchronously, for runtimes that hand over a compiled module (workerd). */
+export function initSync(module: WebAssembly.Module | BufferSource | { module: WebAssembly.Module }): void;
+
+export interface Jwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid?: string;
+  [member: string]: unknown;
+}
+export interface PrivateJwk extends Jwk {
+  d: string;
+}
+export interface Jwks {
+  keys: Jwk[];
+}
+
+export interface ScorerConfig {
+  /** The issuer's public keys (object or JSON text). Required. */
+  jwks: Jwks | string;
+  /** A signed model (compact JWS); the demo consumer model when omitted. */
+  model?: string;
+  /** The key set that verifies `model`, when it is not `jwks` (a bureau may sign models with other keys). */
+  modelJwks?: Jwks | string;
+  /** The merchant policy (object or JSON text); the default deposit-free rentals policy when omitted. */
+  policy?: object | string;
+  /** This verifier's audience (merchant id); needed for presentations. */
+  audience?: string;
+  /** Accepted `iss` values; any issuer in the JWKS when omitted. */
+  issuers?: string[];
+  /** Clock leeway, default 60. */
+  leewaySeconds?: number;
+  /** Oldest snapshot accepted (default 31 days); `null` for no limit beyond `exp`. */
+  maxAgeSeconds?: number | null;
+  /** Refuse snapshots not bound to a holder key. */
+  requireBinding?: boolean;
+  /** Oldest presentation accepted, default 300. */
+  presentationMaxAgeSeconds?: number;
+}
+
+/** The order being decided, amounts in minor units (fen, cents). */
+export interface OrderContext {
+  deposit?: number;
+  order_value?: number;
+  currency?: string;
+  item?: string;
+}
+
+export type Disclose = 'band' | 'full';
+
+export interface ScoreOptions {
+  /** Seconds since the epoch; the current time when omitted. */
+  now?: number;
+  presentation?: string;
+  nonce?: string;
+  context?: OrderContext;
+  disclose?: Disclose;
+}
+
+export type Decision = 'deposit_free' | 'reduced_deposit' | 'deposit_required' | 'refer';
+export type DimensionId =
+  | 'credit_history'
+  | 'behaviour_preferences'
+  | 'fulfilment_capacity'
+  | 'identity_traits'
+  | 'relationships';
+
+export interface Texts {
+  en: string;
+  zh: string;
+}
+
+export interface ScoreResult {
+  band: string;
+  decision: Decision;
+  rule: string;
+  /** The deposit to take, in minor units; null when the order context gave none. */
+  deposit: number | null;
+  /** For `reduced_deposit`: the share of the deposit taken. */
+  deposit_percent?: number;
+  model: { id: string; version: string; digest: string; demo?: true };
+  disclosure: Disclose;
+  /** The rest only with `disclose: "full"`. */
+  score?: number;
+  score_range?: [number, number];
+  band_label?: Texts;
+  dimensions?: Record<DimensionId, number | null>;
+  reasons?: { code: string; points: number; text?: Texts }[];
+  snapshot?: { issued_at: number; expires_at: number; holder_bound: boolean };
+}
+
+export interface BatchItem {
+  snapshot: string;
+  presentation?: string;
+  nonce?: string;
+  context?: OrderContext;
+}
+
+export type BatchEntry =
+  | { ok: true; result: ScoreResult }
+  | { ok: false; error: { code: ErrorCode; message: string } };
+
+export interface ModelInfo {
+  id: string;
+  version: string;
+  digest: string;
+  demo: boolean;
+  schema: string;
+  score_range: [number, number];
+  bands: { id: string; min: number; label: Texts }[];
+  dimensions: { id: DimensionId; label: Texts; weight_percent: number }[];
+  characteristics: {
+    id: string;
+    feature: string;
+    dimension: DimensionId;
+    reason_code: string;
+    weight_percent: number;
+    label?: Texts;
+  }[];
+}
+
+export class Scorer {
+  constructor(config: ScorerConfig);
+  score(snapshot: string, options?: ScoreOptions): ScoreResult;
+  scoreBatch(items: BatchItem[], options?: { now?: number; disclose?: Disclose }): BatchEntry[];
+  modelInfo(): ModelInfo;
+}
+
+/** A fresh random nonce: 16 bytes from Web Crypto, base64url. */
+export function newNonce(): string;
+
+export class Holder {
+  private constructor(privateJwk: string);
+  static generate(): Holder;
+  static fromPrivateJwk(jwk: PrivateJwk | string): Holder;
+  publicJwk(): Jwk;
+  toPrivateJwk(): PrivateJwk;
+  present(snapshot: string, options: { nonce: string; aud: string; now?: number }): string;
+}

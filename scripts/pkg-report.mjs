@@ -1,0 +1,24 @@
+// Prints the sizes of the built package and fails past the budget:
+// the optimised .wasm at most 150 KB raw and 64 KB gzipped (KB = 1000 bytes).
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET = { raw: 150_000, gzip: 64_000 };
+const files = [
+  ['pkg/wasm/edgescore_core_bg.wasm', true],
+  ['pkg/wasm/edgescore_core.js', false],
+  ['pkg/edgescore.js', false],
+];
+let failed = false;
+console.log('package sizes (bytes; gzip -9):');
+for (const [path, budgeted] of files) {
+  const bytes = readFileSync(path);
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  console.log(`  ${path.padEnd(34)} ${String(bytes.length).padStart(8)} raw ${String(gzip).padStart(8)} gzip`);
+  if (budgeted && (bytes.length > BUDGET.raw || gzip > BUDGET.gzip)) {
+    console.error(`  over budget: ${path} must be at most ${BUDGET.raw} raw and ${BUDGET.gzip} gzipped`);
+    failed = true;
+  }
+}
+if (failed) process.exit(1);
+console.log(`  within budget (.wasm ≤ ${BUDGET.raw} raw, ≤ ${BUDGET.gzip} gzip)`);

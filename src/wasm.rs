@@ -1,0 +1,270 @@
+//! The WebAssembly adapter: the only module that knows wasm-bindgen (feature `wasm`).
+//!
+//! Everything crosses the boundary as JSON text, parsed here by the core's strict parser, and
+//! every call that can fail returns an envelope, `{"ok":true,"result":…}` or
+//! `{"ok":false,"error":{"code":"ERR_…","message":"…"}}`, so no Rust error ever becomes a trap.
+//! The JavaScript package (`pkg/edgescore.js`) turns envelopes into results and
+//! `EdgescoreError`s, and re-instantiates the module if anything traps.
+
+use wasm_bindgen::prelude::*;
+
+use crate::b64;
+use crate::ed25519::SecretKey;
+use crate::error::{Error, ErrorCode, Result};
+use crate::issue;
+use crate::json::{self, Object, Value};
+use crate::jwk::{Jwk, Jwks, PrivateJwk};
+use crate::model::SignedModel;
+use crate::policy::{OrderContext, Policy};
+use crate::scorer::{Disclosure, ScoreRequest, Scorer};
+use crate::snapshot::VerifyOptions;
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// The most items one `scoreBatch` call takes.
+pub const MAX_BATCH: usize = 10_000;
+
+fn ok_envelope(result: Value) -> String {
+    Object::new().with("ok", true).with("result", result).to_json()
+}
+
+fn error_envelope(error: &Error) -> String {
+    Object::new()
+        .with("ok", false)
+        .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()))
+        .to_json()
+}
+
+fn envelope(result: Result<Value>) -> String {
+    match result {
+        Ok(value) => ok_envelope(value),
+        Err(error) => error_envelope(&error),
+    }
+}
+
+fn config_error(message: &str) -> Error {
+    Error::with_message(ErrorCode::ConfigInvalid, message)
+}
+
+/// Seconds from JavaScript: a whole, non-negative, finite number (the package checks first).
+fn seconds(value: f64, what: &str) -> Result<u64> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= crate::snapshot::MAX_TIMESTAMP as f64 {
+        Ok(value as u64)
+    } else {
+        Err(config_error(what))
+    }
+}
+
+fn context_from(context: Option<String>) -> Result<OrderContext> {
+    match context {
+        None => Ok(OrderContext::default()),
+        Some(text) => OrderContext::parse(text.as_bytes()),
+    }
+}
+
+/// A scorer for JavaScript; see `Scorer` in `pkg/edgescore.js`, which checks the types of
+/// every argument before they get here.
+#[wasm_bindgen]
+pub struct WasmScorer {
+    scorer: Scorer,
+}
+
+#[wasm_bindgen]
+impl WasmScorer {
+    /// Builds a scorer; throws the error envelope as a string. Omitted numbers take the core's
+    /// defaults; `max_age` below zero means no limit beyond `exp`.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        jwks: &str,
+        model: &str,
+        model_jwks: Option<String>,
+        policy: &str,
+        audience: Option<String>,
+        issuers: &str,
+        leeway: Option<f64>,
+        max_age: Option<f64>,
+        require_binding: bool,
+        presentation_max_age: Option<f64>,
+    ) -> core::result::Result<WasmScorer, JsValue> {
+        let build = || -> Result<Scorer> {
+            let keys = Jwks::parse(jwks.as_bytes())?;
+            let model_keys = model_jwks.map(|text| Jwks::parse(text.as_bytes())).transpose()?;
+            let model = SignedModel::verify(model, model_keys.as_ref().unwrap_or(&keys))?;
+            // The package passes the default policy when the caller gives none.
+            let policy = Policy::parse(policy.as_bytes())?;
+            let issuers = match json::parse(issuers.as_bytes()) {
+                Ok(Value::Array(items)) => items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| config_error("issuers must be an array of strings"))?,
+                _ => return Err(config_error("issuers must be an array of strings")),
+            };
+            let defaults = VerifyOptions::default();
+            let options = VerifyOptions {
+                audience,
+                issuers,
+                leeway_seconds: match leeway {
+                    Some(value) => seconds(value, "leewaySeconds must be whole seconds")?,
+                    None => defaults.leeway_seconds,
+                },
+                max_age_seconds: match max_age {
+                    Some(value) if value < 0.0 => None,
+                    Some(value) => Some(seconds(value, "maxAgeSeconds must be whole seconds")?),
+                    None => defaults.max_age_seconds,
+                },
+                require_holder_binding: require_binding,
+                presentation_max_age_seconds: match presentation_max_age {
+                    Some(value) => seconds(value, "presentationMaxAgeSeconds must be whole seconds")?,
+                    None => defaults.presentation_max_age_seconds,
+                },
+            };
+            Scorer::new(keys, model, policy, options)
+        };
+        build().map(|scorer| WasmScorer { scorer }).map_err(|error| JsValue::from_str(&error_envelope(&error)))
+    }
+
+    /// Scores one snapshot (envelope). `context` is the order context as JSON text.
+    pub fn score(
+        &self,
+        snapshot: &str,
+        now: f64,
+        presentation: Option<String>,
+        nonce: Option<String>,
+        context: Option<String>,
+        full: bool,
+    ) -> String {
+        envelope(self.score_one(snapshot, now, presentation.as_deref(), nonce.as_deref(), context, full))
+    }
+
+    fn score_one(
+        &self,
+        snapshot: &str,
+        now: f64,
+        presentation: Option<&str>,
+        nonce: Option<&str>,
+        context: Option<String>,
+        full: bool,
+    ) -> Result<Value> {
+        let request = ScoreRequest {
+            now: seconds(now, "now must be whole seconds since the epoch")? as i64,
+            presentation,
+            nonce,
+            context: context_from(context)?,
+            disclose: if full { Disclosure::Full } else { Disclosure::Band },
+        };
+        Ok(Value::Object(self.scorer.score(snapshot, &request)?.to_object()))
+    }
+
+    /// Scores many snapshots; returns a JSON array with one envelope per item. `items`:
+    /// `[{snapshot, presentation?, nonce?, context?}]` as JSON text.
+    #[wasm_bindgen(js_name = scoreBatch)]
+    pub fn score_batch(&self, items: &str, now: f64, full: bool) -> String {
+        let items = match json::parse(items.as_bytes()) {
+            Ok(Value::Array(items)) if items.len() <= MAX_BATCH => items,
+            Ok(Value::Array(_)) => {
+                return error_envelope(&Error::new(ErrorCode::TooLarge, "scoreBatch takes at most 10000 items"))
+            }
+            Ok(_) | Err(_) => return error_envelope(&config_error("scoreBatch takes an array of items")),
+        };
+        let text = |item: &Object, name: &str| item.get(name).and_then(Value::as_str).map(str::to_owned);
+        let mut out = String::with_capacity(items.len() * 256 + 2);
+        out.push('[');
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            let result = match item {
+                Value::Object(item) => match text(item, "snapshot") {
+                    Some(snapshot) => self.score_one(
+                        &snapshot,
+                        now,
+                        text(item, "presentation").as_deref(),
+                        text(item, "nonce").as_deref(),
+                        item.get("context").filter(|c| !matches!(c, Value::Null)).map(Value::to_json),
+                        full,
+                    ),
+                    None => Err(Error::new(ErrorCode::Malformed, "item has no snapshot string")),
+                },
+                _ => Err(Error::new(ErrorCode::Malformed, "item must be an object")),
+            };
+            out.push_str(&envelope(result));
+        }
+        out.push(']');
+        let mut wrapped = String::with_capacity(out.len() + 20);
+        wrapped.push_str("{\"ok\":true,\"result\":");
+        wrapped.push_str(&out);
+        wrapped.push('}');
+        wrapped
+    }
+
+    /// The model's digest (`sha256:…`).
+    #[wasm_bindgen(js_name = modelDigest)]
+    pub fn model_digest(&self) -> String {
+        self.scorer.model().digest().to_owned()
+    }
+}
+
+/// A fresh random nonce: 16 bytes from Web Crypto (`getrandom`), base64url.
+#[wasm_bindgen(js_name = newNonce)]
+pub fn new_nonce() -> core::result::Result<String, JsValue> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| JsValue::from_str(&format!("no randomness available: {e}")))?;
+    Ok(b64::encode(&bytes))
+}
+
+/// A holder key pair kept by a wallet; see `Holder` in `pkg/edgescore.js`.
+#[wasm_bindgen]
+pub struct WasmHolder {
+    secret: SecretKey,
+}
+
+#[wasm_bindgen]
+impl WasmHolder {
+    /// A new key pair from Web Crypto randomness.
+    pub fn generate() -> core::result::Result<WasmHolder, JsValue> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| JsValue::from_str(&format!("no randomness available: {e}")))?;
+        Ok(WasmHolder { secret: SecretKey::from_seed(&seed) })
+    }
+
+    /// A holder from a private JWK (JSON text); throws the error envelope as a string.
+    #[wasm_bindgen(js_name = fromPrivateJwk)]
+    pub fn from_private_jwk(jwk: &str) -> core::result::Result<WasmHolder, JsValue> {
+        PrivateJwk::parse(jwk.as_bytes())
+            .map(|jwk| WasmHolder { secret: jwk.secret })
+            .map_err(|error| JsValue::from_str(&error_envelope(&error)))
+    }
+
+    /// The public JWK (JSON text), as an issuer puts it in `cnf`.
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self) -> String {
+        Jwk::new(self.secret.public_key(), None).to_object().to_json()
+    }
+
+    /// The private JWK (JSON text), for the wallet to keep.
+    #[wasm_bindgen(js_name = toPrivateJwk)]
+    pub fn to_private_jwk(&self) -> String {
+        PrivateJwk { kid: None, secret: SecretKey::from_seed(&self.secret.seed()) }.to_object().to_json()
+    }
+
+    /// The key-binding JWS for a snapshot, a nonce, an audience and a time (envelope).
+    pub fn present(&self, snapshot: &str, nonce: &str, audience: &str, now: f64) -> String {
+        let now = if now.is_finite() && now.fract() == 0.0 { Some(now as i64) } else { None };
+        envelope(match now {
+            Some(now) => issue::present(snapshot, &self.secret, nonce, audience, now).map(Value::from),
+            None => Err(config_error("now must be whole seconds since the epoch")),
+        })
+    }
+}
+
+/// Traps on purpose (an `unreachable` instruction), so tests can prove that the package
+/// recovers from a trap. Not part of the public API.
+#[wasm_bindgen(js_name = __trapForTests)]
+pub fn trap_for_tests() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+}
