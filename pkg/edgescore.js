@@ -16,7 +16,9 @@ import {
 } from './wasm/edgescore_core.js';
 import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS } from './wasm/demo.js';
 
-const WASM_URL = new URL('./wasm/edgescore_core_bg.wasm', import.meta.url);
+// Where the module sits next to this file (resolved only when init() needs it: some runtimes
+// hand over a compiled module and have no file URL).
+const wasmUrl = () => new URL('./wasm/edgescore_core_bg.wasm', import.meta.url);
 
 /** Every error code the package can report (the Rust core's codes, plus `ERR_INTERNAL`). */
 export const ERROR_CODES = Object.freeze([
@@ -70,9 +72,9 @@ async function compile(input) {
   if (input === undefined) {
     if (isNode()) {
       const { readFile } = await import('node:fs/promises');
-      return WebAssembly.compile(await readFile(WASM_URL));
+      return WebAssembly.compile(await readFile(wasmUrl()));
     }
-    input = WASM_URL;
+    input = wasmUrl();
   }
   if (typeof input === 'string' || input instanceof URL || (typeof Request === 'function' && input instanceof Request)) {
     input = fetch(input);

@@ -15,6 +15,7 @@ cargo fmt --check
 
 step "lint (all targets, CLI included; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets --features cli -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features wasm -- -D warnings
 
 step "tests: unit, vectors, hostile table, golden scores, properties, CLI"
 cargo test --features cli
@@ -24,5 +25,8 @@ cargo build --lib --release --target wasm32-unknown-unknown
 
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features cli
+
+step "the JavaScript package (scripts/test-pkg.sh)"
+./scripts/test-pkg.sh
 
 printf '\nall checks passed\n'

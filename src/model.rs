@@ -317,11 +317,14 @@ impl SignedModel {
 
 /// `sha256:<hex>` of model bytes.
 pub fn model_digest(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(bytes);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for byte in hash {
-        out.push_str(&format!("{byte:02x}"));
+        for nibble in [byte >> 4, byte & 15] {
+            out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
     }
     out
 }

@@ -2,12 +2,14 @@
 //! Shared, word for word, by the native tests and the WebAssembly tests (`#[path]` include), so
 //! both run one source of cases.
 
+use std::collections::BTreeSet;
+
 use edgescore::json::{self, Object, Value};
 use edgescore::model::{Model, SignedModel};
 use edgescore::policy::{OrderContext, Policy};
 use edgescore::scorer::{ScoreRequest, Scorer};
 use edgescore::snapshot::VerifyOptions;
-use edgescore::{demo, Jwks};
+use edgescore::{demo, ErrorCode, Jwks};
 
 /// The table, embedded.
 pub const HOSTILE_JSON: &str = include_str!("../vectors/hostile.json");
@@ -119,5 +121,35 @@ fn outcome(case: &Object, section: &'static str, got: String) -> Outcome {
         section,
         expected: text(case, "expect").unwrap_or("?").to_owned(),
         got,
+    }
+}
+
+pub fn every_case_gives_its_code() {
+    let outcomes = run(HOSTILE_JSON);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| format!("{}/{}: expected {}, got {}", o.section, o.name, o.expected, o.got))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), outcomes.len(), failures.join("\n"));
+    let hostile_snapshots =
+        outcomes.iter().filter(|o| o.section == "snapshot_cases" && o.expected.starts_with("ERR_")).count();
+    assert!(hostile_snapshots >= 40, "only {hostile_snapshots} hostile snapshot cases");
+}
+
+pub fn table_covers_every_input_code() {
+    let outcomes = run(HOSTILE_JSON);
+    let seen: BTreeSet<&str> = outcomes.iter().map(|o| o.expected.as_str()).collect();
+    // ERR_CONFIG_INVALID is about the verifier's own options, tested in unit tests.
+    let missing: Vec<&str> =
+        ErrorCode::ALL.iter().map(|c| c.as_str()).filter(|c| *c != "ERR_CONFIG_INVALID" && !seen.contains(c)).collect();
+    assert!(missing.is_empty(), "no hostile case for {missing:?}");
+}
+
+pub fn case_names_are_unique() {
+    let outcomes = run(HOSTILE_JSON);
+    let mut names = BTreeSet::new();
+    for outcome in &outcomes {
+        assert!(names.insert(outcome.name.clone()), "duplicate case name {}", outcome.name);
     }
 }

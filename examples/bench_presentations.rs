@@ -1,0 +1,62 @@
+//! Native side of the JavaScript benchmark (pkg/bench/bench.mjs): the same presentations from
+//! the parity fixture, scored by the native core; prints the median time per presentation.
+//!
+//! `cargo run --release --example bench_presentations -- FIXTURE.jsonl [ITEMS]`
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use edgescore::demo;
+use edgescore::json::{self, Value};
+use edgescore::policy::{OrderContext, Policy};
+use edgescore::scorer::{ScoreRequest, Scorer};
+use edgescore::snapshot::VerifyOptions;
+
+const NOW: i64 = 1_790_000_000;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: bench_presentations FIXTURE.jsonl [ITEMS]");
+    let wanted: usize = args.next().map_or(500, |n| n.parse().expect("items"));
+    let text = std::fs::read_to_string(&path).expect("read fixture");
+    let mut items = Vec::new();
+    for line in text.lines() {
+        let entry = json::parse_object(line.as_bytes()).unwrap();
+        let field = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
+        let scored = entry.get("expect").and_then(Value::as_object).is_some_and(|e| e.get("error").is_none());
+        if scored && field("model").as_deref() == Some("consumer") && field("presentation").is_some() {
+            items.push((field("snapshot").unwrap(), field("presentation").unwrap(), field("nonce").unwrap()));
+        }
+        if items.len() == wanted {
+            break;
+        }
+    }
+    let scorer = Scorer::new(
+        demo::jwks().unwrap(),
+        demo::consumer_model().unwrap(),
+        Policy::default_rentals(),
+        VerifyOptions { audience: Some("https://rentals.example".to_owned()), ..VerifyOptions::default() },
+    )
+    .unwrap();
+    let context = OrderContext { deposit: Some(39_900), ..OrderContext::default() };
+    let round = || {
+        let start = Instant::now();
+        for (snapshot, presentation, nonce) in &items {
+            let request = ScoreRequest {
+                now: NOW,
+                presentation: Some(presentation),
+                nonce: Some(nonce),
+                context: context.clone(),
+                ..ScoreRequest::default()
+            };
+            black_box(scorer.score(snapshot, &request)).expect("scores");
+        }
+        start.elapsed().as_secs_f64() * 1e6 / items.len() as f64
+    };
+    round();
+    let mut samples: Vec<f64> = (0..15).map(|_| round()).collect();
+    samples.sort_by(f64::total_cmp);
+    println!("{{\"items\":{},\"median_us\":{:.2}}}", items.len(), samples[samples.len() / 2]);
+}

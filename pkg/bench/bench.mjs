@@ -1,0 +1,145 @@
+// Benchmark of the JavaScript package, printing medians and ratios measured in one run:
+// per presentation (snapshot + key-binding JWS verified, scored, policy applied) in edgescore
+// WebAssembly, in jose (Web Crypto) with a plain JS scorecard, in @noble/ed25519 with the same
+// JS scorecard, and in native Rust; scoreBatch against single calls; cold start in Node and
+// in Chromium. Figures, not assertions. `node pkg/bench/bench.mjs` (after scripts/build-pkg.sh
+// and the parity fixture: scripts/bench-pkg.sh does all of it).
+import { execFileSync } from 'node:child_process';
+import { createHash, webcrypto } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as noble from '@noble/ed25519';
+import * as jose from 'jose';
+
+import { init, Scorer } from '../edgescore.js';
+import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS } from '../wasm/demo.js';
+import { AUDIENCE, demoMaterial, NOW, ROOT } from '../test/helpers.mjs';
+import { launchChromium, serveStatic } from '../test/runtimes.mjs';
+import { compileModel, decide } from './js-scorecard.mjs';
+
+const ITEMS = 500;
+const ROUNDS = 9;
+const FIXTURE = join(ROOT, '.cache/parity.jsonl');
+noble.hashes.sha512 = (message) => new Uint8Array(createHash('sha512').update(message).digest());
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const b64json = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const context = { deposit: 39900 };
+
+// Distinct presentations (251 holder keys) from the parity fixture: bound, valid, consumer.
+const items = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+  .filter((e) => e.model === 'consumer' && e.presentation && !e.expect.error)
+  .slice(0, ITEMS);
+if (items.length < ITEMS) throw new Error(`only ${items.length} usable presentations in ${FIXTURE}`);
+
+await init();
+const scorer = new Scorer({ jwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, audience: AUDIENCE });
+const model = b64json(DEMO_CONSUMER_MODEL.split('.')[1]);
+const jsScore = compileModel(model);
+const issuerJwk = DEMO_JWKS.keys[0];
+const issuerKey = await jose.importJWK(issuerJwk, 'EdDSA');
+const issuerRaw = Buffer.from(issuerJwk.x, 'base64url');
+
+function checkClaims(claims, kb, item) {
+  if (claims.exp <= NOW - 60 || claims.iat > NOW + 60 || NOW - claims.iat > 31 * 86400 + 60) throw new Error('time');
+  if (kb.nonce !== item.nonce || kb.aud !== AUDIENCE || NOW - kb.iat > 360) throw new Error('binding');
+}
+
+const engines = {
+  'edgescore WASM': (item) => scorer.score(item.snapshot, { now: NOW, presentation: item.presentation, nonce: item.nonce, context }),
+  'jose (Web Crypto) + JS scorecard': async (item) => {
+    const { payload } = await jose.jwtVerify(item.snapshot, issuerKey, { typ: 'edgescore-snapshot+jwt', currentDate: new Date(NOW * 1000) });
+    const holderKey = await jose.importJWK(payload.cnf.jwk, 'EdDSA');
+    const { payload: kb } = await jose.jwtVerify(item.presentation, holderKey, { typ: 'kb+jwt', audience: AUDIENCE, currentDate: new Date(NOW * 1000) });
+    const hash = Buffer.from(await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(item.snapshot))).toString('base64url');
+    if (hash !== kb.sd_hash) throw new Error('sd_hash');
+    checkClaims(payload, kb, item);
+    const { band } = jsScore(payload.features);
+    return decide(DEFAULT_POLICY, band, NOW - payload.iat, context);
+  },
+  '@noble/ed25519 + JS scorecard': (item) => {
+    const [h, p, s] = item.snapshot.split('.');
+    if (!noble.verify(Buffer.from(s, 'base64url'), Buffer.from(`${h}.${p}`), issuerRaw)) throw new Error('signature');
+    const payload = b64json(p);
+    const [kh, kp, ks] = item.presentation.split('.');
+    if (!noble.verify(Buffer.from(ks, 'base64url'), Buffer.from(`${kh}.${kp}`), Buffer.from(payload.cnf.jwk.x, 'base64url'))) throw new Error('kb');
+    const kb = b64json(kp);
+    if (createHash('sha256').update(item.snapshot).digest('base64url') !== kb.sd_hash) throw new Error('sd_hash');
+    checkClaims(payload, kb, item);
+    const { band } = jsScore(payload.features);
+    return decide(DEFAULT_POLICY, band, NOW - payload.iat, context);
+  },
+};
+
+// The engines must agree on the band and decision before they are timed.
+for (const item of items.slice(0, 50)) {
+  const reference = engines['edgescore WASM'](item);
+  for (const [name, run] of Object.entries(engines)) {
+    const got = await run(item);
+    if (got.band !== reference.band || got.decision !== reference.decision) {
+      throw new Error(`${name} disagrees: ${JSON.stringify(got)} vs ${JSON.stringify(reference)}`);
+    }
+  }
+}
+
+async function perItem(run, list = items) {
+  const start = performance.now();
+  for (const item of list) await run(item);
+  return ((performance.now() - start) * 1000) / list.length;
+}
+
+const samples = Object.fromEntries(Object.keys(engines).map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round += 1) {
+  for (const [name, run] of Object.entries(engines)) samples[name].push(await perItem(run));
+}
+const native = JSON.parse(execFileSync(join(ROOT, 'target/release/examples/bench_presentations'), [FIXTURE, String(ITEMS)], { encoding: 'utf8' }));
+
+// scoreBatch of 1,000 against 1,000 single calls.
+const thousand = Array.from({ length: 1000 }, (_, i) => items[i % items.length]);
+const batchItems = thousand.map(({ snapshot, presentation, nonce }) => ({ snapshot, presentation, nonce, context }));
+const single = [];
+const batch = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  single.push(await perItem(engines['edgescore WASM'], thousand));
+  const start = performance.now();
+  const results = scorer.scoreBatch(batchItems, { now: NOW });
+  batch.push(((performance.now() - start) * 1000) / batchItems.length);
+  if (!results.every((r) => r.ok)) throw new Error('batch item failed');
+}
+
+// Cold start: a fresh Node process, and a fresh Chromium page, from import to the first result.
+mkdirSync(join(ROOT, '.cache'), { recursive: true });
+const material = join(ROOT, '.cache/bench-material.json');
+writeFileSync(material, JSON.stringify({ ...demoMaterial(), audience: AUDIENCE, now: NOW }));
+const nodeCold = [];
+for (let run = 0; run < 7; run += 1) {
+  nodeCold.push(Number(execFileSync(process.execPath, [join(ROOT, 'pkg/bench/cold-start.mjs'), material], { encoding: 'utf8' })));
+}
+const browserCold = [];
+const server = await serveStatic(ROOT);
+const browser = await launchChromium();
+try {
+  for (let run = 0; run < 5; run += 1) {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/pkg/test/browser.html?material=/.cache/bench-material.json`);
+    browserCold.push(await page.waitForFunction(() => window.edgescore?.coldStartMs).then((h) => h.jsonValue()));
+    await page.context().close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const wasm = median(samples['edgescore WASM']);
+const fmt = (us) => `${us.toFixed(1).padStart(8)} µs`;
+console.log(`edgescore package benchmark: ${ITEMS} distinct presentations, median of ${ROUNDS} rounds (Node ${process.version})`);
+console.log(`${'per presentation'.padEnd(36)} ${'median'.padStart(11)}   edgescore WASM is`);
+for (const name of Object.keys(engines)) {
+  const us = median(samples[name]);
+  const ratio = name === 'edgescore WASM' ? '' : `${(us / wasm).toFixed(2)}× faster`;
+  console.log(`${name.padEnd(36)} ${fmt(us)}   ${ratio}`);
+}
+console.log(`${'native Rust (same presentations)'.padEnd(36)} ${fmt(native.median_us)}   ${(wasm / native.median_us).toFixed(2)}× native's time`);
+console.log(`scoreBatch(1,000) per item ${fmt(median(batch))}; 1,000 score calls per item ${fmt(median(single))}: batch ${(median(single) / median(batch)).toFixed(2)}× faster`);
+console.log(`cold start, import to first result: Node ${median(nodeCold).toFixed(1)} ms, Chromium ${median(browserCold).toFixed(1)} ms (medians of ${nodeCold.length} and ${browserCold.length})`);

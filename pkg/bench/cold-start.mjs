@@ -1,0 +1,13 @@
+// Cold start in a fresh Node process: import the package, load the module, build a scorer and
+// score one presentation. Prints the milliseconds from just before the import to the result.
+const [material] = process.argv.slice(2);
+const { readFileSync } = await import('node:fs');
+const demo = JSON.parse(readFileSync(material, 'utf8'));
+const started = performance.now();
+const { init, Holder, Scorer } = await import('../edgescore.js');
+await init();
+const scorer = new Scorer({ jwks: demo.jwks, audience: demo.audience });
+const lin = demo.people.lin;
+const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce: 'n', aud: demo.audience, now: demo.now });
+scorer.score(lin.snapshot, { now: demo.now, nonce: 'n', presentation });
+console.log((performance.now() - started).toFixed(2));

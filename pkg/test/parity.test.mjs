@@ -1,0 +1,73 @@
+// Parity: generated snapshots (random features, some invalid, tampered, expired, wrongly
+// presented) scored by the native core (examples/parity.rs wrote the expected results) and
+// here in WebAssembly must give identical results and identical error codes, one call at a
+// time and in batches.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+
+import { init, Scorer } from '../edgescore.js';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../wasm/demo.js';
+import { AUDIENCE, NOW, ROOT } from './helpers.mjs';
+
+const FIXTURE = process.env.EDGESCORE_PARITY ?? join(ROOT, '.cache/parity.jsonl');
+let cases;
+let scorers;
+
+before(async () => {
+  assert.ok(existsSync(FIXTURE), `${FIXTURE} is missing: scripts/test-pkg.sh writes it (cargo run --example parity)`);
+  await init();
+  cases = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  scorers = {
+    consumer: new Scorer({ jwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, audience: AUDIENCE }),
+    seller: new Scorer({ jwks: DEMO_JWKS, model: DEMO_SELLER_MODEL, audience: AUDIENCE }),
+  };
+});
+
+const expected = (entry) => JSON.stringify(entry.expect.error ? { error: entry.expect.error } : entry.expect);
+
+test('at least 10,000 cases, scored and rejected alike', () => {
+  assert.ok(cases.length >= 10_000, `${cases.length} cases`);
+  const rejected = cases.filter((entry) => entry.expect.error).length;
+  assert.ok(rejected > 1000 && rejected < cases.length - 1000, `${rejected} rejected`);
+  assert.ok(new Set(cases.map((entry) => entry.expect.error).filter(Boolean)).size >= 5, 'several error codes');
+});
+
+test('one call at a time: identical results and codes', () => {
+  const mismatches = [];
+  for (const [index, entry] of cases.entries()) {
+    let got;
+    try {
+      got = JSON.stringify(scorers[entry.model].score(entry.snapshot, {
+        now: NOW, presentation: entry.presentation, nonce: entry.nonce, context: entry.context, disclose: entry.disclose,
+      }));
+    } catch (error) {
+      got = JSON.stringify({ error: error.code });
+    }
+    if (got !== expected(entry)) mismatches.push(`line ${index + 1}: native ${expected(entry)} wasm ${got}`);
+  }
+  assert.deepEqual(mismatches.slice(0, 5), [], `${mismatches.length} mismatches`);
+});
+
+test('in batches: identical results and codes', () => {
+  let mismatches = 0;
+  for (const model of ['consumer', 'seller']) {
+    for (const disclose of ['band', 'full']) {
+      const group = cases.filter((entry) => entry.model === model && entry.disclose === disclose);
+      for (let start = 0; start < group.length; start += 500) {
+        const slice = group.slice(start, start + 500);
+        const results = scorers[model].scoreBatch(
+          slice.map(({ snapshot, presentation, nonce, context }) => ({ snapshot, presentation, nonce, context })),
+          { now: NOW, disclose },
+        );
+        assert.equal(results.length, slice.length);
+        for (const [index, entry] of slice.entries()) {
+          const got = results[index].ok ? JSON.stringify(results[index].result) : JSON.stringify({ error: results[index].error.code });
+          if (got !== expected(entry)) mismatches += 1;
+        }
+      }
+    }
+  }
+  assert.equal(mismatches, 0);
+});

@@ -1,0 +1,99 @@
+// The package in workerd (Cloudflare's open-source Workers runtime): a worker imports it, hands
+// it the compiled module (initSync), and scores a snapshot posted to it over HTTP on 127.0.0.1.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { Holder, init } from '../edgescore.js';
+import { AUDIENCE, demoMaterial, NOW, ROOT } from './helpers.mjs';
+import { freePort, startWorkerd } from './runtimes.mjs';
+
+const WORKER = `
+import { initSync, newNonce, Scorer } from './edgescore.js';
+import wasm from './wasm/edgescore_core_bg.wasm';
+
+initSync(wasm);
+let scorer;
+
+export default {
+  async fetch(request, env) {
+    scorer ??= new Scorer({ jwks: env.JWKS, audience: env.AUDIENCE });
+    const url = new URL(request.url);
+    if (url.pathname === '/nonce') return Response.json({ nonce: newNonce() });
+    if (url.pathname !== '/score' || request.method !== 'POST') return new Response('not found', { status: 404 });
+    const body = await request.json();
+    try {
+      return Response.json(scorer.score(body.snapshot, body));
+    } catch (error) {
+      return Response.json({ error: { code: error.code, message: error.message } }, { status: 403 });
+    }
+  },
+};
+`;
+
+let demo;
+let workerd;
+let base;
+
+before(async () => {
+  await init();
+  demo = demoMaterial();
+  const dir = mkdtempSync(join(tmpdir(), 'edgescore-workerd-'));
+  writeFileSync(join(dir, 'worker.mjs'), WORKER);
+  const embed = (path) => JSON.stringify(relative(dir, join(ROOT, path)));
+  const port = await freePort();
+  writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "edgescore.js", esModule = embed ${embed('pkg/edgescore.js')}),
+    (name = "wasm/edgescore_core.js", esModule = embed ${embed('pkg/wasm/edgescore_core.js')}),
+    (name = "wasm/demo.js", esModule = embed ${embed('pkg/wasm/demo.js')}),
+    (name = "wasm/edgescore_core_bg.wasm", wasm = embed ${embed('pkg/wasm/edgescore_core_bg.wasm')}),
+  ],
+  bindings = [
+    (name = "JWKS", text = ${JSON.stringify(JSON.stringify(demo.jwks))}),
+    (name = "AUDIENCE", text = "${AUDIENCE}"),
+  ],
+  compatibilityDate = "2025-09-01",
+);
+`);
+  base = `http://127.0.0.1:${port}`;
+  workerd = await startWorkerd(join(dir, 'config.capnp'), `${base}/nonce`);
+});
+
+after(async () => {
+  await workerd?.stop();
+});
+
+test('scores a presented snapshot over HTTP', async () => {
+  const { nonce } = await (await fetch(`${base}/nonce`)).json();
+  assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+  const lin = demo.people.lin;
+  const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce, aud: AUDIENCE, now: NOW });
+  const response = await fetch(`${base}/score`, {
+    method: 'POST',
+    body: JSON.stringify({ snapshot: lin.snapshot, presentation, nonce, now: NOW, context: { deposit: 39900 } }),
+  });
+  assert.equal(response.status, 200);
+  const result = await response.json();
+  assert.equal(result.band, 'excellent');
+  assert.equal(result.decision, 'deposit_free');
+});
+
+test('refuses a wrong nonce with its code', async () => {
+  const lin = demo.people.lin;
+  const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce: 'old', aud: AUDIENCE, now: NOW });
+  const response = await fetch(`${base}/score`, {
+    method: 'POST',
+    body: JSON.stringify({ snapshot: lin.snapshot, presentation, nonce: 'fresh', now: NOW }),
+  });
+  assert.equal(response.status, 403);
+  assert.equal((await response.json()).error.code, 'ERR_NONCE_MISMATCH');
+});
