@@ -44,6 +44,7 @@
 //! | [`scorer`] | the verifier pipeline and the result's JSON form |
 //! | [`issue`] | signing snapshots, models and key-binding JWS |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
+//! | `lifecycle` | (feature `lifecycle`, native only) fitting, PMML and Python-tool imports, PMML export, monitoring reports |
 
 pub mod b64;
 pub mod decimal;
@@ -54,6 +55,8 @@ pub mod issue;
 pub mod json;
 pub mod jwk;
 pub mod jws;
+#[cfg(feature = "lifecycle")]
+pub mod lifecycle;
 pub mod model;
 pub mod policy;
 pub mod scorecard;
