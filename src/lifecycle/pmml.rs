@@ -131,7 +131,8 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
                 "PMML: field name {name:?} is not a feature name the core accepts (a-z, 0-9, '_', '-', '.')"
             );
         }
-        features.push(FeatureSpec { name: name.to_owned(), kind, min: None, max: None });
+        let (min, max) = read_interval(data_field, name)?;
+        features.push(FeatureSpec { name: name.to_owned(), kind, min, max });
     }
 
     let use_reason_codes = match scorecard.attribute("useReasonCodes").unwrap_or("true") {
@@ -215,7 +216,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
     let model = Model {
         id,
         version,
-        demo: false,
+        demo: metadata.flag("demo"),
         schema,
         features,
         score_min,
@@ -463,6 +464,10 @@ impl Metadata {
         self.0.as_ref()?.get(name)?.as_str().map(str::to_owned)
     }
 
+    fn flag(&self, name: &str) -> bool {
+        self.0.as_ref().and_then(|o| o.get(name)).and_then(Value::as_bool).unwrap_or(false)
+    }
+
     fn reason(&self, code: &str) -> Option<ReasonText> {
         let texts = self.0.as_ref()?.get("reasons")?.as_object()?.get(code)?.as_object()?;
         Some(ReasonText {
@@ -496,6 +501,29 @@ impl Metadata {
         }
         Ok(Some(bands))
     }
+}
+
+/// A numeric field's valid range from one closed `Interval` (the core's `min`/`max` are
+/// inclusive, so open margins cannot be expressed).
+fn read_interval(field: Node<'_, '_>, name: &str) -> Result<(Option<Decimal>, Option<Decimal>)> {
+    let mut intervals = children(field, "Interval");
+    let Some(interval) = intervals.next() else { return Ok((None, None)) };
+    if intervals.next().is_some() {
+        bail!(ModelInvalid, "PMML: field {name:?} has several Intervals, which the core cannot express");
+    }
+    let closure = interval.attribute("closure").unwrap_or("");
+    let margin = |attribute: &str, closed: bool| -> Result<Option<Decimal>> {
+        match interval.attribute(attribute) {
+            None => Ok(None),
+            Some(_) if !closed => {
+                bail!(ModelInvalid, "PMML: field {name:?} has an open Interval end, which the core cannot express")
+            }
+            Some(text) => Decimal::parse(text.trim())
+                .map(Some)
+                .map_err(|_| refuse(format!("Interval {attribute} {text:?} is not a number"))),
+        }
+    };
+    Ok((margin("leftMargin", closure.starts_with("closed"))?, margin("rightMargin", closure.ends_with("Closed"))?))
 }
 
 fn read_extension(scorecard: Node<'_, '_>) -> Result<Metadata> {
@@ -719,6 +747,9 @@ fn metadata_object(model: &Model) -> Object {
         .with("id", model.id.as_str())
         .with("version", model.version.as_str())
         .with("schema", model.schema.as_str());
+    if model.demo {
+        object.insert("demo", true);
+    }
     for name in ["bands", "reasons"] {
         if let Some(value) = full.get(name) {
             object.insert(name, value.clone());

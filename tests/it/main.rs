@@ -9,6 +9,10 @@ mod config;
 mod golden;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
+#[cfg(feature = "lifecycle")]
+mod lifecycle;
+#[cfg(feature = "cli")]
+mod lifecycle_cli;
 mod props;
 mod vectors;
 
