@@ -204,34 +204,8 @@ fn optbinning_part(text: &str) -> Result<Part> {
 /// The items of NumPy's array notation: `'a' 'b'` (quotes `'` or `"`, backslash escapes) or
 /// bare numbers, separated by whitespace (including line breaks).
 fn numpy_items(inner: &str) -> Result<Vec<String>> {
-    let mut items = Vec::new();
-    let mut chars = inner.chars().peekable();
-    loop {
-        while chars.next_if(|c| c.is_whitespace()).is_some() {}
-        let Some(first) = chars.next() else { break };
-        let mut item = String::new();
-        if first == '\'' || first == '"' {
-            loop {
-                match chars.next() {
-                    None => bail!(ModelInvalid, "optbinning table: an unterminated quoted category"),
-                    Some('\\') => match chars.next() {
-                        Some('n') => item.push('\n'),
-                        Some('t') => item.push('\t'),
-                        Some(other) => item.push(other),
-                        None => bail!(ModelInvalid, "optbinning table: a category ends in a backslash"),
-                    },
-                    Some(c) if c == first => break,
-                    Some(c) => item.push(c),
-                }
-            }
-        } else {
-            item.push(first);
-            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
-                item.push(c);
-            }
-        }
-        items.push(item);
-    }
+    let items = model_json::split_quoted(inner, &['\'', '"'], true)
+        .map_err(|what| refuse("optbinning table", format!("a category list: {what}")))?;
     if items.is_empty() {
         bail!(ModelInvalid, "optbinning table: an empty category list");
     }

@@ -276,3 +276,43 @@ impl ImportOptions {
         self.schema.clone().unwrap_or_else(|| format!("{format}.{id}"))
     }
 }
+
+/// Splits a list of values separated by whitespace, each bare or quoted with one of `quotes`
+/// (a backslash escapes the next character; with `named_escapes`, `\n` and `\t` are a line
+/// feed and a tab). Used for PMML `Array`s and NumPy's array notation. The error says what is
+/// wrong, for the caller to place.
+pub fn split_quoted(
+    text: &str,
+    quotes: &[char],
+    named_escapes: bool,
+) -> std::result::Result<Vec<String>, &'static str> {
+    let mut items = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(first) = chars.next() else { break };
+        let mut item = String::new();
+        if quotes.contains(&first) {
+            loop {
+                match chars.next() {
+                    None => return Err("a quoted value is not terminated"),
+                    Some('\\') => match chars.next() {
+                        Some('n') if named_escapes => item.push('\n'),
+                        Some('t') if named_escapes => item.push('\t'),
+                        Some(escaped) => item.push(escaped),
+                        None => return Err("a value ends in a backslash"),
+                    },
+                    Some(c) if c == first => break,
+                    Some(c) => item.push(c),
+                }
+            }
+        } else {
+            item.push(first);
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                item.push(c);
+            }
+        }
+        items.push(item);
+    }
+    Ok(items)
+}

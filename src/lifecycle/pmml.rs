@@ -427,33 +427,7 @@ fn read_predicate(
 
 /// The items of a PMML `Array`: whitespace-separated, `"…"` quotes with `\"` inside.
 fn array_items(text: &str) -> Result<Vec<String>> {
-    let mut items = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        while chars.next_if(|c| c.is_whitespace()).is_some() {}
-        let Some(first) = chars.next() else { break };
-        let mut item = String::new();
-        if first == '"' {
-            loop {
-                match chars.next() {
-                    None => bail!(ModelInvalid, "PMML: an Array has an unterminated quoted value"),
-                    Some('\\') => match chars.next() {
-                        Some(escaped) => item.push(escaped),
-                        None => bail!(ModelInvalid, "PMML: an Array ends in a backslash"),
-                    },
-                    Some('"') => break,
-                    Some(c) => item.push(c),
-                }
-            }
-        } else {
-            item.push(first);
-            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
-                item.push(c);
-            }
-        }
-        items.push(item);
-    }
-    Ok(items)
+    model_json::split_quoted(text, &['"'], false).map_err(|what| refuse(format!("an Array: {what}")))
 }
 
 /// edgescore's own parts of a model, from the export's `Extension`.

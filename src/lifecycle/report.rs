@@ -279,7 +279,7 @@ impl Html {
     }
 
     fn chart(&mut self, heading: &str, labels: &[String], now: &[f64], before: Option<&[f64]>) {
-        let (width, height, left, bottom) = (900.0, 260.0, 40.0, 70.0);
+        let (width, height, left, bottom) = (900.0, 290.0, 60.0, 100.0);
         let top = 10.0;
         let largest = now.iter().chain(before.unwrap_or(&[])).copied().fold(0.0f64, f64::max).max(1e-9);
         let slot = (width - left) / labels.len().max(1) as f64;

@@ -1,8 +1,6 @@
 //! The model-lifecycle subcommands: `fit`, `import`, `export`, `report`.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -21,21 +19,7 @@ use crate::Output;
 const MAX_DATA_BYTES: u64 = 512 * 1024 * 1024;
 
 fn read_data(path: &Path) -> CliResult<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let result = if path == Path::new("-") {
-        std::io::stdin().lock().take(MAX_DATA_BYTES + 1).read_to_end(&mut bytes)
-    } else {
-        fs::File::open(path).and_then(|file| file.take(MAX_DATA_BYTES + 1).read_to_end(&mut bytes))
-    };
-    result.map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
-    if bytes.len() as u64 > MAX_DATA_BYTES {
-        return Err(Error::with_message(
-            ErrorCode::TooLarge,
-            format!("{} is larger than {MAX_DATA_BYTES} bytes", path.display()),
-        )
-        .into());
-    }
-    Ok(bytes)
+    input::read_bytes_up_to(path, MAX_DATA_BYTES)
 }
 
 fn write_or_print(out: Option<&Path>, text: String, what: &str) -> CliResult<Output> {
