@@ -325,6 +325,10 @@ fn read_predicate(
     field: &mut Option<String>,
     seen_missing: bool,
 ) -> Result<Vec<Predicate>> {
+    // The recursion below follows the document: bound it.
+    if node.ancestors().count() > 32 {
+        bail!(ModelInvalid, "PMML: predicates nest too deeply");
+    }
     match node.tag_name().name() {
         "True" => Ok(vec![Predicate::Else]),
         "False" => Ok(Vec::new()),

@@ -260,6 +260,15 @@ fn pmml_features_the_core_cannot_express_are_refused() {
         .replace(r#"name="age" usageType="active""#, r#"name="age" usageType="active" missingValueReplacement="30""#);
     assert_eq!(pmml::import(&replaced, &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
     assert_eq!(pmml::import("<PMML/>", &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
+    let deep = format!(
+        r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1">{}<True/>{}</Attribute></Characteristic>"#,
+        r#"<CompoundPredicate booleanOperator="or">"#.repeat(5000),
+        "</CompoundPredicate>".repeat(5000)
+    );
+    assert_eq!(
+        pmml::import(&with_characteristic(&deep), &ImportOptions::default()).unwrap_err().code(),
+        ErrorCode::ModelInvalid
+    );
     assert_eq!(pmml::import("not xml", &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
 }
 
