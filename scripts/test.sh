@@ -26,6 +26,9 @@ cargo build --lib --release --target wasm32-unknown-unknown
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features cli
 
+step "peer comparison on German Credit: edgescore fit vs scorecardpy vs optbinning (same split)"
+./scripts/compare_peers.sh
+
 step "the JavaScript package (scripts/test-pkg.sh)"
 ./scripts/test-pkg.sh
 

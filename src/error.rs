@@ -59,11 +59,14 @@ pub enum ErrorCode {
     ContextInvalid,
     /// The verifier's own configuration is not valid (leeway, audience, options).
     ConfigInvalid,
+    /// Training or population data is not usable (model lifecycle: a missing column, a target
+    /// that is not two classes, a split without both classes, an unreadable row).
+    DataInvalid,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
         ErrorCode::AlgNotAllowed,
@@ -87,6 +90,7 @@ impl ErrorCode {
         ErrorCode::PolicyInvalid,
         ErrorCode::ContextInvalid,
         ErrorCode::ConfigInvalid,
+        ErrorCode::DataInvalid,
     ];
 
     /// The stable string form, for example `ERR_SIGNATURE_INVALID`.
@@ -115,6 +119,7 @@ impl ErrorCode {
             ErrorCode::PolicyInvalid => "ERR_POLICY_INVALID",
             ErrorCode::ContextInvalid => "ERR_CONTEXT_INVALID",
             ErrorCode::ConfigInvalid => "ERR_CONFIG_INVALID",
+            ErrorCode::DataInvalid => "ERR_DATA_INVALID",
         }
     }
 

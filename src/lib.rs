@@ -45,6 +45,7 @@
 //! | [`issue`] | signing snapshots, models and key-binding JWS |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JSON envelopes in and out |
+//! | `lifecycle` | (feature `lifecycle`, native only) fitting, PMML and Python-tool imports, PMML export, monitoring reports |
 
 pub mod b64;
 pub mod decimal;
@@ -55,6 +56,8 @@ pub mod issue;
 pub mod json;
 pub mod jwk;
 pub mod jws;
+#[cfg(feature = "lifecycle")]
+pub mod lifecycle;
 pub mod model;
 pub mod policy;
 pub mod scorecard;

@@ -8,6 +8,10 @@ mod cli;
 mod config;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
+#[cfg(feature = "lifecycle")]
+mod lifecycle;
+#[cfg(feature = "cli")]
+mod lifecycle_cli;
 mod props;
 
 // One source of cases: these files run here and, compiled to WebAssembly, in Node and in

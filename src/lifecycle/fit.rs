@@ -1,0 +1,491 @@
+//! Fitting a scorecard: split, bin, select by IV, regress on WoE, scale to integer points,
+//! and measure it — the classic credit-scorecard method, end to end.
+//!
+//! 1. **Split** the rows by [`crate::lifecycle::split::stratified_split`] (seed and test share
+//!    fixed up front). Everything below is fitted on the training rows only.
+//! 2. **Bin** every feature ([`crate::lifecycle::binning`]) and take its IV; keep the features
+//!    with IV ≥ [`FitOptions::min_iv`] (at most [`FitOptions::max_features`], highest IV first).
+//! 3. **Regress** good (1) vs bad (0) on the WoE-coded features ([`crate::lifecycle::logistic`],
+//!    L2 [`FitOptions::l2`]). With `WoE = ln(%good/%bad)` a sensible coefficient is positive;
+//!    while any is not, the feature with the lowest coefficient is dropped and the rest refitted
+//!    (a negative weight on WoE means collinearity, and would make its points run backwards).
+//! 4. **Scale** by points-to-double-odds, odds as good:bad: `factor = pdo / ln 2`,
+//!    `offset = base_score − factor · ln(base_odds)`, and `score = offset + factor · ln(odds)`
+//!    with `ln(odds) = β₀ + Σ βⱼ·WoEⱼ`. So the initial score is `round(offset + factor·β₀)` and
+//!    a bin's points are `round(factor · βⱼ · WoE)`.
+//! 5. **Model**: one characteristic per feature (missing bin first), reason codes `R01`, `R02`,
+//!    … in feature order, each characteristic's baseline its highest points (so reason points
+//!    are the points a person lost against the best bin), generated reason texts in English and
+//!    Chinese, a dimension per characteristic (flags, else a default), the score range and bands
+//!    given. The model goes through [`crate::lifecycle::model_json::finish`].
+//! 6. **Measure** on both splits: AUC, KS and Gini of the fitted probabilities, and the same of
+//!    the integer scores the core gives ([`crate::Model::score_features`]).
+
+use crate::error::{bail, Result};
+use crate::json::{Object, Value};
+use crate::lifecycle::binning::{bin_feature, BinningOptions, FeatureBinning};
+use crate::lifecycle::data::{features_from_row, schema_columns, target_classes, Table};
+use crate::lifecycle::logistic::{self, sigmoid, Logistic};
+use crate::lifecycle::metrics::{discrimination, Discrimination};
+use crate::lifecycle::model_json::{self, characteristic, dimension_of, reason_text};
+use crate::lifecycle::split::stratified_split;
+use crate::model::{Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ReasonAlgorithm};
+
+/// Everything `fit` can be told. [`FitOptions::new`] gives the documented defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitOptions {
+    /// The target column.
+    pub target: String,
+    /// The target's bad value (default: `1` of `0`/`1`, `bad` of `good`/`bad`).
+    pub bad: Option<String>,
+    /// Split seed.
+    pub seed: u64,
+    /// Share of each class held out for testing.
+    pub test_share: f64,
+    /// Binning options.
+    pub binning: BinningOptions,
+    /// Smallest IV for a feature to enter the regression.
+    pub min_iv: f64,
+    /// Most features in the model (highest IV first).
+    pub max_features: Option<usize>,
+    /// L2 penalty on the slopes.
+    pub l2: f64,
+    /// Points to double the odds.
+    pub pdo: f64,
+    /// Score at the base odds.
+    pub base_score: f64,
+    /// Base odds, good:bad.
+    pub base_odds: f64,
+    /// Columns to treat as categorical even when they hold numbers.
+    pub categorical: Vec<String>,
+    /// Columns to leave out.
+    pub exclude: Vec<String>,
+    /// Keep features whose coefficient is not positive.
+    pub keep_negative: bool,
+    /// Dimension per feature.
+    pub dimensions: Vec<(String, Dimension)>,
+    /// Dimension of features not named in `dimensions`.
+    pub default_dimension: Dimension,
+    /// Model id.
+    pub id: String,
+    /// Model version.
+    pub version: String,
+    /// Feature-schema id.
+    pub schema: String,
+    /// Lowest score (scores are clamped to the range).
+    pub score_min: i64,
+    /// Highest score.
+    pub score_max: i64,
+    /// Bands; the first must start at `score_min`.
+    pub bands: Vec<Band>,
+}
+
+impl FitOptions {
+    /// The defaults for a target column: seed 1994, 30 % test, IV ≥ 0.02, L2 1 (scikit-learn's
+    /// default `C = 1`), 600 points at good:bad odds 50:1 with 20 points to double the odds,
+    /// scores 350–950 in the consumer bands, dimension `credit_history`.
+    pub fn new(target: &str) -> FitOptions {
+        FitOptions {
+            target: target.to_owned(),
+            bad: None,
+            seed: 1994,
+            test_share: 0.3,
+            binning: BinningOptions::default(),
+            min_iv: 0.02,
+            max_features: None,
+            l2: 1.0,
+            pdo: 20.0,
+            base_score: 600.0,
+            base_odds: 50.0,
+            categorical: Vec::new(),
+            exclude: Vec::new(),
+            keep_negative: false,
+            dimensions: Vec::new(),
+            default_dimension: Dimension::CreditHistory,
+            id: "fitted-scorecard".to_owned(),
+            version: "1".to_owned(),
+            schema: "edgescore.fitted.v1".to_owned(),
+            score_min: 350,
+            score_max: 950,
+            bands: model_json::consumer_bands(),
+        }
+    }
+}
+
+/// What happened to one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowOutcome {
+    /// Whether it is a test row.
+    pub test: bool,
+    /// Whether it is bad.
+    pub bad: bool,
+    /// The fitted probability of good (`None` if a value falls in no bin).
+    pub p_good: Option<f64>,
+    /// The core's integer score (`None` if the core refused the row).
+    pub score: Option<i64>,
+    /// The core's error code when it refused the row.
+    pub refused: Option<&'static str>,
+}
+
+/// Metrics of one split.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SplitMetrics {
+    /// Rows in the split.
+    pub rows: usize,
+    /// Rows both the probabilities and the core scored.
+    pub scored: usize,
+    /// Of the fitted probabilities.
+    pub probability: Discrimination,
+    /// Of the core's integer scores.
+    pub points: Discrimination,
+}
+
+/// A fitted scorecard with its measurements.
+#[derive(Clone, Debug)]
+pub struct FitOutcome {
+    /// The model, as the core reads it.
+    pub model: Model,
+    /// The model JSON (ready to sign).
+    pub model_json: Object,
+    /// The fit report (see the README).
+    pub report: Object,
+    /// One outcome per input row, in input order.
+    pub rows: Vec<RowOutcome>,
+    /// Training metrics.
+    pub train: SplitMetrics,
+    /// Test metrics.
+    pub test: SplitMetrics,
+}
+
+struct Candidate {
+    name: String,
+    column: usize,
+    binning: FeatureBinning,
+}
+
+/// Fits a scorecard on a CSV table.
+pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
+    if !(options.pdo > 0.0 && options.base_odds > 0.0 && options.base_score.is_finite()) {
+        bail!(ConfigInvalid, "pdo and base odds must be positive");
+    }
+    let (is_bad, bad_label) = target_classes(table, &options.target, options.bad.as_deref())?;
+    let is_test = stratified_split(&is_bad, options.test_share, options.seed)?;
+    let train_rows: Vec<usize> = (0..table.rows.len()).filter(|&r| is_test.get(r) == Some(&false)).collect();
+    let train_bad: Vec<bool> = train_rows.iter().map(|&r| is_bad.get(r).copied().unwrap_or(false)).collect();
+
+    // Bin every candidate feature on the training rows.
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (column, name) in table.columns.iter().enumerate() {
+        if *name == options.target || options.exclude.contains(name) {
+            continue;
+        }
+        if model_json::identifier(name) != *name {
+            bail!(
+                DataInvalid,
+                "column {name:?} is not a feature name (a-z, 0-9, '_', '-', '.'; at most 64): rename or --exclude it"
+            );
+        }
+        let numeric = table.is_numeric(column) && !options.categorical.contains(name);
+        let cells: Vec<Option<&str>> = train_rows
+            .iter()
+            .map(|&r| table.rows.get(r).and_then(|row| row.get(column)).and_then(|c| c.as_deref()))
+            .collect();
+        let binning = bin_feature(&cells, &train_bad, numeric, &options.binning)
+            .map_err(|e| e.context(&format!("feature {name:?}")))?;
+        candidates.push(Candidate { name: name.clone(), column, binning });
+    }
+    let mut ranked: Vec<usize> =
+        (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.binning.iv >= options.min_iv)).collect();
+    ranked.sort_by(|&a, &b| {
+        let iv = |i: usize| candidates.get(i).map_or(0.0, |c| c.binning.iv);
+        iv(b).total_cmp(&iv(a))
+    });
+    if let Some(limit) = options.max_features {
+        ranked.truncate(limit);
+    }
+    let mut selected: Vec<usize> = ranked;
+    selected.sort_unstable();
+    let mut dropped: Vec<(usize, f64)> = Vec::new();
+
+    // Regress good on WoE; drop non-positive coefficients one at a time.
+    let regression = loop {
+        if selected.is_empty() {
+            bail!(DataInvalid, "no feature reaches IV {} on the training rows", options.min_iv);
+        }
+        let x: Vec<Vec<f64>> =
+            train_rows.iter().map(|&r| woe_row(table, &candidates, &selected, r).unwrap_or_default()).collect();
+        let y: Vec<bool> = train_bad.iter().map(|bad| !bad).collect();
+        let fitted = logistic::fit(&x, &y, options.l2)?;
+        let worst = fitted
+            .coefficients
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b <= 0.0)
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, b)| (i, *b));
+        match worst {
+            Some((position, coefficient)) if !options.keep_negative => {
+                let index = selected.remove(position);
+                dropped.push((index, coefficient));
+            }
+            _ => break fitted,
+        }
+    };
+
+    let model = build_model(&candidates, &selected, &regression, options)?;
+    let (model, model_json) = model_json::finish(&model)?;
+
+    // Score every row both ways.
+    let columns = schema_columns(&model, table);
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for (index, row) in table.rows.iter().enumerate() {
+        let p_good = woe_row(table, &candidates, &selected, index).map(|x| sigmoid(regression.log_odds(&x)));
+        let scored = features_from_row(&model, &columns, row).and_then(|features| model.score_features(&features));
+        let (score, refused) = match scored {
+            Ok(outcome) => (Some(outcome.score), None),
+            Err(error) => (None, Some(error.code().as_str())),
+        };
+        rows.push(RowOutcome {
+            test: is_test.get(index).copied().unwrap_or(false),
+            bad: is_bad.get(index).copied().unwrap_or(false),
+            p_good,
+            score,
+            refused,
+        });
+    }
+    let train = split_metrics(&rows, false)?;
+    let test = split_metrics(&rows, true)?;
+    let report = fit_report(&FitReportInput {
+        options,
+        bad_label: &bad_label,
+        candidates: &candidates,
+        selected: &selected,
+        dropped: &dropped,
+        regression: &regression,
+        model: &model,
+        rows: &rows,
+        train: &train,
+        test: &test,
+    });
+    Ok(FitOutcome { model, model_json, report, rows, train, test })
+}
+
+fn woe_row(table: &Table, candidates: &[Candidate], selected: &[usize], row: usize) -> Option<Vec<f64>> {
+    let cells = table.rows.get(row)?;
+    selected
+        .iter()
+        .map(|&i| {
+            let candidate = candidates.get(i)?;
+            candidate.binning.woe_of(cells.get(candidate.column).and_then(|c| c.as_deref()))
+        })
+        .collect()
+}
+
+/// The scaling factor and offset of points-to-double-odds.
+pub fn pdo_scaling(pdo: f64, base_score: f64, base_odds: f64) -> (f64, f64) {
+    let factor = pdo / std::f64::consts::LN_2;
+    (factor, base_score - factor * base_odds.ln())
+}
+
+/// Rounds to the nearest integer (half away from zero), refusing values beyond the model's
+/// point limit.
+pub fn round_points(value: f64) -> Result<i64> {
+    let rounded = value.round();
+    if !rounded.is_finite() || rounded.abs() > crate::model::MAX_POINTS as f64 {
+        bail!(DataInvalid, "points {value} are out of range");
+    }
+    Ok(rounded as i64)
+}
+
+fn build_model(
+    candidates: &[Candidate],
+    selected: &[usize],
+    regression: &Logistic,
+    options: &FitOptions,
+) -> Result<Model> {
+    let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
+    let initial_score = round_points(offset + factor * regression.intercept)?;
+    let mut features = Vec::new();
+    let mut characteristics = Vec::new();
+    let mut reasons = Vec::new();
+    for (position, (&index, &beta)) in selected.iter().zip(&regression.coefficients).enumerate() {
+        let Some(candidate) = candidates.get(index) else { continue };
+        let kind = if candidate.binning.numeric { FeatureType::Number } else { FeatureType::Category };
+        features.push(FeatureSpec { name: candidate.name.clone(), kind, min: None, max: None });
+        let mut bins = Vec::new();
+        for bin in &candidate.binning.bins {
+            bins.push(Bin {
+                predicate: bin.predicate()?,
+                points: round_points(factor * beta * bin.woe)?,
+                reason_code: None,
+            });
+        }
+        let code = format!("R{:02}", position + 1);
+        let baseline = bins.iter().map(|b| b.points).max().unwrap_or(0);
+        let dimension = dimension_of(&candidate.name, &options.dimensions, options.default_dimension);
+        characteristics.push(characteristic(candidate.name.clone(), position, dimension, code.clone(), baseline, bins));
+        reasons.push(reason_text(&code, &candidate.name));
+    }
+    Ok(Model {
+        id: options.id.clone(),
+        version: options.version.clone(),
+        demo: false,
+        schema: options.schema.clone(),
+        features,
+        score_min: options.score_min,
+        score_max: options.score_max,
+        initial_score,
+        reason_algorithm: ReasonAlgorithm::PointsBelow,
+        bands: options.bands.clone(),
+        characteristics,
+        reasons,
+    })
+}
+
+fn split_metrics(rows: &[RowOutcome], test: bool) -> Result<SplitMetrics> {
+    let in_split: Vec<&RowOutcome> = rows.iter().filter(|r| r.test == test).collect();
+    let scored: Vec<(f64, i64, bool)> = in_split.iter().filter_map(|r| Some((r.p_good?, r.score?, r.bad))).collect();
+    let p: Vec<f64> = scored.iter().map(|s| s.0).collect();
+    let points: Vec<f64> = scored.iter().map(|s| s.1 as f64).collect();
+    let bad: Vec<bool> = scored.iter().map(|s| s.2).collect();
+    let name = if test { "test" } else { "training" };
+    let (Some(probability), Some(points)) = (discrimination(&p, &bad), discrimination(&points, &bad)) else {
+        bail!(DataInvalid, "the {name} rows the model scores hold only one class");
+    };
+    Ok(SplitMetrics { rows: in_split.len(), scored: scored.len(), probability, points })
+}
+
+struct FitReportInput<'a> {
+    options: &'a FitOptions,
+    bad_label: &'a str,
+    candidates: &'a [Candidate],
+    selected: &'a [usize],
+    dropped: &'a [(usize, f64)],
+    regression: &'a Logistic,
+    model: &'a Model,
+    rows: &'a [RowOutcome],
+    train: &'a SplitMetrics,
+    test: &'a SplitMetrics,
+}
+
+/// A number rounded for a report (6 significant decimals are plenty for people).
+pub fn num(value: f64) -> Value {
+    let rounded = (value * 1e6).round() / 1e6;
+    match crate::decimal::Decimal::parse(&rounded.to_string()) {
+        Ok(decimal) if rounded.is_finite() => Value::Number(crate::json::Number::from_decimal(&decimal)),
+        _ => Value::Null,
+    }
+}
+
+fn metrics_object(metrics: &SplitMetrics) -> Object {
+    let d = |d: &Discrimination| Object::new().with("auc", num(d.auc)).with("ks", num(d.ks)).with("gini", num(d.gini));
+    Object::new()
+        .with("rows", metrics.rows as i64)
+        .with("scored", metrics.scored as i64)
+        .with("probability", d(&metrics.probability))
+        .with("points", d(&metrics.points))
+}
+
+fn fit_report(input: &FitReportInput<'_>) -> Object {
+    let options = input.options;
+    let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
+    let mut features = Vec::new();
+    for (index, candidate) in input.candidates.iter().enumerate() {
+        let position = input.selected.iter().position(|&s| s == index);
+        let coefficient = position.and_then(|p| input.regression.coefficients.get(p)).copied();
+        let status = match (position, input.dropped.iter().find(|(i, _)| *i == index)) {
+            (Some(_), _) => "selected".to_owned(),
+            (None, Some((_, b))) => format!("dropped: coefficient {b:.4} not positive"),
+            (None, None) if candidate.binning.iv < options.min_iv => "dropped: IV below the minimum".to_owned(),
+            (None, None) => "dropped: beyond --max-features".to_owned(),
+        };
+        let characteristic = position.and_then(|p| input.model.characteristics.get(p));
+        let bins: Vec<Value> = candidate
+            .binning
+            .bins
+            .iter()
+            .enumerate()
+            .map(|(b, bin)| {
+                let mut object = Object::new()
+                    .with("bin", bin.label())
+                    .with("good", bin.counts.good as i64)
+                    .with("bad", bin.counts.bad as i64)
+                    .with("woe", num(bin.woe));
+                if let Some(points) = characteristic.and_then(|c| c.bins.get(b)).map(|bin| bin.points) {
+                    object.insert("points", points);
+                }
+                Value::Object(object)
+            })
+            .collect();
+        let mut object = Object::new()
+            .with("feature", candidate.name.as_str())
+            .with("type", if candidate.binning.numeric { "number" } else { "category" })
+            .with("iv", num(candidate.binning.iv))
+            .with("status", status);
+        if let Some(b) = coefficient {
+            object.insert("coefficient", num(b));
+        }
+        object.insert("bins", bins);
+        features.push(Value::Object(object));
+    }
+    // Score distribution by band on the test rows.
+    let mut bands = Vec::new();
+    let test_scored: Vec<&RowOutcome> = input.rows.iter().filter(|r| r.test && r.score.is_some()).collect();
+    for (index, band) in input.model.bands.iter().enumerate() {
+        let upper = input.model.bands.get(index + 1).map_or(i64::MAX, |b| b.min);
+        let members: Vec<&&RowOutcome> =
+            test_scored.iter().filter(|r| r.score.is_some_and(|s| s >= band.min && s < upper)).collect();
+        let bad = members.iter().filter(|r| r.bad).count();
+        let share = if test_scored.is_empty() { 0.0 } else { members.len() as f64 / test_scored.len() as f64 };
+        let bad_rate = if members.is_empty() { Value::Null } else { num(bad as f64 / members.len() as f64) };
+        bands.push(Value::Object(
+            Object::new()
+                .with("band", band.id.as_str())
+                .with("min", band.min)
+                .with("rows", members.len() as i64)
+                .with("share", num(share))
+                .with("bad_rate", bad_rate),
+        ));
+    }
+    let refused = input.rows.iter().filter(|r| r.refused.is_some()).count();
+    let clamped = input
+        .rows
+        .iter()
+        .filter(|r| r.score.is_some_and(|s| s == input.model.score_min || s == input.model.score_max))
+        .count();
+    Object::new()
+        .with(
+            "data",
+            Object::new()
+                .with("rows", input.rows.len() as i64)
+                .with("target", options.target.as_str())
+                .with("bad_value", input.bad_label)
+                .with("bad_rows", input.rows.iter().filter(|r| r.bad).count() as i64),
+        )
+        .with(
+            "split",
+            Object::new()
+                .with("method", "stratified, SplitMix64 Fisher-Yates per class")
+                .with("seed", options.seed.to_string())
+                .with("test_share", num(options.test_share))
+                .with("train_rows", input.train.rows as i64)
+                .with("test_rows", input.test.rows as i64),
+        )
+        .with(
+            "scaling",
+            Object::new()
+                .with("pdo", num(options.pdo))
+                .with("base_score", num(options.base_score))
+                .with("base_odds_good_to_bad", num(options.base_odds))
+                .with("factor", num(factor))
+                .with("offset", num(offset))
+                .with("intercept", num(input.regression.intercept))
+                .with("initial_score", input.model.initial_score),
+        )
+        .with("train", metrics_object(input.train))
+        .with("test", metrics_object(input.test))
+        .with("test_bands", bands)
+        .with("rows_refused_by_core", refused as i64)
+        .with("rows_at_score_limit", clamped as i64)
+        .with("features", features)
+}

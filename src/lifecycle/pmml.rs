@@ -1,0 +1,751 @@
+//! PMML 4.x `Scorecard` import and PMML 4.4 export.
+//!
+//! **Import** takes the subset real scorecard files use and maps it onto the core model
+//! exactly, or refuses it (`ERR_MODEL_INVALID`) with the reason; it never approximates:
+//! - `DataDictionary` fields of type string (category), integer, float/double (number) and
+//!   boolean; active `MiningField`s become the feature schema. A `missingValueReplacement`, an
+//!   `outliers` treatment other than `asIs`, or a `Value` declared as a missing-value token
+//!   change what a value means and are refused.
+//! - `Scorecard` with `initialScore`, `useReasonCodes`, `reasonCodeAlgorithm`
+//!   (`pointsBelow`/`pointsAbove`) and `baselineScore`; `Characteristic`s with `reasonCode` and
+//!   `baselineScore`; `Attribute`s with `partialScore` and `reasonCode`. Scores and baselines
+//!   must be whole numbers (the core's points are integers).
+//! - Predicates: `True`; `False` (never matches, so left out); `SimplePredicate` (`equal`,
+//!   `notEqual`, `lessThan`, `lessOrEqual`, `greaterThan`, `greaterOrEqual`, `isMissing`, and
+//!   `isNotMissing` after an `isMissing` attribute, where it is exactly `True`);
+//!   `SimpleSetPredicate` (`isIn`, `isNotIn`); `CompoundPredicate` `and` (comparisons on one
+//!   field, at most one lower and one upper bound) and `or` (any of these: one attribute
+//!   becomes consecutive bins with the same points, which first-match evaluation makes exact).
+//!   `xor`, `surrogate`, `ComplexPartialScore`, derived fields and a characteristic reading two
+//!   fields are refused.
+//! - `Targets`/`Target` `min`/`max` become the score range (a clamp, as PMML applies it);
+//!   rescaling is refused. Without them the range is what the points allow.
+//! - Evaluation is the core's, which is PMML's as JPMML applies it (first matching attribute,
+//!   "no attribute matched" is an error, unknown comparisons on missing values do not match).
+//!   One difference, on the strict side: a value of the wrong type is refused
+//!   (`ERR_FEATURE_INVALID`) even where `invalidValueTreatment="asMissing"` would score it as
+//!   missing.
+//!
+//! **Export** writes a PMML 4.4 `Scorecard` that any PMML evaluator scores like the core: the
+//! score range as `Target` `min`/`max`, four reason-code outputs, and the edgescore-only parts
+//! (bands, reason texts, dimensions, ids) in an `Extension` that the importer reads back.
+
+use crate::decimal::Decimal;
+use crate::error::{bail, Error, ErrorCode, Result};
+use crate::json::{self, Object, Value};
+use crate::lifecycle::model_json::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
+use crate::model::{
+    Band, Bin, Bound, Dimension, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, ReasonText, Scalar,
+};
+
+/// The `Extension` name carrying edgescore's own parts of a model.
+const EXTENSION: &str = "edgescore-model";
+
+fn refuse(message: impl Into<String>) -> Error {
+    Error::with_message(ErrorCode::ModelInvalid, format!("PMML: {}", message.into()))
+}
+
+type Node<'a, 'input> = roxmltree::Node<'a, 'input>;
+
+fn children<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> impl Iterator<Item = Node<'a, 'input>> {
+    node.children().filter(move |n| n.is_element() && n.tag_name().name() == name)
+}
+
+fn child<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<'a, 'input>> {
+    children(node, name).next()
+}
+
+fn whole(text: &str, what: &str) -> Result<i64> {
+    let decimal = Decimal::parse(text.trim()).map_err(|_| refuse(format!("{what} {text:?} is not a number")))?;
+    decimal.to_i64().filter(|v| v.abs() <= crate::model::MAX_POINTS).ok_or_else(|| {
+        refuse(format!(
+            "{what} {text} is not a whole number within ±{}; the core's points are integers",
+            crate::model::MAX_POINTS
+        ))
+    })
+}
+
+/// Reads a PMML document's `Scorecard` as a core model.
+pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
+    let document = roxmltree::Document::parse(xml).map_err(|e| refuse(format!("not well-formed XML: {e}")))?;
+    let root = document.root_element();
+    if root.tag_name().name() != "PMML"
+        || !root.tag_name().namespace().is_some_and(|ns| ns.starts_with("http://www.dmg.org/PMML-4_"))
+    {
+        bail!(ModelInvalid, "PMML: the root element is not a PMML 4.x <PMML>");
+    }
+    if child(root, "TransformationDictionary").is_some_and(|t| t.children().any(|n| n.is_element())) {
+        bail!(ModelInvalid, "PMML: derived fields (TransformationDictionary) are not supported");
+    }
+    let dictionary = child(root, "DataDictionary").ok_or_else(|| refuse("no DataDictionary"))?;
+    let Some(scorecard) = root.children().find(|n| n.is_element() && n.tag_name().name() == "Scorecard") else {
+        bail!(ModelInvalid, "PMML: the document has no Scorecard model");
+    };
+    if scorecard.attribute("functionName") != Some("regression") {
+        bail!(ModelInvalid, "PMML: a Scorecard's functionName must be regression");
+    }
+    if scorecard.attribute("isScorable") == Some("false") {
+        bail!(ModelInvalid, "PMML: the Scorecard is marked isScorable=\"false\"");
+    }
+    if child(scorecard, "LocalTransformations").is_some_and(|t| t.children().any(|n| n.is_element())) {
+        bail!(ModelInvalid, "PMML: derived fields (LocalTransformations) are not supported");
+    }
+    let metadata = read_extension(scorecard)?;
+
+    // Feature schema: the active mining fields.
+    let mining = child(scorecard, "MiningSchema").ok_or_else(|| refuse("no MiningSchema"))?;
+    let mut features: Vec<FeatureSpec> = Vec::new();
+    let mut predicted: Option<String> = None;
+    for field in children(mining, "MiningField") {
+        let name = field.attribute("name").ok_or_else(|| refuse("a MiningField has no name"))?;
+        match field.attribute("usageType").unwrap_or("active") {
+            "active" => {}
+            "predicted" | "target" => {
+                predicted = Some(name.to_owned());
+                continue;
+            }
+            other => bail!(ModelInvalid, "PMML: MiningField {name:?} has usageType {other:?}, which is not supported"),
+        }
+        if field.attribute("missingValueReplacement").is_some() {
+            bail!(ModelInvalid, "PMML: MiningField {name:?} replaces missing values, which the core does not do");
+        }
+        if field.attribute("outliers").is_some_and(|o| o != "asIs") {
+            bail!(ModelInvalid, "PMML: MiningField {name:?} treats outliers, which the core does not do");
+        }
+        let Some(data_field) = children(dictionary, "DataField").find(|f| f.attribute("name") == Some(name)) else {
+            bail!(ModelInvalid, "PMML: field {name:?} is not in the DataDictionary (derived fields are not supported)");
+        };
+        if children(data_field, "Value").any(|v| v.attribute("property") == Some("missing")) {
+            bail!(ModelInvalid, "PMML: field {name:?} declares missing-value tokens, which the core does not read");
+        }
+        let kind = match data_field.attribute("dataType") {
+            Some("string") => FeatureType::Category,
+            Some("integer") => FeatureType::Integer,
+            Some("float" | "double") => FeatureType::Number,
+            Some("boolean") => FeatureType::Boolean,
+            other => bail!(ModelInvalid, "PMML: field {name:?} has dataType {other:?}, which is not supported"),
+        };
+        if identifier(name) != name {
+            bail!(
+                ModelInvalid,
+                "PMML: field name {name:?} is not a feature name the core accepts (a-z, 0-9, '_', '-', '.')"
+            );
+        }
+        let (min, max) = read_interval(data_field, name)?;
+        features.push(FeatureSpec { name: name.to_owned(), kind, min, max });
+    }
+
+    let use_reason_codes = match scorecard.attribute("useReasonCodes").unwrap_or("true") {
+        "true" => true,
+        "false" => false,
+        other => bail!(ModelInvalid, "PMML: useReasonCodes {other:?} is not true or false"),
+    };
+    let reason_algorithm = match scorecard.attribute("reasonCodeAlgorithm").unwrap_or("pointsBelow") {
+        "pointsBelow" => ReasonAlgorithm::PointsBelow,
+        "pointsAbove" => ReasonAlgorithm::PointsAbove,
+        other => bail!(ModelInvalid, "PMML: reasonCodeAlgorithm {other:?} is not pointsBelow or pointsAbove"),
+    };
+    let initial_score = scorecard.attribute("initialScore").map_or(Ok(0), |t| whole(t, "initialScore"))?;
+    let default_baseline = scorecard.attribute("baselineScore").map(|t| whole(t, "baselineScore")).transpose()?;
+
+    let characteristics_node = child(scorecard, "Characteristics").ok_or_else(|| refuse("no Characteristics"))?;
+    let mut characteristics = Vec::new();
+    let mut reasons: Vec<ReasonText> = Vec::new();
+    for (index, node) in children(characteristics_node, "Characteristic").enumerate() {
+        let name = node.attribute("name").map_or_else(|| format!("characteristic_{}", index + 1), str::to_owned);
+        let read = read_characteristic(node, &features, use_reason_codes)
+            .map_err(|e| Error::with_message(e.code(), format!("{} (characteristic {name:?})", e.message())))?;
+        let mut id = identifier(&name);
+        if characteristics.iter().any(|c: &crate::model::Characteristic| c.id == id) {
+            id = identifier(&format!("{name}_{}", index + 1));
+        }
+        let code = match (use_reason_codes, node.attribute("reasonCode")) {
+            (true, Some(code)) => code.to_owned(),
+            // Every attribute names its own code; the characteristic's is never produced.
+            (true, None) => read.bins.first().and_then(|b| b.reason_code.clone()).unwrap_or_default(),
+            (false, _) => format!("C{:02}", index + 1),
+        };
+        let max_points = read.bins.iter().map(|b| b.points).max().unwrap_or(0);
+        let baseline = match (node.attribute("baselineScore"), default_baseline, use_reason_codes) {
+            (Some(text), _, _) => whole(text, "baselineScore")?,
+            (None, Some(baseline), _) => baseline,
+            (None, None, false) => max_points,
+            (None, None, true) => {
+                bail!(ModelInvalid, "PMML: characteristic {name:?} has no baselineScore and the Scorecard none")
+            }
+        };
+        let feature_name = features.get(read.feature).map_or("", |f| f.name.as_str());
+        for code in std::iter::once(code.as_str()).chain(read.bins.iter().filter_map(|b| b.reason_code.as_deref())) {
+            if !reasons.iter().any(|r| r.code == code) {
+                let text = metadata.reason(code).unwrap_or_else(|| reason_text(code, feature_name));
+                reasons.push(text);
+            }
+        }
+        let dimension = metadata
+            .dimension(&id)
+            .unwrap_or_else(|| dimension_of(feature_name, &options.dimensions, options.default_dimension));
+        let mut built = characteristic(id, read.feature, dimension, code, baseline, read.bins);
+        built.label = metadata.label(&built.id);
+        characteristics.push(built);
+    }
+    if characteristics.is_empty() {
+        bail!(ModelInvalid, "PMML: the Scorecard has no Characteristic");
+    }
+
+    let (mut score_min, mut score_max) = model_json::score_extremes(initial_score, &characteristics);
+    if let Some(target) = child(scorecard, "Targets").and_then(|t| children(t, "Target").next()) {
+        if target.attribute("field").is_some_and(|f| predicted.as_deref().is_some_and(|p| p != f)) {
+            bail!(ModelInvalid, "PMML: the Target is not the predicted field");
+        }
+        let identity = |name: &str, neutral: &str| {
+            target.attribute(name).is_none_or(|t| Decimal::parse(t.trim()).ok() == Decimal::parse(neutral).ok())
+        };
+        if !identity("rescaleFactor", "1") || !identity("rescaleConstant", "0") {
+            bail!(ModelInvalid, "PMML: the Target rescales the score, which the core does not do");
+        }
+        if let Some(min) = target.attribute("min") {
+            score_min = whole(min, "Target min")?;
+        }
+        if let Some(max) = target.attribute("max") {
+            score_max = whole(max, "Target max")?;
+        }
+    }
+    let modelname = scorecard.attribute("modelName").unwrap_or("pmml-scorecard");
+    let id = options.id.clone().or(metadata.string("id")).unwrap_or_else(|| identifier(modelname));
+    let schema = options.schema.clone().or(metadata.string("schema")).unwrap_or_else(|| format!("pmml.{id}"));
+    let bands = metadata.bands()?.unwrap_or_else(|| model_json::single_band(score_min));
+    let version = metadata.string("version").unwrap_or_else(|| options.version.clone());
+    let model = Model {
+        id,
+        version,
+        demo: metadata.flag("demo"),
+        schema,
+        features,
+        score_min,
+        score_max,
+        initial_score,
+        reason_algorithm,
+        bands,
+        characteristics,
+        reasons,
+    };
+    Ok(model_json::finish(&model)?.0)
+}
+
+struct ReadCharacteristic {
+    feature: usize,
+    bins: Vec<Bin>,
+}
+
+fn read_characteristic(
+    node: Node<'_, '_>,
+    features: &[FeatureSpec],
+    use_reason_codes: bool,
+) -> Result<ReadCharacteristic> {
+    let mut field: Option<String> = None;
+    let mut bins = Vec::new();
+    let mut seen_missing = false;
+    for attribute in children(node, "Attribute") {
+        if child(attribute, "ComplexPartialScore").is_some() {
+            bail!(ModelInvalid, "PMML: ComplexPartialScore is not supported");
+        }
+        let points = whole(
+            attribute.attribute("partialScore").ok_or_else(|| refuse("an Attribute has no partialScore"))?,
+            "partialScore",
+        )?;
+        let reason_code = match (use_reason_codes, attribute.attribute("reasonCode")) {
+            (true, Some(code)) => Some(code.to_owned()),
+            (true, None) if node.attribute("reasonCode").is_none() => {
+                bail!(ModelInvalid, "PMML: an Attribute has no reasonCode and its Characteristic none")
+            }
+            _ => None,
+        };
+        let Some(predicate_node) = attribute.children().find(|n| n.is_element() && n.tag_name().name() != "Extension")
+        else {
+            bail!(ModelInvalid, "PMML: an Attribute has no predicate");
+        };
+        let disjunction = read_predicate(predicate_node, features, &mut field, seen_missing)?;
+        if disjunction.contains(&Predicate::Missing) {
+            seen_missing = true;
+        }
+        for predicate in disjunction {
+            bins.push(Bin { predicate, points, reason_code: reason_code.clone() });
+        }
+    }
+    let Some(field) = field else {
+        bail!(ModelInvalid, "PMML: no attribute names a field");
+    };
+    let feature = features
+        .iter()
+        .position(|f| f.name == field)
+        .ok_or_else(|| refuse(format!("field {field:?} is not an active MiningField")))?;
+    if bins.is_empty() {
+        bail!(ModelInvalid, "PMML: the characteristic has no attribute that can match");
+    }
+    Ok(ReadCharacteristic { feature, bins })
+}
+
+fn spec_of<'a>(features: &'a [FeatureSpec], name: &str) -> Result<&'a FeatureSpec> {
+    features
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| refuse(format!("field {name:?} is not an active MiningField")))
+}
+
+fn note_field(field: &mut Option<String>, name: &str) -> Result<()> {
+    match field {
+        Some(known) if known != name => {
+            bail!(ModelInvalid, "PMML: predicates over two fields ({known:?} and {name:?}) in one characteristic cannot be expressed: a characteristic reads one feature")
+        }
+        Some(_) => Ok(()),
+        None => {
+            *field = Some(name.to_owned());
+            Ok(())
+        }
+    }
+}
+
+fn scalar(spec: &FeatureSpec, text: &str) -> Result<Scalar> {
+    Ok(match spec.kind {
+        FeatureType::Category => Scalar::Text(text.to_owned()),
+        FeatureType::Boolean => match text {
+            "true" | "1" => Scalar::Bool(true),
+            "false" | "0" => Scalar::Bool(false),
+            _ => bail!(ModelInvalid, "PMML: {text:?} is not a boolean value of field {:?}", spec.name),
+        },
+        FeatureType::Number | FeatureType::Integer => Scalar::Number(
+            Decimal::parse(text.trim())
+                .map_err(|_| refuse(format!("{text:?} is not a number for field {:?}", spec.name)))?,
+        ),
+    })
+}
+
+/// A predicate as a disjunction of core predicates (one per bin).
+fn read_predicate(
+    node: Node<'_, '_>,
+    features: &[FeatureSpec],
+    field: &mut Option<String>,
+    seen_missing: bool,
+) -> Result<Vec<Predicate>> {
+    // The recursion below follows the document: bound it.
+    if node.ancestors().count() > 32 {
+        bail!(ModelInvalid, "PMML: predicates nest too deeply");
+    }
+    match node.tag_name().name() {
+        "True" => Ok(vec![Predicate::Else]),
+        "False" => Ok(Vec::new()),
+        "SimplePredicate" => {
+            let name = node.attribute("field").ok_or_else(|| refuse("a SimplePredicate has no field"))?;
+            note_field(field, name)?;
+            let spec = spec_of(features, name)?;
+            let operator = node.attribute("operator").unwrap_or("");
+            let value = || node.attribute("value").ok_or_else(|| refuse(format!("operator {operator} needs a value")));
+            let bound = |inclusive: bool| -> Result<Bound> {
+                if !matches!(spec.kind, FeatureType::Number | FeatureType::Integer) {
+                    bail!(ModelInvalid, "PMML: {operator} on non-numeric field {name:?} cannot be expressed");
+                }
+                let Scalar::Number(value) = scalar(spec, value()?)? else {
+                    bail!(ModelInvalid, "PMML: {operator} needs a number");
+                };
+                Ok(Bound { value, inclusive })
+            };
+            Ok(vec![match operator {
+                "isMissing" => Predicate::Missing,
+                "isNotMissing" if seen_missing => Predicate::Else,
+                "isNotMissing" => {
+                    bail!(ModelInvalid, "PMML: isNotMissing is only supported after an isMissing attribute")
+                }
+                "equal" => Predicate::In(vec![scalar(spec, value()?)?]),
+                "notEqual" => Predicate::NotIn(vec![scalar(spec, value()?)?]),
+                "lessThan" => Predicate::Range { lower: None, upper: Some(bound(false)?) },
+                "lessOrEqual" => Predicate::Range { lower: None, upper: Some(bound(true)?) },
+                "greaterThan" => Predicate::Range { lower: Some(bound(false)?), upper: None },
+                "greaterOrEqual" => Predicate::Range { lower: Some(bound(true)?), upper: None },
+                other => bail!(ModelInvalid, "PMML: SimplePredicate operator {other:?} is not supported"),
+            }])
+        }
+        "SimpleSetPredicate" => {
+            let name = node.attribute("field").ok_or_else(|| refuse("a SimpleSetPredicate has no field"))?;
+            note_field(field, name)?;
+            let spec = spec_of(features, name)?;
+            let array = child(node, "Array").ok_or_else(|| refuse("a SimpleSetPredicate has no Array"))?;
+            let items = array_items(array.text().unwrap_or(""))?
+                .iter()
+                .map(|item| scalar(spec, item))
+                .collect::<Result<Vec<_>>>()?;
+            if items.is_empty() {
+                bail!(ModelInvalid, "PMML: an empty Array cannot be expressed");
+            }
+            match node.attribute("booleanOperator") {
+                Some("isIn") => Ok(vec![Predicate::In(items)]),
+                Some("isNotIn") => Ok(vec![Predicate::NotIn(items)]),
+                other => bail!(ModelInvalid, "PMML: SimpleSetPredicate booleanOperator {other:?} is not supported"),
+            }
+        }
+        "CompoundPredicate" => {
+            let parts: Vec<Node<'_, '_>> =
+                node.children().filter(|n| n.is_element() && n.tag_name().name() != "Extension").collect();
+            match node.attribute("booleanOperator") {
+                Some("or") => {
+                    let mut out = Vec::new();
+                    for part in parts {
+                        out.extend(read_predicate(part, features, field, seen_missing)?);
+                    }
+                    Ok(out)
+                }
+                Some("and") => {
+                    let mut lower: Option<Bound> = None;
+                    let mut upper: Option<Bound> = None;
+                    for part in parts {
+                        let simple = part.tag_name().name() == "SimplePredicate";
+                        let operator = part.attribute("operator").unwrap_or("");
+                        if part.tag_name().name() == "True" || simple && operator == "isNotMissing" {
+                            // True, and "present" (a range only holds for present values).
+                            if simple {
+                                note_field(field, part.attribute("field").unwrap_or(""))?;
+                            }
+                            continue;
+                        }
+                        let converted = read_predicate(part, features, field, seen_missing)?;
+                        match converted.as_slice() {
+                            [Predicate::Range { lower: Some(bound), upper: None }] if lower.is_none() => lower = Some(bound.clone()),
+                            [Predicate::Range { lower: None, upper: Some(bound) }] if upper.is_none() => upper = Some(bound.clone()),
+                            _ => bail!(ModelInvalid, "PMML: an \"and\" is supported over comparisons with at most one lower and one upper bound"),
+                        }
+                    }
+                    if lower.is_none() && upper.is_none() {
+                        bail!(ModelInvalid, "PMML: an \"and\" without comparisons cannot be expressed");
+                    }
+                    if let (Some(l), Some(u)) = (&lower, &upper) {
+                        if l.value > u.value || (l.value == u.value && !(l.inclusive && u.inclusive)) {
+                            // Never true, like False.
+                            return Ok(Vec::new());
+                        }
+                    }
+                    Ok(vec![Predicate::Range { lower, upper }])
+                }
+                other => bail!(ModelInvalid, "PMML: CompoundPredicate booleanOperator {other:?} is not supported"),
+            }
+        }
+        other => bail!(ModelInvalid, "PMML: predicate {other:?} is not supported"),
+    }
+}
+
+/// The items of a PMML `Array`: whitespace-separated, `"…"` quotes with `\"` inside.
+fn array_items(text: &str) -> Result<Vec<String>> {
+    model_json::split_quoted(text, &['"'], false).map_err(|what| refuse(format!("an Array: {what}")))
+}
+
+/// edgescore's own parts of a model, from the export's `Extension`.
+struct Metadata(Option<Object>);
+
+impl Metadata {
+    fn string(&self, name: &str) -> Option<String> {
+        self.0.as_ref()?.get(name)?.as_str().map(str::to_owned)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.0.as_ref().and_then(|o| o.get(name)).and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    fn reason(&self, code: &str) -> Option<ReasonText> {
+        let texts = self.0.as_ref()?.get("reasons")?.as_object()?.get(code)?.as_object()?;
+        Some(ReasonText {
+            code: code.to_owned(),
+            en: texts.get("en")?.as_str()?.to_owned(),
+            zh: texts.get("zh")?.as_str()?.to_owned(),
+        })
+    }
+
+    fn label(&self, characteristic: &str) -> Option<(String, String)> {
+        let texts = self.0.as_ref()?.get("labels")?.as_object()?.get(characteristic)?.as_object()?;
+        Some((texts.get("en")?.as_str()?.to_owned(), texts.get("zh")?.as_str()?.to_owned()))
+    }
+
+    fn dimension(&self, characteristic: &str) -> Option<Dimension> {
+        Dimension::parse(self.0.as_ref()?.get("dimensions")?.as_object()?.get(characteristic)?.as_str()?)
+    }
+
+    fn bands(&self) -> Result<Option<Vec<Band>>> {
+        let Some(items) = self.0.as_ref().and_then(|o| o.get("bands")).and_then(Value::as_array) else {
+            return Ok(None);
+        };
+        let mut bands = Vec::new();
+        for item in items {
+            let band = (|| {
+                let object = item.as_object()?;
+                let label = object.get("label")?.as_object()?;
+                Some(Band {
+                    id: object.get("id")?.as_str()?.to_owned(),
+                    min: object.get("min")?.as_i64()?,
+                    label_en: label.get("en")?.as_str()?.to_owned(),
+                    label_zh: label.get("zh")?.as_str()?.to_owned(),
+                })
+            })();
+            bands.push(band.ok_or_else(|| refuse("the edgescore Extension has a malformed band"))?);
+        }
+        Ok(Some(bands))
+    }
+}
+
+/// A numeric field's valid range from one closed `Interval` (the core's `min`/`max` are
+/// inclusive, so open margins cannot be expressed).
+fn read_interval(field: Node<'_, '_>, name: &str) -> Result<(Option<Decimal>, Option<Decimal>)> {
+    let mut intervals = children(field, "Interval");
+    let Some(interval) = intervals.next() else { return Ok((None, None)) };
+    if intervals.next().is_some() {
+        bail!(ModelInvalid, "PMML: field {name:?} has several Intervals, which the core cannot express");
+    }
+    let closure = interval.attribute("closure").unwrap_or("");
+    let margin = |attribute: &str, closed: bool| -> Result<Option<Decimal>> {
+        match interval.attribute(attribute) {
+            None => Ok(None),
+            Some(_) if !closed => {
+                bail!(ModelInvalid, "PMML: field {name:?} has an open Interval end, which the core cannot express")
+            }
+            Some(text) => Decimal::parse(text.trim())
+                .map(Some)
+                .map_err(|_| refuse(format!("Interval {attribute} {text:?} is not a number"))),
+        }
+    };
+    Ok((margin("leftMargin", closure.starts_with("closed"))?, margin("rightMargin", closure.ends_with("Closed"))?))
+}
+
+fn read_extension(scorecard: Node<'_, '_>) -> Result<Metadata> {
+    let Some(extension) = children(scorecard, "Extension").find(|e| e.attribute("name") == Some(EXTENSION)) else {
+        return Ok(Metadata(None));
+    };
+    let text = extension.attribute("value").unwrap_or("");
+    let object =
+        json::parse_object(text.as_bytes()).map_err(|e| refuse(format!("the edgescore Extension: {}", e.message())))?;
+    Ok(Metadata(Some(object)))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn scalar_text(item: &Scalar) -> String {
+    match item {
+        Scalar::Number(number) => number.to_string(),
+        Scalar::Text(text) => text.clone(),
+        Scalar::Bool(flag) => flag.to_string(),
+    }
+}
+
+fn write_predicate(out: &mut String, field: &str, spec: &FeatureSpec, predicate: &Predicate, indent: &str) {
+    let field = escape(field);
+    let simple = |operator: &str, value: Option<String>| match value {
+        Some(value) => {
+            format!("<SimplePredicate field=\"{field}\" operator=\"{operator}\" value=\"{}\"/>", escape(&value))
+        }
+        None => format!("<SimplePredicate field=\"{field}\" operator=\"{operator}\"/>"),
+    };
+    let text = match predicate {
+        Predicate::Missing => simple("isMissing", None),
+        Predicate::Else => "<True/>".to_owned(),
+        Predicate::Range { lower, upper } => {
+            let lower = lower
+                .as_ref()
+                .map(|b| simple(if b.inclusive { "greaterOrEqual" } else { "greaterThan" }, Some(b.value.to_string())));
+            let upper = upper
+                .as_ref()
+                .map(|b| simple(if b.inclusive { "lessOrEqual" } else { "lessThan" }, Some(b.value.to_string())));
+            match (lower, upper) {
+                (Some(l), Some(u)) => format!(
+                    "<CompoundPredicate booleanOperator=\"and\">\n{indent}  {l}\n{indent}  {u}\n{indent}</CompoundPredicate>"
+                ),
+                (Some(one), None) | (None, Some(one)) => one,
+                (None, None) => "<True/>".to_owned(),
+            }
+        }
+        Predicate::In(items) | Predicate::NotIn(items) => {
+            let is_in = matches!(predicate, Predicate::In(_));
+            match items.as_slice() {
+                [one] => simple(if is_in { "equal" } else { "notEqual" }, Some(scalar_text(one))),
+                _ if spec.kind == FeatureType::Boolean => {
+                    // Booleans have no Array type: a set of both values is true for any present value.
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|i| simple(if is_in { "equal" } else { "notEqual" }, Some(scalar_text(i))))
+                        .collect();
+                    let operator = if is_in { "or" } else { "and" };
+                    format!(
+                        "<CompoundPredicate booleanOperator=\"{operator}\">\n{indent}  {}\n{indent}</CompoundPredicate>",
+                        parts.join(&format!("\n{indent}  "))
+                    )
+                }
+                _ => {
+                    let kind = match spec.kind {
+                        FeatureType::Integer => "int",
+                        FeatureType::Number => "real",
+                        _ => "string",
+                    };
+                    let values: Vec<String> = items
+                        .iter()
+                        .map(|i| format!("\"{}\"", escape(&scalar_text(i).replace('\\', "\\\\").replace('"', "\\\""))))
+                        .collect();
+                    format!(
+                        "<SimpleSetPredicate field=\"{field}\" booleanOperator=\"{}\">\n{indent}  <Array n=\"{}\" type=\"{kind}\">{}</Array>\n{indent}</SimpleSetPredicate>",
+                        if is_in { "isIn" } else { "isNotIn" },
+                        items.len(),
+                        values.join(" ")
+                    )
+                }
+            }
+        }
+    };
+    out.push_str(indent);
+    out.push_str(&text);
+    out.push('\n');
+}
+
+/// Writes the model as a PMML 4.4 `Scorecard` document.
+pub fn export(model: &Model) -> String {
+    let mut predicted = "score".to_owned();
+    while model.feature(&predicted).is_some() {
+        predicted.push('_');
+    }
+    let mut out = String::new();
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n",
+    );
+    out.push_str(&format!(
+        "  <Header description=\"{}\">\n    <Application name=\"edgescore\" version=\"{}\"/>\n  </Header>\n",
+        escape(&format!("edgescore model {} version {}", model.id, model.version)),
+        env!("CARGO_PKG_VERSION")
+    ));
+    out.push_str(&format!("  <DataDictionary numberOfFields=\"{}\">\n", model.features.len() + 1));
+    for spec in &model.features {
+        let (optype, data_type) = match spec.kind {
+            FeatureType::Category => ("categorical", "string"),
+            FeatureType::Boolean => ("categorical", "boolean"),
+            FeatureType::Integer => ("continuous", "integer"),
+            FeatureType::Number => ("continuous", "double"),
+        };
+        let interval = match (&spec.min, &spec.max) {
+            (None, None) => String::new(),
+            (min, max) => {
+                let margin = |name: &str, value: &Option<Decimal>| {
+                    value.as_ref().map(|v| format!(" {name}=\"{v}\"")).unwrap_or_default()
+                };
+                let closure = match (min, max) {
+                    (Some(_), Some(_)) => "closedClosed",
+                    (Some(_), None) => "closedOpen",
+                    _ => "openClosed",
+                };
+                format!(
+                    "\n      <Interval closure=\"{closure}\"{}{}/>\n    ",
+                    margin("leftMargin", min),
+                    margin("rightMargin", max)
+                )
+            }
+        };
+        let close = if interval.is_empty() { "/>".to_owned() } else { format!(">{interval}</DataField>") };
+        out.push_str(&format!(
+            "    <DataField name=\"{}\" optype=\"{optype}\" dataType=\"{data_type}\"{close}\n",
+            escape(&spec.name)
+        ));
+    }
+    out.push_str(&format!(
+        "    <DataField name=\"{predicted}\" optype=\"continuous\" dataType=\"double\"/>\n  </DataDictionary>\n"
+    ));
+    out.push_str(&format!(
+        "  <Scorecard modelName=\"{}\" functionName=\"regression\" useReasonCodes=\"true\" reasonCodeAlgorithm=\"{}\" initialScore=\"{}\" baselineMethod=\"other\">\n",
+        escape(&model.id),
+        match model.reason_algorithm {
+            ReasonAlgorithm::PointsBelow => "pointsBelow",
+            ReasonAlgorithm::PointsAbove => "pointsAbove",
+        },
+        model.initial_score
+    ));
+    out.push_str(&format!(
+        "    <Extension extender=\"edgescore\" name=\"{EXTENSION}\" value=\"{}\"/>\n",
+        escape(&metadata_object(model).to_json())
+    ));
+    out.push_str("    <MiningSchema>\n");
+    for spec in &model.features {
+        out.push_str(&format!(
+            "      <MiningField name=\"{}\" usageType=\"active\" invalidValueTreatment=\"returnInvalid\"/>\n",
+            escape(&spec.name)
+        ));
+    }
+    out.push_str(&format!(
+        "      <MiningField name=\"{predicted}\" usageType=\"predicted\"/>\n    </MiningSchema>\n    <Output>\n"
+    ));
+    out.push_str("      <OutputField name=\"Final Score\" feature=\"predictedValue\" dataType=\"double\" optype=\"continuous\"/>\n");
+    for rank in 1..=crate::scorecard::MAX_REASONS {
+        out.push_str(&format!(
+            "      <OutputField name=\"Reason Code {rank}\" rank=\"{rank}\" feature=\"reasonCode\" dataType=\"string\" optype=\"categorical\"/>\n"
+        ));
+    }
+    out.push_str("    </Output>\n");
+    out.push_str(&format!(
+        "    <Targets>\n      <Target field=\"{predicted}\" min=\"{}\" max=\"{}\"/>\n    </Targets>\n    <Characteristics>\n",
+        model.score_min, model.score_max
+    ));
+    for c in &model.characteristics {
+        let spec = model.features.get(c.feature);
+        let field = spec.map_or("", |s| s.name.as_str());
+        out.push_str(&format!(
+            "      <Characteristic name=\"{}\" reasonCode=\"{}\" baselineScore=\"{}\">\n",
+            escape(&c.id),
+            escape(&c.reason_code),
+            c.baseline
+        ));
+        for bin in &c.bins {
+            let code =
+                bin.reason_code.as_ref().map(|code| format!(" reasonCode=\"{}\"", escape(code))).unwrap_or_default();
+            out.push_str(&format!("        <Attribute partialScore=\"{}\"{code}>\n", bin.points));
+            if let Some(spec) = spec {
+                write_predicate(&mut out, field, spec, &bin.predicate, "          ");
+            }
+            out.push_str("        </Attribute>\n");
+        }
+        out.push_str("      </Characteristic>\n");
+    }
+    out.push_str("    </Characteristics>\n  </Scorecard>\n</PMML>\n");
+    out
+}
+
+fn metadata_object(model: &Model) -> Object {
+    let full = model_json::model_to_object(model);
+    let mut dimensions = Object::new();
+    let mut labels = Object::new();
+    for c in &model.characteristics {
+        dimensions.insert(c.id.as_str(), c.dimension.id());
+        if let Some((en, zh)) = &c.label {
+            labels.insert(c.id.as_str(), Object::new().with("en", en.as_str()).with("zh", zh.as_str()));
+        }
+    }
+    let mut object = Object::new()
+        .with("id", model.id.as_str())
+        .with("version", model.version.as_str())
+        .with("schema", model.schema.as_str());
+    if model.demo {
+        object.insert("demo", true);
+    }
+    for name in ["bands", "reasons"] {
+        if let Some(value) = full.get(name) {
+            object.insert(name, value.clone());
+        }
+    }
+    if !labels.is_empty() {
+        object.insert("labels", labels);
+    }
+    object.with("dimensions", dimensions)
+}
