@@ -66,3 +66,5 @@ pub use model::{Model, SignedModel};
 pub use policy::{OrderContext, Policy};
 pub use scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 pub use snapshot::{VerifiedSnapshot, VerifyOptions};
+#[cfg(feature = "issuer")]
+pub mod issuer;
