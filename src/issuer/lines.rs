@@ -73,7 +73,7 @@ impl<R: BufRead> LineReader<R> {
                 if chunk.data.get(start..).is_some_and(|line| line.ends_with(b"\r")) {
                     chunk.data.pop();
                 }
-                let span = fits.then(|| start..chunk.data.len());
+                let span = fits.then_some(start..chunk.data.len());
                 if !fits {
                     chunk.data.truncate(start);
                 }

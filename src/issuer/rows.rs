@@ -44,7 +44,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: &Counts) {
+    /// Adds another chunk's counts.
+    pub fn add(&mut self, other: &Counts) {
         self.written += other.written;
         self.rejected += other.rejected;
         self.skipped += other.skipped;

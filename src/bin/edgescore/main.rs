@@ -9,6 +9,7 @@
 
 mod commands;
 mod input;
+mod issuer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,12 @@ enum Command {
     /// Print or write the embedded demo material: issuer JWKS, signed models, policy and
     /// freshly issued snapshots for the demo people. Demo only.
     Demo(DemoArgs),
+    /// Generate a synthetic population with raw bureau events and ground truth (issuer).
+    Synth(issuer::SynthArgs),
+    /// Derive a model's features from raw events, as JSON Lines ready for issue-batch (issuer).
+    Features(issuer::FeaturesArgs),
+    /// Sign snapshots for many people: JSON Lines in and out, sharded, resumable (issuer).
+    IssueBatch(issuer::IssueBatchArgs),
 }
 
 #[derive(Args)]
@@ -244,6 +251,8 @@ struct DemoArgs {
 enum Output {
     Json(Object),
     Text(String),
+    /// Everything was already written (data on stdout, summary on stderr).
+    Quiet,
 }
 
 fn main() -> ExitCode {
@@ -258,6 +267,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => commands::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
         Command::Demo(args) => commands::demo(args),
+        Command::Synth(args) => issuer::synth(args),
+        Command::Features(args) => issuer::features(args),
+        Command::IssueBatch(args) => issuer::issue_batch(args),
     };
     let json = |object: &Object| {
         if cli.pretty {
@@ -275,6 +287,7 @@ fn main() -> ExitCode {
             println!("{text}");
             ExitCode::SUCCESS
         }
+        Ok(Output::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Rejected(error)) => {
             let body = Object::new()
                 .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()));
