@@ -156,6 +156,7 @@ pub fn trim_tail(file: &mut File, limit: Option<u64>) -> io::Result<Result<Optio
     loop {
         let Some(newline) = rfind_newline(file, end)? else {
             file.set_len(0)?;
+            file.seek(SeekFrom::Start(0))?;
             return Ok(Ok(None));
         };
         let start = rfind_newline(file, newline)?.map_or(0, |previous| previous + 1);

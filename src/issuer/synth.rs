@@ -199,6 +199,8 @@ pub fn person(config: &SynthConfig, index: u64) -> SynthPerson {
     let mut d = Draw::new(config.seed, index);
     let z = 0.7 * community_risk + 0.714 * d.normal();
     let a = 0.6 * community_affluence + 0.8 * d.normal() - 0.3 * z;
+    // Digital footprint: how much of a person's life the bureau sees, risk aside.
+    let f = 0.4 * a + 0.9 * d.normal();
     let seller = d.below(100) < u64::from(config.seller_percent);
     let kind = if seller { "seller" } else { "consumer" };
     let sub = sub_for(config.seed, index);
@@ -208,18 +210,18 @@ pub fn person(config: &SynthConfig, index: u64) -> SynthPerson {
         .with("sub", sub.as_str())
         .with("kind", kind)
         .with("community", community as i64);
-    record.insert("identity_checks", identity_checks(&mut d, z, a));
-    record.insert("income", income(&mut d, a));
-    record.insert("assets", assets(&mut d, z, a));
-    let phone_months = tenure(&mut d, 3.2 - 0.45 * z, 240);
+    record.insert("identity_checks", identity_checks(&mut d, z, a, f));
+    record.insert("income", income(&mut d, a, f));
+    record.insert("assets", assets(&mut d, z, a, f));
+    let phone_months = tenure(&mut d, 2.9 - 0.45 * z, 240);
     let carrier = d.pick(&CARRIERS).unwrap_or("China Mobile");
     record.insert("phone", Object::new().with("since", -phone_months).with("carrier", carrier));
     record.insert("addresses", addresses(&mut d, z, city));
-    record.insert("credit_lines", credit_lines(&mut d, z, a));
-    record.insert("utilities", utilities(&mut d, z, a));
-    record.insert("orders", orders(&mut d, z, a));
+    record.insert("credit_lines", credit_lines(&mut d, z, a, f));
+    record.insert("utilities", utilities(&mut d, z, a, f));
+    record.insert("orders", orders(&mut d, z, a, f));
     record.insert("rentals", rentals(&mut d, z, a));
-    record.insert("contacts", contacts(&mut d, config.people, index, community, a));
+    record.insert("contacts", contacts(&mut d, config.people, index, community, a + f));
     if seller {
         record.insert("store", store(&mut d, z, a));
     }
@@ -253,11 +255,11 @@ fn month_in(d: &mut Draw, from: i64, to: i64) -> i64 {
     from + d.below((to - from + 1).max(1) as u64) as i64
 }
 
-fn identity_checks(d: &mut Draw, z: f64, a: f64) -> Value {
+fn identity_checks(d: &mut Draw, z: f64, a: f64, f: f64) -> Value {
     let mut checks = Vec::new();
     let check =
         |m: i64, kind: &str, result: &str| Object::new().with("m", m).with("check", kind).with("result", result);
-    let verified = d.chance(logistic(3.0 - 0.7 * z));
+    let verified = d.chance(logistic(2.2 - 0.8 * z));
     let month = -(1 + d.below(60) as i64);
     if !verified || d.chance(0.1) {
         checks.push(check(month.min(-2) - 1, "real_name", "fail"));
@@ -265,7 +267,7 @@ fn identity_checks(d: &mut Draw, z: f64, a: f64) -> Value {
     if verified {
         checks.push(check(month.min(-2), "real_name", "pass"));
     }
-    if d.chance(0.65) {
+    if d.chance(logistic(-0.2 + 0.8 * f)) {
         let score = a + 0.7 * d.normal();
         let level = match score {
             s if s < -1.3 => "secondary",
@@ -282,12 +284,12 @@ fn identity_checks(d: &mut Draw, z: f64, a: f64) -> Value {
     Value::Array(checks.into_iter().map(Value::Object).collect())
 }
 
-fn income(d: &mut Draw, a: f64) -> Value {
+fn income(d: &mut Draw, a: f64, f: f64) -> Value {
     let monthly = (exp(8.55 + 0.45 * a + 0.25 * d.normal()) / 100.0).round() as i64 * 100;
-    Value::Object(Object::new().with("monthly_cny", monthly).with("verified", d.chance(0.75)))
+    Value::Object(Object::new().with("monthly_cny", monthly).with("verified", d.chance(logistic(-0.2 + 0.8 * f))))
 }
 
-fn assets(d: &mut Draw, z: f64, a: f64) -> Value {
+fn assets(d: &mut Draw, z: f64, a: f64, f: f64) -> Value {
     let kinds = [
         ("deposit", 0.85, 9.3 + 1.0 * a - 0.35 * z),
         ("fund", 0.35, 10.0 + 0.9 * a),
@@ -298,14 +300,16 @@ fn assets(d: &mut Draw, z: f64, a: f64) -> Value {
     for (kind, p, mu) in kinds {
         if d.chance(p) {
             let cny = exp(mu + 0.8 * d.normal()).round() as i64;
-            out.push(Value::Object(Object::new().with("kind", kind).with("cny", cny).with("verified", d.chance(0.6))));
+            out.push(Value::Object(
+                Object::new().with("kind", kind).with("cny", cny).with("verified", d.chance(logistic(-0.4 + 0.8 * f))),
+            ));
         }
     }
     Value::Array(out)
 }
 
 fn addresses(d: &mut Draw, z: f64, city: &str) -> Value {
-    let mut since = -tenure(d, 3.0 - 0.45 * z, 360);
+    let mut since = -tenure(d, 2.7 - 0.45 * z, 360);
     let mut out = vec![Value::Object(Object::new().with("since", since).with("city", city))];
     while since > -WINDOW_MONTHS && out.len() < 4 {
         since -= tenure(d, 2.6 - 0.3 * z, 120);
@@ -318,7 +322,7 @@ fn addresses(d: &mut Draw, z: f64, city: &str) -> Value {
 /// A 24-month repayment history (index 0 is month −24): `C` paid on time, `1`/`2`/`3` 30, 60,
 /// 90+ days past due, `D` defaulted (charged off; nothing due after), `-` nothing due.
 fn repayment_history(d: &mut Draw, z: f64, opened: i64, closed: Option<i64>) -> (String, bool) {
-    let slip = logistic(-4.6 + 1.4 * z + 0.3 * d.normal());
+    let slip = logistic(-4.2 + 1.4 * z + 0.3 * d.normal());
     let cure = logistic(1.2 - 0.9 * z);
     let to_default = logistic(-0.5 + 0.6 * z);
     let mut history = String::with_capacity(WINDOW_MONTHS as usize);
@@ -349,13 +353,13 @@ fn repayment_history(d: &mut Draw, z: f64, opened: i64, closed: Option<i64>) -> 
     (history, defaulted)
 }
 
-fn credit_lines(d: &mut Draw, z: f64, a: f64) -> Value {
-    let thin_file = d.chance(logistic(-1.6 - 0.5 * a));
+fn credit_lines(d: &mut Draw, z: f64, a: f64, f: f64) -> Value {
+    let thin_file = d.chance(logistic(-0.9 - 0.6 * a - 0.8 * f));
     if thin_file {
         return Value::Array(Vec::new());
     }
     let count = 1 + d.poisson(1.3 + 0.7 * z.max(0.0) + 0.4 * a.max(0.0)).min(11);
-    let utilisation = logistic(-1.0 + 1.1 * z + 0.6 * d.normal());
+    let utilisation = logistic(-0.5 + 1.1 * z + 0.6 * d.normal());
     let products = [
         ("pay_later", 0.45, true),
         ("credit_card", 0.25, true),
@@ -391,15 +395,16 @@ fn credit_lines(d: &mut Draw, z: f64, a: f64) -> Value {
 
 /// A 24-month bill history (index 0 is month −24): `A`/`O`/`C` paid on time by autopay, online
 /// or at a counter, `a`/`o`/`c` paid late the same ways, `M` missed, `-` no bill.
-fn utilities(d: &mut Draw, z: f64, a: f64) -> Value {
-    let autopay_propensity = logistic(-0.4 - 0.8 * z + 0.4 * a);
-    let online = logistic(1.2 + 0.5 * a - 0.3 * z);
-    let on_time = logistic(3.4 - 1.3 * z);
+fn utilities(d: &mut Draw, z: f64, a: f64, f: f64) -> Value {
+    let autopay_propensity = logistic(-0.9 - 0.8 * z + 0.4 * a + 0.5 * f);
+    let online = logistic(0.6 + 0.5 * a - 0.3 * z + 0.8 * f);
+    let recorded = logistic(1.5 + 1.2 * f);
+    let on_time = logistic(2.8 - 1.3 * z);
     let on_time_autopay = logistic(5.0 - 1.0 * z);
     let kinds = [("electricity", 0.95), ("water", 0.8), ("gas", 0.55), ("broadband", 0.7), ("mobile", 1.0)];
     let mut out = Vec::new();
     for (kind, p) in kinds {
-        if !d.chance(p) {
+        if !d.chance(p * recorded) {
             continue;
         }
         let opened = -(1 + d.below(72) as i64);
@@ -443,7 +448,7 @@ const CATEGORY_BASE: [(&str, f64, f64); 10] = [
     ("luxury", 0.3, 3000.0),
 ];
 
-fn orders(d: &mut Draw, z: f64, a: f64) -> Value {
+fn orders(d: &mut Draw, z: f64, a: f64, f: f64) -> Value {
     let (zp, ap) = (z.max(0.0), a.max(0.0));
     let weights: Vec<((&str, f64), f64)> = CATEGORY_BASE
         .iter()
@@ -461,8 +466,8 @@ fn orders(d: &mut Draw, z: f64, a: f64) -> Value {
     let favourite = d.pick(&weights).map(|(name, _)| name);
     let weights: Vec<((&str, f64), f64)> =
         weights.into_iter().map(|(item, w)| (item, if Some(item.0) == favourite { w * 3.0 } else { w })).collect();
-    let per_year = exp(2.5 + 0.45 * a + 0.5 * d.normal()).min(400.0);
-    let digital = logistic(1.6 + 0.6 * a - 0.4 * z + 0.7 * d.normal());
+    let per_year = exp(2.2 + 0.45 * a + 0.5 * f + 0.4 * d.normal()).min(400.0);
+    let digital = logistic(0.3 + 0.6 * a - 0.4 * z + 0.8 * f + 0.6 * d.normal());
     let recent = d.poisson(per_year);
     let older = d.poisson(per_year * 0.85);
     let mut out = Vec::with_capacity((recent + older) as usize);
@@ -475,7 +480,7 @@ fn orders(d: &mut Draw, z: f64, a: f64) -> Value {
             "beauty" => 0.3,
             _ => 0.0,
         };
-        let returned = d.chance(logistic(-2.8 + 0.8 * z + bump));
+        let returned = d.chance(logistic(-2.4 + 0.8 * z + bump));
         let cny = (price * exp(0.5 * d.normal())).round().max(1.0) as i64;
         let pay = if d.chance(digital) { "digital" } else { "cash_on_delivery" };
         out.push((
@@ -495,7 +500,7 @@ fn orders(d: &mut Draw, z: f64, a: f64) -> Value {
 fn rentals(d: &mut Draw, z: f64, a: f64) -> Value {
     let items = [("power_bank", 3.0), ("bike", 2.0), ("umbrella", 1.0), ("car", 0.5), ("hotel", 1.0)];
     let honoured = logistic(3.6 - 1.4 * z);
-    let mut out: Vec<(i64, Object)> = (0..d.poisson(1.2 + 0.4 * a.max(0.0)))
+    let mut out: Vec<(i64, Object)> = (0..d.poisson(0.9 + 0.4 * a.max(0.0)))
         .map(|_| {
             let month = -(1 + d.below(WINDOW_MONTHS as u64) as i64);
             let item = d.pick(&items).unwrap_or("bike");
@@ -506,8 +511,8 @@ fn rentals(d: &mut Draw, z: f64, a: f64) -> Value {
     Value::Array(out.into_iter().map(|(_, rental)| Value::Object(rental)).collect())
 }
 
-fn contacts(d: &mut Draw, people: u64, index: u64, community: u64, a: f64) -> Value {
-    let wanted = (2 + d.poisson(6.0 + 3.0 * a.max(0.0))).min(50);
+fn contacts(d: &mut Draw, people: u64, index: u64, community: u64, reach: f64) -> Value {
+    let wanted = (1 + d.poisson((4.0 + 2.5 * reach).max(0.5))).min(50);
     let base = community * COMMUNITY_SIZE;
     let size = COMMUNITY_SIZE.min(people.saturating_sub(base));
     let mut out: Vec<u64> = (0..wanted)

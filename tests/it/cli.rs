@@ -6,18 +6,18 @@ use std::process::{Command, Stdio};
 
 use edgescore::json::{self, Object, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_edgescore");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_edgescore");
 const NOW: &str = "1790000000";
 const AUD: &str = "https://rentals.example";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn json(&self) -> Object {
+    pub(crate) fn json(&self) -> Object {
         json::parse_object(self.stdout.trim().as_bytes())
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
@@ -28,7 +28,7 @@ impl Run {
         assert!(error.get("message").and_then(Value::as_str).is_some_and(|m| !m.is_empty()));
         error.get("code").and_then(Value::as_str).unwrap().to_owned()
     }
-    fn ok(&self) -> &Run {
+    pub(crate) fn ok(&self) -> &Run {
         assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
         self
     }
@@ -56,18 +56,18 @@ fn run_with(args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
-fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     run_with(args, None)
 }
 
-fn workdir(name: &str) -> PathBuf {
+pub(crate) fn workdir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn p(path: &Path) -> &str {
+pub(crate) fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 

@@ -9,6 +9,8 @@ mod config;
 mod golden;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
+#[cfg(feature = "cli")]
+mod issuer;
 mod props;
 mod vectors;
 
