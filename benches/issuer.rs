@@ -101,14 +101,7 @@ fn main() {
     let events_per_person = RawPerson::from_object(&record).map(|p| p.event_count()).unwrap_or(0);
 
     // Issuance: features lines → signed output lines.
-    let batch = BatchIssuer::new(
-        demo::issuer().unwrap(),
-        demo::DEMO_ISSUER.to_owned(),
-        NOW,
-        30 * 86_400,
-        Vec::new(),
-        vec![consumer.model().clone(), seller.model().clone()],
-    );
+    let batch = BatchIssuer::demo(NOW).unwrap();
     let issue = |threads: usize| {
         let mut bytes = 0u64;
         let counts = process_rows(

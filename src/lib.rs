@@ -44,6 +44,7 @@
 //! | [`scorer`] | the verifier pipeline and the result's JSON form |
 //! | [`issue`] | signing snapshots, models and key-binding JWS |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
+//! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG, outside the pure core |
 
 pub mod b64;
 pub mod decimal;

@@ -64,30 +64,34 @@ impl Shard {
 
 /// What every snapshot of a batch shares.
 pub struct BatchIssuer {
-    issuer: Issuer,
-    iss: String,
-    issued_at: i64,
-    lifetime: i64,
-    audience: Vec<String>,
-    models: Vec<Model>,
+    /// The signing key.
+    pub issuer: Issuer,
+    /// `iss`.
+    pub iss: String,
+    /// `iat` of every snapshot.
+    pub issued_at: i64,
+    /// Seconds from `iat` to `exp`.
+    pub lifetime: i64,
+    /// `aud` (none, one or several).
+    pub audience: Vec<String>,
+    /// The models whose schemas may be issued; a row's features are checked against its
+    /// schema's model.
+    pub models: Vec<Model>,
 }
 
 impl BatchIssuer {
-    /// A batch issuer: `models` say which schemas may be issued and check their features.
-    pub fn new(
-        issuer: Issuer,
-        iss: String,
-        issued_at: i64,
-        lifetime: i64,
-        audience: Vec<String>,
-        models: Vec<Model>,
-    ) -> BatchIssuer {
-        BatchIssuer { issuer, iss, issued_at, lifetime, audience, models }
-    }
-
-    /// `iat` of every snapshot.
-    pub fn issued_at(&self) -> i64 {
-        self.issued_at
+    /// The demo issuer with both demo models and a 30-day lifetime. Demo only.
+    #[cfg(feature = "demo-issuer")]
+    pub fn demo(issued_at: i64) -> Result<BatchIssuer> {
+        use crate::demo;
+        Ok(BatchIssuer {
+            issuer: demo::issuer()?,
+            iss: demo::DEMO_ISSUER.to_owned(),
+            issued_at,
+            lifetime: demo::DEMO_SNAPSHOT_LIFETIME_SECONDS,
+            audience: Vec::new(),
+            models: vec![demo::consumer_model()?.model().clone(), demo::seller_model()?.model().clone()],
+        })
     }
 
     /// The deterministic `jti`: base64url of the first 16 bytes of

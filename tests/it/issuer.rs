@@ -231,13 +231,20 @@ fn resume_input(dir: &Path, people: &str) -> PathBuf {
     input
 }
 
-#[test]
-fn resume_after_a_torn_write_matches_an_uninterrupted_run() {
-    let dir = workdir("issuer-torn");
-    let input = resume_input(&dir, "500");
+/// An uninterrupted run over `resume_input`: the input, output and error paths, and the
+/// output and error files' contents.
+fn reference_run(name: &str, people: &str) -> ([PathBuf; 3], String, String) {
+    let dir = workdir(name);
+    let input = resume_input(&dir, people);
     let (out, errors) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
     issue_batch(&input, &out, &errors, &[]);
     let (reference, reference_errors) = (read(&out), read(&errors));
+    ([input, out, errors], reference, reference_errors)
+}
+
+#[test]
+fn resume_after_a_torn_write_matches_an_uninterrupted_run() {
+    let ([input, out, errors], reference, reference_errors) = reference_run("issuer-torn", "500");
     assert_eq!(reference.lines().count(), 500);
     assert_eq!(reference_errors.lines().count(), 3);
     // Cut the output in the middle of a line, and leave the error file ahead of it (as if the
@@ -263,11 +270,7 @@ fn resume_after_a_torn_write_matches_an_uninterrupted_run() {
 
 #[test]
 fn resume_after_a_killed_run_loses_and_duplicates_nobody() {
-    let dir = workdir("issuer-kill");
-    let input = resume_input(&dir, "1500");
-    let (out, errors) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
-    issue_batch(&input, &out, &errors, &[]);
-    let (reference, reference_errors) = (read(&out), read(&errors));
+    let ([input, out, errors], reference, reference_errors) = reference_run("issuer-kill", "1500");
     fs::remove_file(&out).unwrap();
     fs::remove_file(&errors).unwrap();
 
@@ -398,15 +401,8 @@ fn fixture() -> String {
         },
     )
     .unwrap();
-    let models = vec![consumer, seller];
-    let batch = BatchIssuer::new(
-        demo::issuer().unwrap(),
-        demo::DEMO_ISSUER.to_owned(),
-        NOW,
-        30 * 86_400,
-        Vec::new(),
-        models.clone(),
-    );
+    let batch = BatchIssuer::demo(NOW).unwrap();
+    let models = &batch.models;
     let mut out = String::new();
     process_rows(
         &features_lines[..],

@@ -12,7 +12,7 @@ use edgescore::issuer::batch::{self, BatchIssuer, Shard, MAX_BATCH_LINE_BYTES};
 use edgescore::issuer::features::{self, Deriver, Derivers, MAX_RECORD_BYTES};
 use edgescore::issuer::pipeline::run_ordered;
 use edgescore::issuer::record::Kind;
-use edgescore::issuer::rows::{process_rows, ChunkResult, Counts};
+use edgescore::issuer::rows::{process_rows, ChunkResult, Counts, RowOutcome};
 use edgescore::issuer::synth::{self, SynthConfig, OUTCOMES_CSV_HEADER};
 use edgescore::json::{Object, Value};
 use edgescore::model::{Model, SignedModel};
@@ -209,6 +209,33 @@ fn summary(object: Object, data_on_stdout: bool) -> Output {
     }
 }
 
+/// Runs `row` over the input's kept lines and writes each chunk: its error lines first,
+/// flushed, then its output lines, so a killed run never has output past its reported
+/// errors (resume relies on it). Returns the totals once both writers are flushed.
+fn write_rows(
+    input: impl BufRead + Send,
+    threads: usize,
+    max_line_bytes: usize,
+    keep: impl Fn(u64) -> bool + Send,
+    row: impl Fn(u64, &[u8]) -> edgescore::Result<RowOutcome> + Sync,
+    (out, errors): (&mut dyn Write, &mut dyn Write),
+    progress: &Progress,
+) -> io::Result<Counts> {
+    let mut totals = Counts::default();
+    let counts = process_rows(input, threads, max_line_bytes, keep, row, |chunk: &ChunkResult| {
+        errors.write_all(&chunk.errors)?;
+        errors.flush()?;
+        out.write_all(&chunk.out)?;
+        totals.add(&chunk.counts);
+        progress.update(chunk.bytes_consumed, &totals);
+        Ok(())
+    })?;
+    out.flush()?;
+    errors.flush()?;
+    progress.finish();
+    Ok(counts)
+}
+
 pub fn synth(args: SynthArgs) -> CliResult<Output> {
     if args.people == 0 || args.people > edgescore::issuer::record::MAX_PERSON + 1 {
         return Err(usage("--people must be 1 to 4294967296"));
@@ -312,24 +339,16 @@ pub fn features(args: FeaturesArgs) -> CliResult<Output> {
     let progress = Progress::new(size, "people");
     let mut out = create(args.out.as_deref())?;
     let mut errors = create_errors(args.errors.as_deref())?;
-    let mut totals = Counts::default();
-    let counts = process_rows(
+    let counts = write_rows(
         second,
         threads,
         MAX_RECORD_BYTES,
         |_| true,
         |_, bytes| features::features_row(&derivers, &standing, bytes),
-        |chunk: &ChunkResult| {
-            errors.write_all(&chunk.errors)?;
-            out.write_all(&chunk.out)?;
-            totals.add(&chunk.counts);
-            progress.update(chunk.bytes_consumed, &totals);
-            Ok(())
-        },
+        (&mut out, &mut errors),
+        &progress,
     )
-    .and_then(|counts| out.flush().and(errors.flush()).map(|()| counts))
     .map_err(|e| usage(format!("features: {e}")))?;
-    progress.finish();
     let seconds = started.elapsed().as_secs_f64();
     Ok(summary(
         Object::new()
@@ -413,7 +432,7 @@ pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
     };
     let resumed_iat = last.as_ref().and_then(|o| o.get("iat")).and_then(Value::as_i64);
     let issued_at = args.now.or(resumed_iat).unwrap_or_else(|| input::now_or(None));
-    let batch = BatchIssuer::new(issuer, iss, issued_at, lifetime, args.aud.clone(), models);
+    let batch = BatchIssuer { issuer, iss, issued_at, lifetime, audience: args.aud.clone(), models };
 
     let (reader, size) = open_input(&args.input)?;
     let mut out: Box<dyn Write> = match out_file {
@@ -427,26 +446,16 @@ pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
     let threads = threads(args.threads);
     let progress = Progress::new(size, "snapshots");
     let start_after = resumed_after.unwrap_or(0);
-    let mut totals = Counts::default();
-    let counts = process_rows(
+    let counts = write_rows(
         reader,
         threads,
         MAX_BATCH_LINE_BYTES,
         move |line| line > start_after && shard.owns(line),
-        |line, bytes| Ok(edgescore::issuer::rows::RowOutcome { line: Some(batch.issue_row(line, bytes)?), events: 0 }),
-        |chunk: &ChunkResult| {
-            // A chunk's error lines reach the file before its output lines (see batch docs).
-            errors.write_all(&chunk.errors)?;
-            errors.flush()?;
-            out.write_all(&chunk.out)?;
-            totals.add(&chunk.counts);
-            progress.update(chunk.bytes_consumed, &totals);
-            Ok(())
-        },
+        |line, bytes| Ok(RowOutcome { line: Some(batch.issue_row(line, bytes)?), events: 0 }),
+        (&mut out, &mut errors),
+        &progress,
     )
-    .and_then(|counts| out.flush().and(errors.flush()).map(|()| counts))
     .map_err(|e| usage(format!("issue-batch: {e}")))?;
-    progress.finish();
     let seconds = progress.started.elapsed().as_secs_f64();
     Ok(summary(
         Object::new()
@@ -454,7 +463,7 @@ pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
             .with("rejected", counts.rejected as i64)
             .with("blank", counts.blank as i64)
             .with("resumed_after_line", resumed_after.map(|n| Value::from(n as i64)).unwrap_or(Value::Null))
-            .with("iat", batch.issued_at())
+            .with("iat", batch.issued_at)
             .with("shard", format!("{}/{}", shard.index, shard.count))
             .with("threads", threads as i64)
             .with("seconds", edgescore::issuer::decimal_value(seconds, 3))
