@@ -144,9 +144,14 @@ fn features_match_hand_computed_values_and_bad_rows_are_reported() {
         .collect();
     assert_eq!(reported, vec![(4, "ERR_MALFORMED"), (5, "ERR_MALFORMED")]);
 
-    // --kind keeps one kind; a model with a feature no definition derives is refused up front.
+    // --kind keeps one kind; --model takes a signed model (here the demo one, from its file).
     run(&["features", "--in", p(&raw), "--out", p(&out), "--errors", p(&dir.join("e2")), "--kind", "seller"]).ok();
     assert_eq!(lines(&out).len(), 1);
+    let (model, e3) = ("src/assets/models/consumer.model.jws", dir.join("e3"));
+    let args = ["features", "--in", p(&raw), "--out", p(&out), "--errors", p(&e3), "--model", model];
+    run(&[&args[..], &["--kind", "consumer"]].concat()).ok();
+    assert_eq!(lines(&out).iter().map(|l| text(l, "sub").to_owned()).collect::<Vec<_>>(), ["hand-0", "hand-1"]);
+    assert_eq!(run(&["features", "--in", p(&raw), "--model", "src/assets/models/seller.json"]).code, 1);
     assert_eq!(run(&["features", "--in", "-"]).code, 2);
 }
 

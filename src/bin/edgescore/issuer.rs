@@ -159,9 +159,9 @@ impl Progress {
         let bar = if io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::stderr());
             let template = if total_bytes.is_some() {
-                "{bar:30} {percent:>3}% {msg} · ETA {eta}"
+                "{bar:20} {percent:>3}% {msg}, ETA {eta}"
             } else {
-                "{spinner} {msg} · {elapsed}"
+                "{spinner} {msg}, {elapsed}"
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
