@@ -46,6 +46,7 @@
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JSON envelopes in and out |
 //! | `lifecycle` | (feature `lifecycle`, native only) fitting, PMML and Python-tool imports, PMML export, monitoring reports |
+//! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG, outside the pure core |
 
 pub mod b64;
 pub mod decimal;
@@ -72,3 +73,5 @@ pub use model::{Model, SignedModel};
 pub use policy::{OrderContext, Policy};
 pub use scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 pub use snapshot::{VerifiedSnapshot, VerifyOptions};
+#[cfg(feature = "issuer")]
+pub mod issuer;

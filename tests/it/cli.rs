@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use edgescore::json::{self, Object, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_edgescore");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_edgescore");
 const NOW: &str = "1790000000";
 const AUD: &str = "https://rentals.example";
 

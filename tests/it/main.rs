@@ -8,6 +8,8 @@ mod cli;
 mod config;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
+#[cfg(feature = "cli")]
+mod issuer;
 #[cfg(feature = "lifecycle")]
 mod lifecycle;
 #[cfg(feature = "cli")]

@@ -45,7 +45,7 @@ pub fn keygen(args: KeygenArgs) -> CliResult<Output> {
     }
 }
 
-fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
+pub fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
     let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
     let issuer = match &args.key {
         Some(path) => Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?),
@@ -65,7 +65,7 @@ fn emit_token(token: String, out: Option<&Path>) -> CliResult<Output> {
 }
 
 /// Parses `3600`, `90m`, `12h`, `30d`.
-fn parse_duration(text: &str) -> CliResult<i64> {
+pub fn parse_duration(text: &str) -> CliResult<i64> {
     let (digits, unit) = match text.char_indices().last() {
         Some((at, unit)) if unit.is_ascii_alphabetic() => (text.get(..at).unwrap_or(""), unit),
         _ => (text, 's'),
@@ -100,7 +100,7 @@ fn read_holder_public(path: &Path) -> CliResult<Jwk> {
     Ok(Jwk::from_object(&object)?)
 }
 
-fn load_jwks(path: Option<&Path>) -> CliResult<Jwks> {
+pub fn load_jwks(path: Option<&Path>) -> CliResult<Jwks> {
     Ok(match path {
         Some(path) => Jwks::parse(&input::read_bytes(path)?)?,
         None => demo::jwks()?,

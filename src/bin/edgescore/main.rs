@@ -9,6 +9,7 @@
 
 mod commands;
 mod input;
+mod issuer;
 mod lifecycle;
 
 use std::path::PathBuf;
@@ -58,6 +59,12 @@ enum Command {
     Export(lifecycle::ExportArgs),
     /// Monitoring report of a scored population: distributions, PSI, contributions (HTML).
     Report(lifecycle::ReportArgs),
+    /// Generate a synthetic population with raw bureau events and ground truth (issuer).
+    Synth(issuer::SynthArgs),
+    /// Derive a model's features from raw events, as JSON Lines ready for issue-batch (issuer).
+    Features(issuer::FeaturesArgs),
+    /// Sign snapshots for many people: JSON Lines in and out, sharded, resumable (issuer).
+    IssueBatch(issuer::IssueBatchArgs),
 }
 
 #[derive(Args)]
@@ -253,6 +260,8 @@ struct DemoArgs {
 enum Output {
     Json(Object),
     Text(String),
+    /// Everything was already written (data on stdout, summary on stderr).
+    Quiet,
 }
 
 fn main() -> ExitCode {
@@ -271,6 +280,9 @@ fn main() -> ExitCode {
         Command::Import(args) => lifecycle::import(args),
         Command::Export(args) => lifecycle::export(args),
         Command::Report(args) => lifecycle::report(args),
+        Command::Synth(args) => issuer::synth(args),
+        Command::Features(args) => issuer::features(args),
+        Command::IssueBatch(args) => issuer::issue_batch(args),
     };
     let json = |object: &Object| {
         if cli.pretty {
@@ -288,6 +300,7 @@ fn main() -> ExitCode {
             println!("{text}");
             ExitCode::SUCCESS
         }
+        Ok(Output::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Rejected(error)) => {
             let body = Object::new()
                 .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()));
