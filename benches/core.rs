@@ -88,6 +88,58 @@ fn main() {
     let baseline = median(|| {
         black_box(key.verify_strict(black_box(message.as_bytes()), black_box(&signature))).expect("verifies");
     });
+    // 200 presentations by 200 different holders: each round by a fresh scorer (no holder key
+    // seen before), then by a scorer that has seen them all (holder keys remembered).
+    let holders: Vec<SecretKey> = (0..200u32).map(|i| SecretKey::from_seed(&[(i % 256) as u8 ^ 0x5a; 32])).collect();
+    let many: Vec<(String, String)> = holders
+        .iter()
+        .enumerate()
+        .map(|(i, holder)| {
+            let claims = SnapshotClaims {
+                jti: format!("bench-{i}"),
+                holder: Some(Jwk::new(holder.public_key(), None)),
+                ..claims.clone()
+            };
+            let snapshot = issuer.issue(&claims).expect("issue");
+            let presentation = issue::present(&snapshot, holder, "nonce-1", audience, NOW - 1).expect("present");
+            (snapshot, presentation)
+        })
+        .collect();
+    let fresh_scorer = || {
+        Scorer::new(
+            demo::jwks().expect("jwks"),
+            demo::consumer_model().expect("model"),
+            Policy::default_rentals(),
+            VerifyOptions { audience: Some(audience.to_owned()), ..VerifyOptions::default() },
+        )
+        .expect("scorer")
+    };
+    let requests: Vec<ScoreRequest<'_>> = many
+        .iter()
+        .map(|(_, presentation)| ScoreRequest {
+            now: NOW,
+            presentation: Some(presentation),
+            nonce: Some("nonce-1"),
+            ..ScoreRequest::default()
+        })
+        .collect();
+    let per_item = |time: Duration| time / many.len() as u32;
+    let new_holders = per_item(median(|| {
+        let scorer = fresh_scorer();
+        for ((snapshot, _), request) in many.iter().zip(&requests) {
+            black_box(scorer.score(snapshot, request)).expect("scores");
+        }
+    }));
+    let warm = fresh_scorer();
+    for ((snapshot, _), request) in many.iter().zip(&requests) {
+        warm.score(snapshot, request).expect("scores");
+    }
+    let known_holders = per_item(median(|| {
+        for ((snapshot, _), request) in many.iter().zip(&requests) {
+            black_box(warm.score(snapshot, request)).expect("scores");
+        }
+    }));
+
     let cases: Vec<(&str, Duration)> = vec![
         ("bare Ed25519 verify_strict (baseline)", baseline),
         (
@@ -102,6 +154,8 @@ fn main() {
                 black_box(scorer.score(black_box(&bound), &with_binding)).expect("scores");
             }),
         ),
+        ("200 presentations, holders new to the scorer (each)", new_holders),
+        ("200 presentations, holders the scorer has seen (each)", known_holders),
         (
             "issue: sign a snapshot",
             median(|| {

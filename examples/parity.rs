@@ -125,7 +125,9 @@ fn main() {
     for i in 0..count {
         let which = if rng.chance(15) { 1 } else { 0 };
         let (model_name, model) = &models[which];
-        let holder = SecretKey::from_seed(&[(i % 251) as u8; 32]);
+        let mut holder_seed = [0x42u8; 32];
+        holder_seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let holder = SecretKey::from_seed(&holder_seed);
         let bound = rng.chance(60);
         let issued_at = NOW - rng.below(33 * 86_400) as i64;
         let lifetime = if rng.chance(5) { 3600 } else { 30 * 86_400 };

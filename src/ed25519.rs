@@ -1,4 +1,4 @@
-//! Hardened Ed25519 (RFC 8032) on curve25519-dalek, with ed25519-dalek for signing.
+//! Hardened Ed25519 (RFC 8032) on curve25519-dalek: keys, verification, signing.
 //!
 //! Public keys are checked once, when they are loaded: 32 bytes, a point on the curve, the
 //! canonical encoding of that point, not of small order, and torsion-free (in the prime-order
@@ -16,14 +16,14 @@
 //! are [`PreparedKey`]s, with tables for both `B` and `A` built once when the key set is loaded;
 //! other keys (holder keys from `cnf`) use a shared table for `B`, built once per process.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint, VartimeEdwardsPrecomputation};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimePrecomputedMultiscalarMul};
-use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha512};
+use zeroize::Zeroize;
 
 use crate::error::{bail, Error, Result};
 
@@ -125,6 +125,53 @@ fn verify_with(
     Ok(())
 }
 
+/// Public keys that passed every check, remembered (up to [`KeyCache::CAPACITY`], oldest out
+/// first) so a key seen again skips decompression and the torsion check, which together cost
+/// about as much as a signature verification. A scorer keeps one for holder keys: a person
+/// presenting again finds their key here.
+#[derive(Default)]
+pub struct KeyCache {
+    ring: Mutex<(Vec<PublicKey>, usize)>,
+}
+
+impl KeyCache {
+    /// How many keys are remembered.
+    pub const CAPACITY: usize = 1024;
+
+    /// [`PublicKey::from_bytes`], answered from the cache when the key was seen before.
+    pub fn load(&self, bytes: &[u8]) -> Result<PublicKey> {
+        if let Ok(ring) = self.ring.lock() {
+            if let Some(key) = ring.0.iter().find(|key| key.bytes.as_slice() == bytes) {
+                return Ok(*key);
+            }
+        }
+        let key = PublicKey::from_bytes(bytes)?;
+        if let Ok(mut ring) = self.ring.lock() {
+            let (keys, next) = &mut *ring;
+            if keys.len() < KeyCache::CAPACITY {
+                keys.push(key);
+            } else if let Some(slot) = keys.get_mut(*next) {
+                *slot = key;
+            }
+            *next = (*next + 1) % KeyCache::CAPACITY;
+        }
+        Ok(key)
+    }
+}
+
+impl Clone for KeyCache {
+    /// A clone starts empty: the cache is only an optimisation.
+    fn clone(&self) -> KeyCache {
+        KeyCache::default()
+    }
+}
+
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyCache").finish_non_exhaustive()
+    }
+}
+
 /// A public key prepared for repeated verification: width-8 NAF tables for `B` and the key,
 /// about 20 KB, built once (for issuer keys, when the key set is loaded).
 #[derive(Clone)]
@@ -183,15 +230,41 @@ impl Verifier for PreparedKey {
     }
 }
 
-/// An Ed25519 private key (the 32-byte seed of RFC 8032).
+/// An Ed25519 private key (the 32-byte seed of RFC 8032), with its expanded form.
+///
+/// Signing follows RFC 8032 §5.1.6 on curve25519-dalek's constant-time base multiplication
+/// (the nonce `r` is secret): `r = H(prefix ‖ M)`, `R = [r]B`, `k = H(R ‖ A ‖ M)`,
+/// `S = r + k·s`. The RFC's test vectors and a property test against ed25519-dalek hold it to
+/// byte-identical signatures. The seed and the expanded key are zeroed when dropped.
 pub struct SecretKey {
-    key: SigningKey,
+    seed: [u8; 32],
+    scalar: Scalar,
+    prefix: [u8; 32],
+    public: PublicKey,
 }
 
 impl SecretKey {
     /// The key for a 32-byte seed.
     pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
-        SecretKey { key: SigningKey::from_bytes(seed) }
+        let mut hash: [u8; 64] = Sha512::digest(seed).into();
+        let (low, high) = hash.split_at(32);
+        let mut clamped = [0u8; 32];
+        clamped.copy_from_slice(low);
+        let mut prefix = [0u8; 32];
+        prefix.copy_from_slice(high);
+        hash.zeroize();
+        if let Some(first) = clamped.first_mut() {
+            *first &= 248;
+        }
+        if let Some(last) = clamped.last_mut() {
+            *last = (*last & 127) | 64;
+        }
+        // [s]B only depends on s mod L, and so does S = r + k·s.
+        let scalar = Scalar::from_bytes_mod_order(clamped);
+        clamped.zeroize();
+        let point = EdwardsPoint::mul_base(&scalar);
+        let public = PublicKey { bytes: point.compress().to_bytes(), minus_point: -point };
+        SecretKey { seed: *seed, scalar, prefix, public }
     }
 
     /// The key for a seed of any length; anything but 32 bytes is `ERR_KEY_INVALID`.
@@ -204,18 +277,34 @@ impl SecretKey {
 
     /// The seed.
     pub fn seed(&self) -> [u8; 32] {
-        self.key.to_bytes()
+        self.seed
     }
 
     /// The public key.
     pub fn public_key(&self) -> PublicKey {
-        let verifying = self.key.verifying_key();
-        PublicKey { bytes: verifying.to_bytes(), minus_point: -verifying.to_edwards() }
+        self.public
     }
 
     /// The deterministic Ed25519 signature of `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; SIGNATURE_LENGTH] {
-        self.key.sign(message).to_bytes()
+        let r = Scalar::from_hash(Sha512::new().chain_update(self.prefix).chain_update(message));
+        let big_r = EdwardsPoint::mul_base(&r).compress().to_bytes();
+        let k =
+            Scalar::from_hash(Sha512::new().chain_update(big_r).chain_update(self.public.bytes).chain_update(message));
+        let s = r + k * self.scalar;
+        let mut signature = [0u8; SIGNATURE_LENGTH];
+        let (r_part, s_part) = signature.split_at_mut(32);
+        r_part.copy_from_slice(&big_r);
+        s_part.copy_from_slice(s.as_bytes());
+        signature
+    }
+}
+
+impl Drop for SecretKey {
+    fn drop(&mut self) {
+        self.seed.zeroize();
+        self.prefix.zeroize();
+        self.scalar.zeroize();
     }
 }
 

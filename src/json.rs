@@ -593,7 +593,11 @@ fn write_string(out: &mut String, text: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                for nibble in [(c as u8) >> 4, (c as u8) & 15] {
+                    out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+                }
             }
             c => out.push(c),
         }

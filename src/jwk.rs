@@ -35,10 +35,17 @@ impl Jwk {
     /// Reads a public OKP/Ed25519 JWK. A private member (`d`) is refused: public key sets and
     /// `cnf` claims must never carry one.
     pub fn from_object(object: &Object) -> Result<Jwk> {
+        Jwk::from_object_with(object, &PublicKey::from_bytes)
+    }
+
+    /// As [`Jwk::from_object`], loading the key with `load` (for example from a [`KeyCache`]).
+    ///
+    /// [`KeyCache`]: crate::ed25519::KeyCache
+    pub fn from_object_with(object: &Object, load: &dyn Fn(&[u8]) -> Result<PublicKey>) -> Result<Jwk> {
         if object.contains("d") {
             bail!(KeyInvalid, "a public key must not carry the private member \"d\"");
         }
-        let key = read_okp_public(object)?;
+        let key = read_okp_public(object, load)?;
         let kid = match object.get("kid") {
             None => None,
             Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LENGTH => Some(kid.clone()),
@@ -95,7 +102,7 @@ pub fn thumbprint(key: &PublicKey) -> String {
     b64::encode(&Sha256::digest(canonical.as_bytes()))
 }
 
-fn read_okp_public(object: &Object) -> Result<PublicKey> {
+fn read_okp_public(object: &Object, load: &dyn Fn(&[u8]) -> Result<PublicKey>) -> Result<PublicKey> {
     if object.get("kty").and_then(Value::as_str) != Some("OKP") {
         bail!(KeyInvalid, "key type (\"kty\") must be \"OKP\"");
     }
@@ -106,7 +113,7 @@ fn read_okp_public(object: &Object) -> Result<PublicKey> {
         bail!(KeyInvalid, "key has no \"x\"");
     };
     let bytes = b64::decode(x, "\"x\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))?;
-    PublicKey::from_bytes(&bytes)
+    load(&bytes)
 }
 
 /// A private Ed25519 JWK (`d` and `x`), as the issuer and a holder keep it.
@@ -129,7 +136,7 @@ impl PrivateJwk {
 
     /// Reads a private JWK from a parsed object.
     pub fn from_object(object: &Object) -> Result<PrivateJwk> {
-        let public = read_okp_public(object)?;
+        let public = read_okp_public(object, &PublicKey::from_bytes)?;
         let Some(d) = object.get("d").and_then(Value::as_str) else {
             bail!(KeyInvalid, "private key has no \"d\"");
         };

@@ -17,6 +17,24 @@ use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
 use crate::jws::{self, TokenKind};
 
+/// In the WebAssembly package a model that fails validation gets this one message, leaving the
+/// detailed messages (and their bytes) out of the size-budgeted module; models are validated
+/// with the detailed messages when they are signed (`edgescore sign-model`, `edgescore verify`).
+pub const WASM_MODEL_MESSAGE: &str = "the model is not valid (edgescore verify on the signed model says why)";
+
+/// `bail!(ModelInvalid, …)`; in the WebAssembly package, with [`WASM_MODEL_MESSAGE`].
+macro_rules! invalid {
+    ($($fmt:tt)+) => {{
+        #[cfg(target_family = "wasm")]
+        {
+            let _unused = || format!($($fmt)+);
+            return Err(Error::new(ErrorCode::ModelInvalid, WASM_MODEL_MESSAGE));
+        }
+        #[cfg(not(target_family = "wasm"))]
+        bail!(ModelInvalid, $($fmt)+);
+    }};
+}
+
 /// The model format this build reads and writes.
 pub const MODEL_FORMAT_VERSION: i64 = 1;
 /// The most characteristics a model may have.
@@ -391,7 +409,7 @@ impl Model {
                 "format_version {} is not supported (this build reads {MODEL_FORMAT_VERSION})",
                 object.get("format_version").map(Value::to_json).unwrap_or_default()
             ),
-            _ => bail!(ModelInvalid, "\"format_version\" must be a number"),
+            _ => invalid!("\"format_version\" must be a number"),
         }
         let id = members.identifier("id")?;
         let version = members.string("version")?;
@@ -405,14 +423,14 @@ impl Model {
         let score_max = score.integer("max")?;
         let initial_score = score.integer("initial")?;
         if score_min >= score_max {
-            bail!(ModelInvalid, "score min must be below score max");
+            invalid!("score min must be below score max");
         }
         let reason_algorithm = match object.get("reason_code_algorithm") {
             None => ReasonAlgorithm::PointsBelow,
             Some(value) => match value.as_str() {
                 Some("points_below") => ReasonAlgorithm::PointsBelow,
                 Some("points_above") => ReasonAlgorithm::PointsAbove,
-                _ => bail!(ModelInvalid, "\"reason_code_algorithm\" must be \"points_below\" or \"points_above\""),
+                _ => invalid!("\"reason_code_algorithm\" must be \"points_below\" or \"points_above\""),
             },
         };
         let default_baseline = members.optional_integer("baseline_score")?;
@@ -421,18 +439,18 @@ impl Model {
 
         let entries = members.array("characteristics")?;
         if entries.is_empty() || entries.len() > MAX_CHARACTERISTICS {
-            bail!(ModelInvalid, "a model has 1 to {MAX_CHARACTERISTICS} characteristics");
+            invalid!("a model has 1 to {MAX_CHARACTERISTICS} characteristics");
         }
         let mut characteristics: Vec<Characteristic> = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             let characteristic = read_characteristic(entry, &features, default_baseline)
                 .map_err(|e| e.context(&format!("characteristic {index}")))?;
             if characteristics.iter().any(|c| c.id == characteristic.id) {
-                bail!(ModelInvalid, "two characteristics have id \"{}\"", characteristic.id);
+                invalid!("two characteristics have id \"{}\"", characteristic.id);
             }
             for code in characteristic_codes(&characteristic) {
                 if !reasons.iter().any(|r| r.code == code) {
-                    bail!(ModelInvalid, "reason code \"{code}\" has no text in \"reasons\"");
+                    invalid!("reason code \"{code}\" has no text in \"reasons\"");
                 }
             }
             characteristics.push(characteristic);
@@ -463,7 +481,7 @@ fn characteristic_codes(characteristic: &Characteristic) -> impl Iterator<Item =
 
 fn read_feature_specs(entries: &[Value]) -> Result<Vec<FeatureSpec>> {
     if entries.is_empty() || entries.len() > crate::snapshot::MAX_FEATURES {
-        bail!(ModelInvalid, "the schema has 1 to {} features", crate::snapshot::MAX_FEATURES);
+        invalid!("the schema has 1 to {} features", crate::snapshot::MAX_FEATURES);
     }
     let mut specs: Vec<FeatureSpec> = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
@@ -473,20 +491,20 @@ fn read_feature_specs(entries: &[Value]) -> Result<Vec<FeatureSpec>> {
         let name = members.identifier("name")?;
         let kind_name = members.string("type")?;
         let Some(kind) = FeatureType::parse(&kind_name) else {
-            bail!(ModelInvalid, "{place}: type must be number, integer, category or boolean");
+            invalid!("{place}: type must be number, integer, category or boolean");
         };
         let min = members.optional_decimal("min")?;
         let max = members.optional_decimal("max")?;
         if (min.is_some() || max.is_some()) && !kind.is_numeric() {
-            bail!(ModelInvalid, "{place}: min and max are for numeric features");
+            invalid!("{place}: min and max are for numeric features");
         }
         if let (Some(min), Some(max)) = (&min, &max) {
             if min > max {
-                bail!(ModelInvalid, "{place}: min is above max");
+                invalid!("{place}: min is above max");
             }
         }
         if specs.iter().any(|s| s.name == name) {
-            bail!(ModelInvalid, "two features are named \"{name}\"");
+            invalid!("two features are named \"{name}\"");
         }
         specs.push(FeatureSpec { name, kind, min, max });
     }
@@ -495,7 +513,7 @@ fn read_feature_specs(entries: &[Value]) -> Result<Vec<FeatureSpec>> {
 
 fn read_bands(entries: &[Value], score_min: i64, score_max: i64) -> Result<Vec<Band>> {
     if entries.is_empty() || entries.len() > 16 {
-        bail!(ModelInvalid, "a model has 1 to 16 bands");
+        invalid!("a model has 1 to 16 bands");
     }
     let mut bands: Vec<Band> = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
@@ -506,15 +524,15 @@ fn read_bands(entries: &[Value], score_min: i64, score_max: i64) -> Result<Vec<B
         let min = members.integer("min")?;
         let (label_en, label_zh) = members.texts("label")?;
         match bands.last() {
-            None if min != score_min => bail!(ModelInvalid, "the first band must start at the score min"),
-            Some(previous) if min <= previous.min => bail!(ModelInvalid, "band minimums must ascend"),
+            None if min != score_min => invalid!("the first band must start at the score min"),
+            Some(previous) if min <= previous.min => invalid!("band minimums must ascend"),
             _ => {}
         }
         if min > score_max {
-            bail!(ModelInvalid, "{place} starts above the score max");
+            invalid!("{place} starts above the score max");
         }
         if bands.iter().any(|b| b.id == id) {
-            bail!(ModelInvalid, "two bands have id \"{id}\"");
+            invalid!("two bands have id \"{id}\"");
         }
         bands.push(Band { id, min, label_en, label_zh });
     }
@@ -557,18 +575,18 @@ fn read_characteristic(
     let id = members.identifier("id")?;
     let feature_name = members.string("feature")?;
     let Some(feature) = features.iter().position(|f| f.name == feature_name) else {
-        bail!(ModelInvalid, "feature \"{feature_name}\" is not in the schema");
+        invalid!("feature \"{feature_name}\" is not in the schema");
     };
     let spec = features.get(feature).ok_or_else(|| Error::new(ErrorCode::ModelInvalid, "feature index"))?;
     let dimension_name = members.string("dimension")?;
     let Some(dimension) = Dimension::parse(&dimension_name) else {
-        bail!(ModelInvalid, "dimension \"{dimension_name}\" is not one of credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships");
+        invalid!("dimension \"{dimension_name}\" is not one of credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships");
     };
     let reason_code = members.string("reason_code")?;
     check_code(&reason_code)?;
     let baseline = match (members.optional_integer("baseline")?, default_baseline) {
         (Some(baseline), _) | (None, Some(baseline)) => baseline,
-        (None, None) => bail!(ModelInvalid, "no \"baseline\" and no model \"baseline_score\""),
+        (None, None) => invalid!("no \"baseline\" and no model \"baseline_score\""),
     };
     let label = match members.object.get("label") {
         Some(_) => Some(members.texts("label")?),
@@ -576,7 +594,7 @@ fn read_characteristic(
     };
     let entries = members.array("bins")?;
     if entries.is_empty() || entries.len() > MAX_BINS {
-        bail!(ModelInvalid, "a characteristic has 1 to {MAX_BINS} bins");
+        invalid!("a characteristic has 1 to {MAX_BINS} bins");
     }
     let mut bins = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
@@ -588,9 +606,63 @@ fn read_characteristic(
 }
 
 fn read_bin(entry: &Value, spec: &FeatureSpec) -> Result<Bin> {
+    const ONE_FORM: &str = "a bin has exactly one of missing, else, in, not_in or a range (gt/gte/lt/lte)";
     let object = as_object(entry, "bin")?;
     let members = Members::new(object, "bin");
-    members.only(&["missing", "else", "in", "not_in", "gt", "gte", "lt", "lte", "points", "reason_code", "label"])?;
+    let mut predicate: Option<Predicate> = None;
+    let (mut lower, mut upper): (Option<Bound>, Option<Bound>) = (None, None);
+    // One pass over the members: each is a form of predicate, a range end, or bin data.
+    for (name, value) in object.iter() {
+        let form = match name {
+            "points" | "reason_code" | "label" => continue,
+            "missing" | "else" => {
+                if value.as_bool() != Some(true) {
+                    invalid!("\"{name}\" must be true");
+                }
+                if name == "missing" {
+                    Predicate::Missing
+                } else {
+                    Predicate::Else
+                }
+            }
+            "in" | "not_in" => {
+                let scalars = read_scalars(members.array(name)?, spec)?;
+                if name == "in" {
+                    Predicate::In(scalars)
+                } else {
+                    Predicate::NotIn(scalars)
+                }
+            }
+            "gt" | "gte" | "lt" | "lte" => {
+                let Some(value) = members.optional_decimal(name)? else { continue };
+                let bound = Bound { value, inclusive: name.ends_with('e') };
+                let end = if name.starts_with('g') { &mut lower } else { &mut upper };
+                if end.replace(bound).is_some() {
+                    invalid!("a range has one lower (gt or gte) and one upper (lt or lte) end");
+                }
+                continue;
+            }
+            _ => invalid!("bin: unknown member \"{}\"", json::truncate(name, 40)),
+        };
+        if predicate.replace(form).is_some() {
+            invalid!("{ONE_FORM}");
+        }
+    }
+    if lower.is_some() || upper.is_some() {
+        if predicate.is_some() {
+            invalid!("{ONE_FORM}");
+        }
+        if !spec.kind.is_numeric() {
+            invalid!("a range needs a numeric feature, \"{}\" is {}", spec.name, spec.kind.name());
+        }
+        if let (Some(lower), Some(upper)) = (&lower, &upper) {
+            if lower.value > upper.value || (lower.value == upper.value && !(lower.inclusive && upper.inclusive)) {
+                invalid!("the range is empty");
+            }
+        }
+        predicate = Some(Predicate::Range { lower, upper });
+    }
+    let Some(predicate) = predicate else { invalid!("{ONE_FORM}") };
     let points = members.integer("points")?;
     let reason_code = match object.get("reason_code") {
         None => None,
@@ -600,58 +672,12 @@ fn read_bin(entry: &Value, spec: &FeatureSpec) -> Result<Bin> {
             Some(code)
         }
     };
-    let has = |name: &str| object.contains(name);
-    let forms =
-        [has("missing"), has("else"), has("in"), has("not_in"), has("gt") || has("gte") || has("lt") || has("lte")];
-    if forms.iter().filter(|f| **f).count() != 1 {
-        bail!(ModelInvalid, "a bin has exactly one of missing, else, in, not_in or a range (gt/gte/lt/lte)");
-    }
-    let predicate = if has("missing") {
-        if members.optional_bool("missing")? != Some(true) {
-            bail!(ModelInvalid, "\"missing\" must be true");
-        }
-        Predicate::Missing
-    } else if has("else") {
-        if members.optional_bool("else")? != Some(true) {
-            bail!(ModelInvalid, "\"else\" must be true");
-        }
-        Predicate::Else
-    } else if has("in") {
-        Predicate::In(read_scalars(members.array("in")?, spec)?)
-    } else if has("not_in") {
-        Predicate::NotIn(read_scalars(members.array("not_in")?, spec)?)
-    } else {
-        if !spec.kind.is_numeric() {
-            bail!(ModelInvalid, "a range needs a numeric feature, \"{}\" is {}", spec.name, spec.kind.name());
-        }
-        if has("gt") && has("gte") || has("lt") && has("lte") {
-            bail!(ModelInvalid, "a range has one lower (gt or gte) and one upper (lt or lte) end");
-        }
-        let lower = match (members.optional_decimal("gte")?, members.optional_decimal("gt")?) {
-            (Some(value), _) => Some(Bound { value, inclusive: true }),
-            (None, Some(value)) => Some(Bound { value, inclusive: false }),
-            (None, None) => None,
-        };
-        let upper = match (members.optional_decimal("lte")?, members.optional_decimal("lt")?) {
-            (Some(value), _) => Some(Bound { value, inclusive: true }),
-            (None, Some(value)) => Some(Bound { value, inclusive: false }),
-            (None, None) => None,
-        };
-        if let (Some(lower), Some(upper)) = (&lower, &upper) {
-            let empty =
-                lower.value > upper.value || (lower.value == upper.value && !(lower.inclusive && upper.inclusive));
-            if empty {
-                bail!(ModelInvalid, "the range is empty");
-            }
-        }
-        Predicate::Range { lower, upper }
-    };
     Ok(Bin { predicate, points, reason_code })
 }
 
 fn read_scalars(values: &[Value], spec: &FeatureSpec) -> Result<Vec<Scalar>> {
     if values.is_empty() || values.len() > 256 {
-        bail!(ModelInvalid, "a value set has 1 to 256 values");
+        invalid!("a value set has 1 to 256 values");
     }
     values
         .iter()
@@ -673,6 +699,9 @@ fn read_scalars(values: &[Value], spec: &FeatureSpec) -> Result<Vec<Scalar>> {
 }
 
 fn as_object<'a>(value: &'a Value, place: &str) -> Result<&'a Object> {
+    if cfg!(target_family = "wasm") {
+        return value.as_object().ok_or(Error::new(ErrorCode::ModelInvalid, WASM_MODEL_MESSAGE));
+    }
     value.as_object().ok_or_else(|| Error::with_message(ErrorCode::ModelInvalid, format!("{place} must be an object")))
 }
 
@@ -688,6 +717,9 @@ impl<'a> Members<'a> {
     }
 
     fn fail(&self, message: String) -> Error {
+        if cfg!(target_family = "wasm") {
+            return Error::new(ErrorCode::ModelInvalid, WASM_MODEL_MESSAGE);
+        }
         Error::with_message(ErrorCode::ModelInvalid, format!("{}: {message}", self.place))
     }
 

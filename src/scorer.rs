@@ -6,13 +6,14 @@
 //! `now`, since the core reads no clock). The result's JSON form ([`ScoreResult::to_json`]) is
 //! the same from the CLI, from Rust and from JavaScript.
 
+use crate::ed25519::KeyCache;
 use crate::error::{bail, Result};
 use crate::json::{Object, Value};
 use crate::jwk::Jwks;
 use crate::model::{Dimension, ReasonText, SignedModel};
 use crate::policy::{Decision, OrderContext, Outcome, Policy};
 use crate::scorecard::{score_snapshot, Reason};
-use crate::snapshot::{verify_snapshot, Presentation, VerifyOptions};
+use crate::snapshot::{verify_snapshot_cached, Presentation, VerifyOptions};
 
 /// How much of the result to disclose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,6 +67,7 @@ pub struct Scorer {
     model: SignedModel,
     policy: Policy,
     options: VerifyOptions,
+    holder_keys: KeyCache,
 }
 
 impl Scorer {
@@ -84,7 +86,7 @@ impl Scorer {
         if let Some(unknown) = policy.band_ids().find(|id| !model.model().bands.iter().any(|band| band.id == *id)) {
             bail!(PolicyInvalid, "policy names band \"{unknown}\", which model \"{}\" does not have", model.model().id);
         }
-        Ok(Scorer { keys, model, policy, options })
+        Ok(Scorer { keys, model, policy, options, holder_keys: KeyCache::default() })
     }
 
     /// The signed model in use.
@@ -102,10 +104,18 @@ impl Scorer {
         &self.options
     }
 
-    /// Verifies, scores and decides.
+    /// Verifies, scores and decides. Holder keys are remembered (see [`KeyCache`]), so a
+    /// person presenting again skips their key's checks.
     pub fn score(&self, snapshot: &str, request: &ScoreRequest<'_>) -> Result<ScoreResult> {
         let presentation = request.presentation.map(|token| Presentation { token, nonce: request.nonce });
-        let verified = verify_snapshot(snapshot, &self.keys, &self.options, request.now, presentation)?;
+        let verified = verify_snapshot_cached(
+            snapshot,
+            &self.keys,
+            &self.options,
+            request.now,
+            presentation,
+            Some(&self.holder_keys),
+        )?;
         let model = self.model.model();
         let outcome = score_snapshot(model, &verified)?;
         let band = model.bands.get(outcome.band).cloned().unwrap_or_else(|| model.band_for(outcome.score).clone());

@@ -16,6 +16,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::b64;
+use crate::ed25519::KeyCache;
 use crate::ed25519::PublicKey;
 use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
@@ -165,6 +166,18 @@ pub fn verify_snapshot(
     now: i64,
     presentation: Option<Presentation<'_>>,
 ) -> Result<VerifiedSnapshot> {
+    verify_snapshot_cached(token, keys, options, now, presentation, None)
+}
+
+/// As [`verify_snapshot`], loading holder keys through `holder_keys` (see [`KeyCache`]).
+pub fn verify_snapshot_cached(
+    token: &str,
+    keys: &Jwks,
+    options: &VerifyOptions,
+    now: i64,
+    presentation: Option<Presentation<'_>>,
+    holder_keys: Option<&KeyCache>,
+) -> Result<VerifiedSnapshot> {
     let parsed = jws::parse(token, TokenKind::Snapshot)?;
     let kid = parsed.kid().unwrap_or_default().to_owned();
     let Some(key) = keys.find(&kid) else {
@@ -205,7 +218,7 @@ pub fn verify_snapshot(
     check_audience(claims.get("aud"), options.audience.as_deref(), "snapshot")?;
     let schema = required_string(&claims, "schema")?;
     let features = read_features(&claims)?;
-    let holder_key = read_holder_key(&claims)?;
+    let holder_key = read_holder_key(&claims, holder_keys)?;
 
     match (&holder_key, presentation) {
         (Some(holder_key), Some(presentation)) => {
@@ -364,12 +377,16 @@ fn read_features(claims: &Object) -> Result<Object> {
     Ok(features.clone())
 }
 
-fn read_holder_key(claims: &Object) -> Result<Option<PublicKey>> {
+fn read_holder_key(claims: &Object, holder_keys: Option<&KeyCache>) -> Result<Option<PublicKey>> {
     match claims.get("cnf") {
         None => Ok(None),
         Some(Value::Object(cnf)) => match cnf.get("jwk") {
             Some(Value::Object(jwk)) => {
-                Ok(Some(*Jwk::from_object(jwk).map_err(|e| e.context("holder key (cnf.jwk)"))?.key()))
+                let load = |bytes: &[u8]| match holder_keys {
+                    Some(cache) => cache.load(bytes),
+                    None => PublicKey::from_bytes(bytes),
+                };
+                Ok(Some(*Jwk::from_object_with(jwk, &load).map_err(|e| e.context("holder key (cnf.jwk)"))?.key()))
             }
             _ => bail!(ClaimInvalid, "\"cnf\" must hold a \"jwk\" object"),
         },

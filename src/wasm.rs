@@ -160,7 +160,8 @@ impl WasmScorer {
     }
 
     /// Scores many snapshots; returns a JSON array with one envelope per item. `items`:
-    /// `[{snapshot, presentation?, nonce?, context?}]` as JSON text.
+    /// `[{snapshot, presentation?, nonce?, context?}]` as JSON text; each item gets the result
+    /// `score` gives, in one crossing of the boundary for the whole batch.
     #[wasm_bindgen(js_name = scoreBatch)]
     pub fn score_batch(&self, items: &str, now: f64, full: bool) -> String {
         let items = match json::parse(items.as_bytes()) {
@@ -170,35 +171,33 @@ impl WasmScorer {
             }
             Ok(_) | Err(_) => return error_envelope(&config_error("scoreBatch takes an array of items")),
         };
-        let text = |item: &Object, name: &str| item.get(name).and_then(Value::as_str).map(str::to_owned);
-        let mut out = String::with_capacity(items.len() * 256 + 2);
-        out.push('[');
+        let mut out = String::with_capacity(items.len() * 256 + 32);
+        out.push_str("{\"ok\":true,\"result\":[");
         for (index, item) in items.iter().enumerate() {
             if index > 0 {
                 out.push(',');
             }
             let result = match item {
-                Value::Object(item) => match text(item, "snapshot") {
-                    Some(snapshot) => self.score_one(
-                        &snapshot,
-                        now,
-                        text(item, "presentation").as_deref(),
-                        text(item, "nonce").as_deref(),
-                        item.get("context").filter(|c| !matches!(c, Value::Null)).map(Value::to_json),
-                        full,
-                    ),
-                    None => Err(Error::new(ErrorCode::Malformed, "item has no snapshot string")),
-                },
+                Value::Object(item) => {
+                    let text = |name: &str| item.get(name).and_then(Value::as_str);
+                    match text("snapshot") {
+                        Some(snapshot) => self.score_one(
+                            snapshot,
+                            now,
+                            text("presentation"),
+                            text("nonce"),
+                            item.get("context").filter(|c| !matches!(c, Value::Null)).map(Value::to_json),
+                            full,
+                        ),
+                        None => Err(Error::new(ErrorCode::Malformed, "item has no snapshot string")),
+                    }
+                }
                 _ => Err(Error::new(ErrorCode::Malformed, "item must be an object")),
             };
             out.push_str(&envelope(result));
         }
-        out.push(']');
-        let mut wrapped = String::with_capacity(out.len() + 20);
-        wrapped.push_str("{\"ok\":true,\"result\":");
-        wrapped.push_str(&out);
-        wrapped.push('}');
-        wrapped
+        out.push_str("]}");
+        out
     }
 
     /// The model's digest (`sha256:…`).

@@ -117,6 +117,15 @@ proptest! {
     }
 
     #[test]
+    fn signing_agrees_with_ed25519_dalek(seed in any::<[u8; 32]>(), message in proptest::collection::vec(any::<u8>(), 0..300)) {
+        use ed25519_dalek::Signer;
+        let ours = SecretKey::from_seed(&seed);
+        let reference = ed25519_dalek::SigningKey::from_bytes(&seed);
+        prop_assert_eq!(ours.public_key().to_bytes(), reference.verifying_key().to_bytes());
+        prop_assert_eq!(ours.sign(&message).to_vec(), reference.sign(&message).to_bytes().to_vec());
+    }
+
+    #[test]
     fn torsion_check_agrees_with_curve25519_dalek(scalar in any::<[u8; 32]>(), torsion in 0usize..8) {
         let point = ED25519_BASEPOINT_POINT * Scalar::from_bytes_mod_order(scalar) + EIGHT_TORSION[torsion];
         let accepted = PublicKey::from_bytes(&point.compress().to_bytes()).is_ok();

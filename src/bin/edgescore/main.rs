@@ -12,6 +12,7 @@ mod input;
 mod issuer;
 mod lifecycle;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -291,24 +292,29 @@ fn main() -> ExitCode {
             object.to_json()
         }
     };
+    // A closed stdout (`edgescore demo | head`) is the reader's choice, not an error: write what
+    // can be written and keep the exit code.
+    let emit = |text: &str| {
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
+    };
     match result {
         Ok(Output::Json(object)) => {
-            println!("{}", json(&object));
+            emit(&json(&object));
             ExitCode::SUCCESS
         }
         Ok(Output::Text(text)) => {
-            println!("{text}");
+            emit(&text);
             ExitCode::SUCCESS
         }
         Ok(Output::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Rejected(error)) => {
             let body = Object::new()
                 .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()));
-            println!("{}", json(&body));
+            emit(&json(&body));
             ExitCode::from(1)
         }
         Err(Failure::Usage(error)) => {
-            eprintln!("edgescore: {}", error.0);
+            let _ = writeln!(std::io::stderr().lock(), "edgescore: {}", error.0);
             ExitCode::from(2)
         }
     }
