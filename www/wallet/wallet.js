@@ -15,7 +15,10 @@ const OTHER_MERCHANT = 'https://other-merchant.example';
 const DEMO_DATA = '/demo-data';
 const MODELS = { consumer: DEMO_CONSUMER_MODEL, seller: DEMO_SELLER_MODEL };
 // What a tampering holder would write into their own snapshot.
-const FLATTERING_EDITS = { repay_on_time_ratio_24m: 1, late_90d_count_24m: 0, defaults_24m: 0, dispute_rate_12m: 0, refund_rate_12m: 0 };
+const FLATTERING_EDITS = {
+  repay_on_time_ratio_24m: 1, late_90d_count_24m: 0, defaults_24m: 0, bills_on_autopay: true,
+  dispute_rate_12m: 0, refund_rate_12m: 0, store_rating: 5,
+};
 
 const TEXT = {
   en: {
@@ -293,7 +296,13 @@ function tamper(snapshot) {
   for (const [name, value] of Object.entries(FLATTERING_EDITS)) {
     if (name in claims.features) claims.features[name] = value;
   }
-  return [header, base64url.encode(JSON.stringify(claims)), signature].join('.');
+  let edited = base64url.encode(JSON.stringify(claims));
+  if (edited === payload) {
+    // Nothing left to flatter: a longer life is what such a holder would write instead.
+    claims.exp += 365 * 86_400;
+    edited = base64url.encode(JSON.stringify(claims));
+  }
+  return [header, edited, signature].join('.');
 }
 
 /** What "show to merchant" sends for `nonce` and `aud`, as the demo tools say. */

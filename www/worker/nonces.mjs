@@ -50,17 +50,13 @@ export class NonceStore {
    */
   consume(nonce) {
     const now = this.#clock();
-    const value = this.#entries.get(nonce);
-    let outcome;
-    if (value === undefined) outcome = 'unknown';
-    else if (value < 0) outcome = 'reused';
-    else if (now >= value) outcome = 'expired';
-    else {
-      this.#entries.set(nonce, -value);
-      outcome = 'ok';
-    }
     this.#purge(now);
-    return outcome;
+    const value = this.#entries.get(nonce);
+    if (value === undefined) return 'unknown';
+    if (value < 0) return 'reused';
+    if (now >= value) return 'expired';
+    this.#entries.set(nonce, -value);
+    return 'ok';
   }
 
   #purge(now) {
