@@ -20,6 +20,16 @@ const FLATTERING_EDITS = {
   dispute_rate_12m: 0, refund_rate_12m: 0, store_rating: 5,
 };
 
+// The demo manifest describes its people in English; these are the wallet's own Chinese.
+const DEMO_ABOUT_ZH = {
+  lin: '长期使用先享后付，始终按时还款，住址和手机号稳定',
+  chen: '年轻职场人：信用账户多，偶有逾期，额度使用率高',
+  wang: '按时缴费但尚无信用记录（薄档案），收入一般',
+  zhao: '有一次逾期超过90天，水电费缴纳不及时，近期搬家，新换手机号',
+  liu: '有一笔违约贷款和一次逾期超过90天，未实名认证',
+  mei: '网上茶叶店，入驻平台不到两年，销售尚不稳定',
+};
+
 const TEXT = {
   en: {
     title: 'My credit',
@@ -252,7 +262,7 @@ function render() {
   const person = state.person;
   if (person === null) return;
   $('#person').value = person.id;
-  $('#person-about').textContent = person.about;
+  $('#person-about').textContent = (state.lang === 'zh' ? DEMO_ABOUT_ZH[person.id] : undefined) ?? person.about;
   const { result, info, error } = person;
   $('#problem').hidden = error === undefined;
   $('#problem').textContent = error ? t('cannotScore', error.message) : '';
