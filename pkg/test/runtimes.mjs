@@ -52,8 +52,8 @@ export function freePort() {
  * Starts `workerd serve CONFIG [ARGS…]` and resolves once every socket in `sockets` listens.
  * Ports come from workerd's control messages (`--control-fd`), so a config (or `--socket-addr
  * NAME=127.0.0.1:0`) may ask for any free port. With `url`, also waits until it answers.
- * Resolves to { stop, output, ports, exited }: `ports` maps socket names to ports, `exited`
- * settles with the exit code when workerd ends.
+ * Resolves to { stop, output, ports, exited, pid }: `ports` maps socket names to ports,
+ * `exited` settles with the exit code when workerd ends.
  */
 export async function startWorkerd(config, url, { timeoutMs = 20_000, args = [], sockets = ['http'] } = {}) {
   const child = spawn(join(ROOT, 'node_modules/.bin/workerd'), ['serve', config, '--verbose', '--control-fd', '3', ...args],
@@ -92,7 +92,7 @@ export async function startWorkerd(config, url, { timeoutMs = 20_000, args = [],
     throw new Error(`${problem}: ${output}`);
   }
   if (url !== undefined) await fetch(url);
-  return { stop, output: () => output, ports, exited };
+  return { stop, output: () => output, ports, exited, pid: child.pid };
 }
 
 /** Launches Debian's Chromium headless through playwright-core. */

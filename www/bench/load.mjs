@@ -4,6 +4,7 @@
 // (GET /nonce), presents the snapshot for it (in Node, like the wallet) and asks
 // POST /rentals/gate. Prints requests per second and p50/p99 latencies. Loopback only.
 //   node www/bench/load.mjs [--seconds 15] [--concurrency 8]
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -51,6 +52,16 @@ async function client(url, people, index, deadline, record) {
   }
 }
 
+/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
 async function run(url, people, durationSeconds) {
   const record = { nonce: [], gate: [], failures: {} };
   const started = performance.now();
@@ -63,10 +74,15 @@ const demo = await startDemo();
 try {
   console.log(`workerd on ${demo.url}, ${concurrency} clients, ${seconds} s (after a 1 s warm-up), ${availableParallelism()} cores shared by workerd and this client`);
   await run(demo.url, demo.people, 1);
+  const cpuBefore = cpuSeconds(demo.site.pid);
   const result = await run(demo.url, demo.people, seconds);
+  const cpu = cpuSeconds(demo.site.pid) - cpuBefore;
   console.log(summary('POST /rentals/gate', result.gate, result.elapsed));
   console.log(summary('GET /nonce', result.nonce, result.elapsed));
   console.log(`checkouts (nonce + present + gate): ${(result.gate.length / result.elapsed).toFixed(0)}/s`);
+  if (cpuBefore !== null) {
+    console.log(`workerd CPU: ${(cpu / result.elapsed).toFixed(2)} cores busy, ${((1000 * cpu) / result.gate.length).toFixed(2)} ms per checkout (nonce + gate)`);
+  }
   const failures = Object.entries(result.failures);
   console.log(failures.length === 0 ? 'every answer: 200 with the expected band' : `unexpected answers by status: ${JSON.stringify(result.failures)}`);
   process.exitCode = failures.length === 0 ? 0 : 1;

@@ -38,9 +38,12 @@ export async function getNonce(url) {
   return (await response.json()).nonce;
 }
 
+const holders = new WeakMap();
+
 /** The person's presentation of `snapshot` (default their own) for `nonce` and `aud`. */
 export function present(person, nonce, { aud = AUDIENCE, snapshot = person.snapshot } = {}) {
-  return Holder.fromPrivateJwk(person.holder).present(snapshot, { nonce, aud });
+  if (!holders.has(person)) holders.set(person, Holder.fromPrivateJwk(person.holder));
+  return holders.get(person).present(snapshot, { nonce, aud });
 }
 
 /** A well-formed /rentals/gate body for `person` renting `item`, with a fresh nonce. */
