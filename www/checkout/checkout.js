@@ -111,7 +111,7 @@ function decisionText(result, item) {
     case 'reduced_deposit':
       return ['warn', `Reduced deposit: ${money(result.deposit)}`, `${result.deposit_percent}% of the ${money(item.deposit)} deposit.`];
     case 'deposit_required':
-      return ['bad', `Deposit required: ${money(result.deposit)}`, 'Your credit band does not qualify for a lower deposit on this item.'];
+      return ['warn', `Deposit required: ${money(result.deposit)}`, 'Your credit band does not qualify for a lower deposit on this item.'];
     default:
       return ['warn', 'Referred for review', 'This order needs a person to look at it; we will be in touch.'];
   }

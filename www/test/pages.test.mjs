@@ -139,8 +139,11 @@ describe('wallet', () => {
     await page.locator('#show-nonce').fill(nonce);
     await page.locator('#show-make').click();
     const presentation = await page.locator('#show-presentation').inputValue();
+    const snapshot = await page.locator('#show-snapshot').inputValue();
     assert.match(presentation, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const answer = await postGate(demo.url, { snapshot: demo.people.wang.snapshot, presentation, nonce, order: { item: 'e-bike' } });
+    assert.equal(snapshot, demo.people.wang.snapshot);
+    await page.screenshot({ path: join(ARTEFACTS, 'wallet-show-to-merchant.png'), fullPage: true });
+    const answer = await postGate(demo.url, { snapshot, presentation, nonce, order: { item: 'e-bike' } });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.band, 'good');
     assert.equal(answer.body.decision, 'deposit_free');

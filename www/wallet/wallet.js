@@ -52,6 +52,7 @@ const TEXT = {
     merchantId: 'Merchant id',
     nonce: 'One-time code (nonce)',
     proof: 'Proof for the merchant (key-binding JWS)',
+    snapshotOut: 'With your snapshot (signed by the bureau)',
     needNonce: 'Enter the merchant\'s one-time code first.',
     decline: 'Decline',
     requestTitle: 'A merchant asks to check your credit',
@@ -87,6 +88,7 @@ const TEXT = {
     merchantId: '商家标识',
     nonce: '一次性验证码（nonce）',
     proof: '给商家的证明（密钥绑定 JWS）',
+    snapshotOut: '以及您的快照（征信机构签名）',
     needNonce: '请先输入商家的一次性验证码。',
     decline: '拒绝',
     requestTitle: '商家请求查看您的信用',
@@ -335,8 +337,9 @@ async function showStandalone() {
     return;
   }
   $('#show-nonce').setCustomValidity('');
-  const { presentation } = await presentationFor(nonce, aud);
+  const { snapshot, presentation } = await presentationFor(nonce, aud);
   $('#show-presentation').value = presentation;
+  $('#show-snapshot').value = snapshot;
   $('#show-output').hidden = false;
 }
 

@@ -185,8 +185,8 @@ function route(request, current) {
 
 export default {
   async fetch(request, env) {
-    state ??= configure(env);
     try {
+      state ??= configure(env);
       return await route(request, state);
     } catch (error) {
       if (error instanceof HttpError) return refusal(error.status, error.code, error.message, error.headers);
