@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# The main job on the embedded defaults: the demo issuer signs fresh snapshots for the demo
-# people, each holder presents theirs for a merchant's nonce, and the verifier scores them
-# with the demo models and the default deposit-free rentals policy. DEMO material only.
+# The main job on the embedded defaults. First, with the CLI: the demo issuer signs fresh
+# snapshots for the demo people, each holder presents theirs for a merchant's nonce, and the
+# verifier scores them with the demo models and the default deposit-free rentals policy.
+# Then the demo site on 127.0.0.1 (www/serve.mjs): the wallet, the checkout and the rentals
+# edge worker in workerd, on freshly issued snapshots, until Ctrl-C. Arguments go to
+# www/serve.mjs (--port N, default 8787 or $PORT). DEMO material only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "Building the CLI and the WebAssembly package (pkg/; the first run installs wasm-bindgen-cli, a few minutes)…"
 cargo build --release --features cli --quiet
+mkdir -p .cache
+if ! ./scripts/build-pkg.sh >.cache/build-pkg.log 2>&1; then
+  cat .cache/build-pkg.log >&2
+  exit 1
+fi
 edgescore=target/release/edgescore
 out=.cache/demo
 audience=https://rentals.example
@@ -35,3 +44,6 @@ nonce=$("$edgescore" nonce)
   --nonce "$nonce" --aud "$audience" --out "$out/lin.presentation.jwt" >/dev/null
 "$edgescore" --pretty score "$out/people/lin.snapshot.jwt" --presentation "$out/lin.presentation.jwt" \
   --nonce "$nonce" --aud "$audience" --deposit "$deposit" --disclose full
+echo
+echo "Starting the demo site: wallet, checkout and the rentals edge worker on workerd…"
+exec node www/serve.mjs "$@"

@@ -32,4 +32,7 @@ step "peer comparison on German Credit: edgescore fit vs scorecardpy vs optbinni
 step "the JavaScript package (scripts/test-pkg.sh)"
 ./scripts/test-pkg.sh
 
+step "the demo site: edge worker in workerd, wallet and checkout in Chromium (scripts/test-www.sh)"
+./scripts/test-www.sh
+
 printf '\nall checks passed\n'

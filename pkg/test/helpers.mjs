@@ -27,6 +27,11 @@ export function demoMaterial() {
   const dir = mkdtempSync(join(tmpdir(), 'edgescore-demo-'));
   const { code } = cli(['demo', '--output-dir', dir, '--now', String(NOW)]);
   if (code !== 0) throw new Error('edgescore demo failed');
+  return readDemoMaterial(dir);
+}
+
+/** The demo material `edgescore demo --output-dir DIR` wrote. */
+export function readDemoMaterial(dir) {
   const read = (name) => readFileSync(join(dir, name), 'utf8');
   const manifest = JSON.parse(read('demo.json'));
   const people = {};

@@ -1,4 +1,5 @@
-// Helpers for the runtime tests: a static file server on 127.0.0.1, a free port, workerd.
+// Helpers for the runtime tests and the demo site: a static file server on 127.0.0.1, a free
+// port, workerd, Chromium.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -47,31 +48,51 @@ export function freePort() {
   });
 }
 
-/** Starts `workerd serve CONFIG` and waits until `url` answers; resolves to { stop, output }. */
-export async function startWorkerd(config, url, { timeoutMs = 20_000 } = {}) {
-  const child = spawn(join(ROOT, 'node_modules/.bin/workerd'), ['serve', config, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `workerd serve CONFIG [ARGS…]` and resolves once every socket in `sockets` listens.
+ * Ports come from workerd's control messages (`--control-fd`), so a config (or `--socket-addr
+ * NAME=127.0.0.1:0`) may ask for any free port. With `url`, also waits until it answers.
+ * Resolves to { stop, output, ports, exited, pid }: `ports` maps socket names to ports,
+ * `exited` settles with the exit code when workerd ends.
+ */
+export async function startWorkerd(config, url, { timeoutMs = 20_000, args = [], sockets = ['http'] } = {}) {
+  const child = spawn(join(ROOT, 'node_modules/.bin/workerd'), ['serve', config, '--verbose', '--control-fd', '3', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
-  const stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`workerd exited: ${output}`);
-    try {
-      await fetch(url);
-      return { stop, output: () => output };
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`workerd did not answer within ${timeoutMs} ms: ${output}`);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited.then(() => undefined);
+  };
+  const ports = {};
+  let control = '';
+  const listening = new Promise((resolve) => {
+    child.stdio[3].on('data', (chunk) => {
+      control += chunk;
+      const lines = control.split('\n');
+      control = lines.pop();
+      for (const line of lines) {
+        const message = JSON.parse(line);
+        if (message.event === 'listen') ports[message.socket] = message.port;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      if (sockets.every((name) => name in ports)) resolve();
+    });
+  });
+  let timer;
+  const failure = Promise.race([
+    exited.then((code) => `workerd exited (${code})`),
+    new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs, `workerd did not listen within ${timeoutMs} ms`); }),
+  ]);
+  const problem = await Promise.race([listening.then(() => null), failure]);
+  clearTimeout(timer);
+  if (problem !== null) {
+    await stop();
+    throw new Error(`${problem}: ${output}`);
   }
+  if (url !== undefined) await fetch(url);
+  return { stop, output: () => output, ports, exited, pid: child.pid };
 }
 
 /** Launches Debian's Chromium headless through playwright-core. */

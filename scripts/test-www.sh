@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Tests of the demo site (www/): the nonce store; the rentals edge worker over HTTP in workerd
+# on 127.0.0.1 (every status, hostile bodies, concurrency, no outbound requests); the wallet and
+# the checkout in headless Chromium (screenshots in test-artefacts/www/). Builds what it needs
+# (pkg/, the CLI, Chromium), which is quick when they are already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/build-pkg.sh >/dev/null
+./scripts/install-chromium.sh
+cargo build --release --features cli --quiet
+node --test www/test/

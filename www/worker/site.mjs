@@ -1,0 +1,88 @@
+// The demo host: serves the wallet, the checkout, the package and the demo data as static
+// files, and hands /nonce and /rentals/* to the rentals edge worker (the GATE service).
+// One origin on 127.0.0.1, so the pages need no CORS and the wallet can postMessage to the
+// checkout. Only the folders listed here are reachable; everything else is 404.
+
+// URL prefix → [disk service binding, folder inside it, files allowed (null: any)].
+const MOUNTS = [
+  ['/wallet/', 'WWW', 'wallet/', null],
+  ['/checkout/', 'WWW', 'checkout/', null],
+  ['/shared/', 'WWW', 'shared/', null],
+  ['/pkg/', 'PKG', '', new Set(['edgescore.js', 'wasm/edgescore_core.js', 'wasm/edgescore_core_bg.wasm', 'wasm/demo.js'])],
+  ['/demo-data/', 'DEMO_DATA', '', null],
+];
+
+const TYPES = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json',
+  jwt: 'text/plain; charset=utf-8',
+  jws: 'text/plain; charset=utf-8',
+  wasm: 'application/wasm',
+  svg: 'image/svg+xml',
+};
+
+// Nothing but this origin: scripts, styles, fetches, frames. WebAssembly compilation needs
+// 'wasm-unsafe-eval'. Styles set from script (element.style) are not affected.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "frame-ancestors 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const notFound = () => new Response('not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+
+/** The disk file behind a URL path, or null. */
+function resolve(pathname) {
+  if (pathname === '/') return ['WWW', 'index.html'];
+  for (const [prefix, binding, folder, allowed] of MOUNTS) {
+    if (!pathname.startsWith(prefix)) continue;
+    let rest = pathname.slice(prefix.length);
+    if (rest === '' || rest.endsWith('/')) rest += 'index.html';
+    const segments = rest.split('/');
+    if (segments.some((segment) => segment === '' || segment.startsWith('.') || segment.includes('\\') || segment.includes('%'))) return null;
+    if (allowed !== null && !allowed.has(rest)) return null;
+    return [binding, folder + rest];
+  }
+  return null;
+}
+
+async function serveFile(request, env) {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return new Response('method not allowed\n', { status: 405, headers: { Allow: 'GET, HEAD' } });
+  }
+  const { pathname } = new URL(request.url);
+  const target = resolve(pathname);
+  if (target === null) return notFound();
+  const [binding, path] = target;
+  const type = TYPES[path.slice(path.lastIndexOf('.') + 1)];
+  if (type === undefined) return notFound();
+  const file = await env[binding].fetch(new Request(`http://disk/${path}`, { method: request.method }));
+  if (!file.ok) return notFound();
+  return new Response(file.body, {
+    headers: {
+      'Content-Type': type,
+      'Cache-Control': binding === 'DEMO_DATA' ? 'no-store' : 'no-cache',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  });
+}
+
+export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/nonce' || pathname.startsWith('/rentals/')) return env.GATE.fetch(request);
+    return serveFile(request, env);
+  },
+};
