@@ -308,18 +308,7 @@ pub fn demo(args: DemoArgs) -> CliResult<Output> {
     let Some(dir) = args.output_dir else {
         let people: Vec<Value> = entries
             .into_iter()
-            .map(|(person, snapshot, holder, band)| {
-                Value::Object(
-                    Object::new()
-                        .with("id", person.id.as_str())
-                        .with("name", person.name.as_str())
-                        .with("about", person.about.as_str())
-                        .with("model", person.model.as_str())
-                        .with("band", band)
-                        .with("snapshot", snapshot)
-                        .with("holder_private_jwk", holder),
-                )
-            })
+            .map(|(person, snapshot, holder, band)| demo_person(person, band, snapshot.into(), holder.into()))
             .collect();
         return Ok(Output::Json(
             Object::new()
@@ -345,16 +334,9 @@ pub fn demo(args: DemoArgs) -> CliResult<Output> {
     for (person, snapshot, holder, band) in entries {
         write(&format!("people/{}.snapshot.jwt", person.id), snapshot + "\n")?;
         write(&format!("people/{}.holder.jwk.json", person.id), holder.to_json_pretty() + "\n")?;
-        index.push(Value::Object(
-            Object::new()
-                .with("id", person.id.as_str())
-                .with("name", person.name.as_str())
-                .with("about", person.about.as_str())
-                .with("model", person.model.as_str())
-                .with("band", band)
-                .with("snapshot", format!("people/{}.snapshot.jwt", person.id))
-                .with("holder_private_jwk", format!("people/{}.holder.jwk.json", person.id)),
-        ));
+        let (snapshot_file, holder_file) =
+            (format!("people/{}.snapshot.jwt", person.id), format!("people/{}.holder.jwk.json", person.id));
+        index.push(demo_person(person, band, snapshot_file.into(), holder_file.into()));
     }
     let manifest = Object::new()
         .with("warning", warning)
@@ -366,4 +348,19 @@ pub fn demo(args: DemoArgs) -> CliResult<Output> {
         .with("people", index);
     write("demo.json", manifest.to_json_pretty() + "\n")?;
     Ok(Output::Json(manifest.with("output_dir", dir.display().to_string())))
+}
+
+/// One demo person in `demo`'s output: who they are, their band, and their snapshot and holder
+/// key (inline, or the files they were written to).
+fn demo_person(person: &demo::DemoPerson, band: String, snapshot: Value, holder: Value) -> Value {
+    Value::Object(
+        Object::new()
+            .with("id", person.id.as_str())
+            .with("name", person.name.as_str())
+            .with("about", person.about.as_str())
+            .with("model", person.model.as_str())
+            .with("band", band)
+            .with("snapshot", snapshot)
+            .with("holder_private_jwk", holder),
+    )
 }
