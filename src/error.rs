@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::json::Object;
+
 /// What went wrong, as a stable code. See [`ErrorCode::as_str`] for the strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -178,6 +180,14 @@ impl Error {
     pub fn context(self, place: &str) -> Error {
         Error::with_message(self.code, format!("{place}: {}", self.message))
     }
+
+    /// The error as a JSON object, `{"code":"ERR_…","message":"…"}`: the one form every
+    /// adapter writes (the CLI's `{"error":…}`, the WebAssembly envelopes, the issuer's error
+    /// lines). Members added to errors later (such as which claim or rule failed) are added
+    /// here, and every adapter carries them.
+    pub fn to_object(&self) -> Object {
+        Object::new().with("code", self.code.as_str()).with("message", self.message())
+    }
 }
 
 impl fmt::Display for Error {
@@ -201,3 +211,19 @@ macro_rules! bail {
     };
 }
 pub(crate) use bail;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_object_has_the_code_and_the_message() {
+        let error = Error::with_message(ErrorCode::Issuer, "issuer \"x\" is not accepted");
+        assert_eq!(error.to_object().to_json(), r#"{"code":"ERR_ISSUER","message":"issuer \"x\" is not accepted"}"#);
+        assert_eq!(
+            Error::signature_invalid().to_object().to_json(),
+            r#"{"code":"ERR_SIGNATURE_INVALID","message":"signature verification failed"}"#
+        );
+    }
+}

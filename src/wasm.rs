@@ -31,10 +31,7 @@ fn ok_envelope(result: Value) -> String {
 }
 
 fn error_envelope(error: &Error) -> String {
-    Object::new()
-        .with("ok", false)
-        .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()))
-        .to_json()
+    Object::new().with("ok", false).with("error", error.to_object()).to_json()
 }
 
 fn envelope(result: Result<Value>) -> String {

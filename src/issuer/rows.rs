@@ -69,10 +69,7 @@ pub struct ChunkResult {
 
 /// The error line for a rejected row.
 pub fn error_line(line: u64, error: &Error) -> String {
-    Object::new()
-        .with("line", line as i64)
-        .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()))
-        .to_json()
+    Object::new().with("line", line as i64).with("error", error.to_object()).to_json()
 }
 
 /// Reads `input` in chunks of kept lines (`keep` by line number) and runs `work` on each chunk

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use edgescore::demo;
 use edgescore::ed25519::SecretKey;
 use edgescore::issue::{self, Issuer, SnapshotClaims};
 use edgescore::json::{self, Object, Value};
@@ -11,7 +12,6 @@ use edgescore::model::SignedModel;
 use edgescore::policy::{OrderContext, Policy};
 use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
 use edgescore::snapshot::{self, Presentation, VerifyOptions};
-use edgescore::{demo, Error};
 
 use crate::input::{self, usage, CliResult};
 use crate::{
@@ -267,7 +267,7 @@ pub fn inspect(args: InspectArgs) -> CliResult<Output> {
     if let Some(kind) = kind {
         let check = match jws::parse(&token, kind) {
             Ok(_) => Value::from("ok"),
-            Err(error) => Value::Object(error_object(&error)),
+            Err(error) => Value::Object(error.to_object()),
         };
         out.insert("header_check", check);
     }
@@ -275,10 +275,6 @@ pub fn inspect(args: InspectArgs) -> CliResult<Output> {
         out.insert("sd_hash", snapshot::sd_hash(&token));
     }
     Ok(Output::Json(out))
-}
-
-fn error_object(error: &Error) -> Object {
-    Object::new().with("code", error.code().as_str()).with("message", error.message())
 }
 
 pub fn demo(args: DemoArgs) -> CliResult<Output> {

@@ -308,9 +308,7 @@ fn main() -> ExitCode {
         }
         Ok(Output::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Rejected(error)) => {
-            let body = Object::new()
-                .with("error", Object::new().with("code", error.code().as_str()).with("message", error.message()));
-            emit(&json(&body));
+            emit(&json(&Object::new().with("error", error.to_object())));
             ExitCode::from(1)
         }
         Err(Failure::Usage(error)) => {
