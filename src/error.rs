@@ -198,6 +198,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// At most `max` characters of `text`, for messages that quote input (so a hostile input
+/// cannot make a message as long as itself).
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
+}
+
 /// Results of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -216,6 +225,15 @@ pub(crate) use bail;
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncate_counts_characters_not_bytes() {
+        assert_eq!(truncate("abcdef", 3), "abc");
+        assert_eq!(truncate("ab", 3), "ab");
+        assert_eq!(truncate("", 3), "");
+        assert_eq!(truncate("日本語テキスト", 3), "日本語");
+        assert_eq!(truncate("é\u{301}x", 1), "é");
+    }
 
     #[test]
     fn the_error_object_has_the_code_and_the_message() {

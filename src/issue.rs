@@ -4,7 +4,7 @@
 //! signing is deterministic, so the same inputs give the same token).
 
 use crate::ed25519::SecretKey;
-use crate::error::{bail, Result};
+use crate::error::{bail, truncate, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, PrivateJwk};
 use crate::jws::{self, SigningAlg, TokenKind};
@@ -80,7 +80,7 @@ impl SnapshotClaims {
         if let Some((name, _)) =
             self.features.iter().find(|(_, value)| matches!(value, Value::Array(_) | Value::Object(_)))
         {
-            bail!(FeatureInvalid, "feature \"{}\" must be a number, string, boolean or null", json::truncate(name, 40));
+            bail!(FeatureInvalid, "feature \"{}\" must be a number, string, boolean or null", truncate(name, 40));
         }
         Ok(())
     }

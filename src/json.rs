@@ -12,7 +12,7 @@
 //! and nothing may follow the top-level value but JSON whitespace.
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 
 /// The nesting cap for every JSON document the core reads: a value inside this many arrays or
 /// objects is refused with `ERR_TOO_LARGE`. Snapshots, policies and models need at most six.
@@ -502,14 +502,6 @@ impl Parser<'_> {
         }
         self.pos += 4;
         Ok(code)
-    }
-}
-
-/// At most `max` characters of `text`, for messages that quote input.
-pub(crate) fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => text.get(..end).unwrap_or(text),
-        None => text,
     }
 }
 

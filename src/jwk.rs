@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::b64;
 use crate::ed25519::{PreparedKey, PublicKey, SecretKey};
-use crate::error::{bail, ErrorCode, Result};
+use crate::error::{bail, truncate, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 
 /// The size cap of a JWKS document.
@@ -197,7 +197,7 @@ impl Jwks {
                 bail!(KeyInvalid, "JWKS key {index} has no \"kid\"");
             };
             if keys.iter().any(|(known, _)| *known == kid) {
-                bail!(KeyInvalid, "JWKS has two keys with kid \"{}\"", json::truncate(&kid, 40));
+                bail!(KeyInvalid, "JWKS has two keys with kid \"{}\"", truncate(&kid, 40));
             }
             keys.push((kid, PreparedKey::new(jwk.key)));
         }

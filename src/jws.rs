@@ -5,7 +5,7 @@
 
 use crate::b64;
 use crate::ed25519::{SecretKey, Verifier, SIGNATURE_LENGTH};
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 
 /// The size cap of a snapshot token, checked before any decoding.
@@ -115,7 +115,7 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
         None => bail!(AlgNotAllowed, "JWS header has no \"alg\""),
         Some(Value::String(alg)) if ALLOWED_ALGS.contains(&alg.as_str()) => {}
         Some(Value::String(alg)) => {
-            bail!(AlgNotAllowed, "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)", json::truncate(alg, 20))
+            bail!(AlgNotAllowed, "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)", truncate(alg, 20))
         }
         Some(_) => bail!(Malformed, "JWS \"alg\" is not a string"),
     }
@@ -126,7 +126,7 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
         None => bail!(WrongType, "JWS header has no \"typ\" (expected \"{}\")", kind.typ()),
         Some(Value::String(typ)) if normalise_typ(typ) == kind.typ() => {}
         Some(Value::String(typ)) => {
-            bail!(WrongType, "token type \"{}\" is not a {what} (\"{}\")", json::truncate(typ, 40), kind.typ())
+            bail!(WrongType, "token type \"{}\" is not a {what} (\"{}\")", truncate(typ, 40), kind.typ())
         }
         Some(_) => bail!(Malformed, "JWS \"typ\" is not a string"),
     }
@@ -265,11 +265,7 @@ impl SigningAlg {
             "EdDSA" => Ok(SigningAlg::EdDsa),
             "Ed25519" => Ok(SigningAlg::Ed25519),
             _ => {
-                bail!(
-                    AlgNotAllowed,
-                    "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)",
-                    json::truncate(name, 20)
-                )
+                bail!(AlgNotAllowed, "algorithm \"{}\" is not allowed (only EdDSA and Ed25519)", truncate(name, 20))
             }
         }
     }

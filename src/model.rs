@@ -12,7 +12,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
 use crate::jws::{self, TokenKind};
@@ -310,7 +310,7 @@ impl SignedModel {
         let parsed = jws::parse(token, TokenKind::Model).map_err(|e| e.context("model"))?;
         let kid = parsed.kid().unwrap_or_default().to_owned();
         let Some(key) = keys.find(&kid) else {
-            bail!(UnknownKid, "model: no issuer key has kid \"{}\"", json::truncate(&kid, 40));
+            bail!(UnknownKid, "model: no issuer key has kid \"{}\"", truncate(&kid, 40));
         };
         let verified = parsed.verify(key)?;
         let model = Model::parse(verified.payload())?;
@@ -556,11 +556,7 @@ fn check_code(code: &str) -> Result<()> {
         || code.len() > 32
         || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
     {
-        bail!(
-            ModelInvalid,
-            "reason code \"{}\" must be 1 to 32 letters, digits, '_', '-' or '.'",
-            json::truncate(code, 40)
-        );
+        bail!(ModelInvalid, "reason code \"{}\" must be 1 to 32 letters, digits, '_', '-' or '.'", truncate(code, 40));
     }
     Ok(())
 }
@@ -642,7 +638,7 @@ fn read_bin(entry: &Value, spec: &FeatureSpec) -> Result<Bin> {
                 }
                 continue;
             }
-            _ => invalid!("bin: unknown member \"{}\"", json::truncate(name, 40)),
+            _ => invalid!("bin: unknown member \"{}\"", truncate(name, 40)),
         };
         if predicate.replace(form).is_some() {
             invalid!("{ONE_FORM}");
@@ -690,7 +686,7 @@ fn read_scalars(values: &[Value], spec: &FeatureSpec) -> Result<Vec<Scalar>> {
             _ => bail!(
                 ModelInvalid,
                 "value {} does not fit {} feature \"{}\"",
-                json::truncate(&value.to_json(), 40),
+                truncate(&value.to_json(), 40),
                 spec.kind.name(),
                 spec.name
             ),
@@ -725,7 +721,7 @@ impl<'a> Members<'a> {
 
     fn only(&self, allowed: &[&str]) -> Result<()> {
         match self.object.iter().find(|(name, _)| !allowed.contains(name)) {
-            Some((name, _)) => Err(self.fail(format!("unknown member \"{}\"", json::truncate(name, 40)))),
+            Some((name, _)) => Err(self.fail(format!("unknown member \"{}\"", truncate(name, 40)))),
             None => Ok(()),
         }
     }

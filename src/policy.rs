@@ -7,7 +7,7 @@
 //! `max_snapshot_age_seconds`. A condition on an amount the order context does not give never
 //! holds, so a rule cannot waive a deposit it was not told about.
 
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 
 /// The policy format this build reads.
@@ -126,7 +126,7 @@ impl OrderContext {
         if let Some((name, _)) =
             object.iter().find(|(name, _)| !matches!(*name, "deposit" | "order_value" | "currency" | "item"))
         {
-            return Err(invalid(format!("unknown order context member \"{}\"", json::truncate(name, 40))));
+            return Err(invalid(format!("unknown order context member \"{}\"", truncate(name, 40))));
         }
         let amount = |name: &str| -> Result<Option<i64>> {
             match object.get(name) {
@@ -338,7 +338,7 @@ fn read_rule(object: &Object) -> Result<Rule> {
 
 fn only(object: &Object, allowed: &[&str]) -> Result<()> {
     match object.iter().find(|(name, _)| !allowed.contains(name)) {
-        Some((name, _)) => bail!(PolicyInvalid, "unknown member \"{}\"", json::truncate(name, 40)),
+        Some((name, _)) => bail!(PolicyInvalid, "unknown member \"{}\"", truncate(name, 40)),
         None => Ok(()),
     }
 }

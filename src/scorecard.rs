@@ -12,8 +12,8 @@
 //! its characteristics can give, as a whole number from 0 to 100 (rounded half up).
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Result};
-use crate::json::{self, Object, Value};
+use crate::error::{bail, truncate, Result};
+use crate::json::{Object, Value};
 use crate::model::{Dimension, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
 use crate::snapshot::VerifiedSnapshot;
 
@@ -64,7 +64,7 @@ pub fn score_snapshot(model: &Model, snapshot: &VerifiedSnapshot) -> Result<Scor
         bail!(
             SchemaMismatch,
             "snapshot schema \"{}\" is not the model's \"{}\"",
-            json::truncate(snapshot.schema(), 60),
+            truncate(snapshot.schema(), 60),
             model.schema
         );
     }
@@ -140,7 +140,7 @@ impl Model {
         let mut values = vec![Typed::Missing; self.features.len()];
         for (name, value) in features.iter() {
             let Some(index) = self.features.iter().position(|spec| spec.name == name) else {
-                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", json::truncate(name, 40), self.schema);
+                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", truncate(name, 40), self.schema);
             };
             if let (Some(slot), Some(spec)) = (values.get_mut(index), self.features.get(index)) {
                 *slot = typed(spec, value)?;

@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 use crate::b64;
 use crate::ed25519::KeyCache;
 use crate::ed25519::PublicKey;
-use crate::error::{bail, Error, ErrorCode, Result};
-use crate::json::{self, Object, Value};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
+use crate::json::{Object, Value};
 use crate::jwk::{Jwk, Jwks};
 use crate::jws::{self, TokenKind};
 
@@ -181,14 +181,14 @@ pub fn verify_snapshot_cached(
     let parsed = jws::parse(token, TokenKind::Snapshot)?;
     let kid = parsed.kid().unwrap_or_default().to_owned();
     let Some(key) = keys.find(&kid) else {
-        bail!(UnknownKid, "no issuer key has kid \"{}\"", json::truncate(&kid, 40));
+        bail!(UnknownKid, "no issuer key has kid \"{}\"", truncate(&kid, 40));
     };
     let claims = parsed.verify(key)?.payload_object()?;
     let leeway = options.leeway_seconds as i64;
 
     let issuer = required_string(&claims, "iss")?;
     if !options.issuers.is_empty() && !options.issuers.contains(&issuer) {
-        bail!(Issuer, "issuer \"{}\" is not accepted", json::truncate(&issuer, 60));
+        bail!(Issuer, "issuer \"{}\" is not accepted", truncate(&issuer, 60));
     }
     let subject = required_string(&claims, "sub")?;
     let jti = required_string(&claims, "jti")?;
@@ -370,7 +370,7 @@ fn read_features(claims: &Object) -> Result<Object> {
         bail!(
             FeatureInvalid,
             "feature \"{}\" must be a number, string, boolean or null, not {}",
-            json::truncate(name, 40),
+            truncate(name, 40),
             value.type_name()
         );
     }

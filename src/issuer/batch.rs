@@ -27,7 +27,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use sha2::{Digest, Sha256};
 
 use crate::b64;
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::issue::{Issuer, SnapshotClaims};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
@@ -110,7 +110,7 @@ impl BatchIssuer {
         let row = json::parse_object(bytes)?;
         if let Some((name, _)) = row.iter().find(|(name, _)| !matches!(*name, "sub" | "schema" | "features" | "holder"))
         {
-            bail!(Malformed, "unknown member {:?} (a row has sub, schema, features, holder)", json::truncate(name, 40));
+            bail!(Malformed, "unknown member {:?} (a row has sub, schema, features, holder)", truncate(name, 40));
         }
         let text = |name: &str| match row.get(name) {
             Some(Value::String(text)) => Ok(text.clone()),
@@ -121,7 +121,7 @@ impl BatchIssuer {
             bail!(Malformed, "\"features\" must be an object");
         };
         let Some(model) = self.models.iter().find(|model| model.schema == schema) else {
-            bail!(SchemaMismatch, "no model for schema {:?}", json::truncate(&schema, 60));
+            bail!(SchemaMismatch, "no model for schema {:?}", truncate(&schema, 60));
         };
         model.score_features(features)?;
         let holder = match row.get("holder") {

@@ -6,8 +6,8 @@
 //! alphabets. Members not listed here (`truth`, `community`, `carrier`, `city`, …) are not
 //! read: the ground truth never reaches a feature.
 
-use crate::error::{bail, Result};
-use crate::json::{self, Object, Value};
+use crate::error::{bail, truncate, Result};
+use crate::json::{Object, Value};
 
 use super::synth::WINDOW_MONTHS;
 
@@ -174,7 +174,7 @@ impl<'a> RawPerson<'a> {
         let sub = str_at(record, "sub")?;
         let kind_name = str_at(record, "kind")?;
         let Some(kind) = Kind::parse(kind_name) else {
-            bail!(Malformed, "\"kind\" must be consumer or seller, not {:?}", json::truncate(kind_name, 20));
+            bail!(Malformed, "\"kind\" must be consumer or seller, not {:?}", truncate(kind_name, 20));
         };
         let identity_checks = objects(record, "identity_checks")?
             .map(|check| {

@@ -26,7 +26,7 @@
 //! of guessing.
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Result};
+use crate::error::{bail, truncate, Result};
 use crate::model::{Bound, Predicate, Scalar};
 
 /// Options of the binning.
@@ -204,7 +204,7 @@ pub fn bin_feature(
                 None => missing = missing.add(count(bad)),
                 Some(text) => match text.parse::<f64>() {
                     Ok(value) if value.is_finite() => values.push((value, bad)),
-                    _ => bail!(DataInvalid, "{:?} is not a number", crate::json::truncate(text, 40)),
+                    _ => bail!(DataInvalid, "{:?} is not a number", truncate(text, 40)),
                 },
             }
         }

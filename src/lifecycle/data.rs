@@ -5,7 +5,7 @@
 //! JSON Lines: one features object per non-empty line, in the core's strict JSON.
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Number, Object, Value};
 use crate::model::{FeatureType, Model};
 
@@ -36,7 +36,7 @@ impl Table {
         }
         for (index, name) in columns.iter().enumerate() {
             if columns.iter().skip(index + 1).any(|other| other == name) {
-                bail!(DataInvalid, "the CSV header names column {:?} twice", json::truncate(name, 60));
+                bail!(DataInvalid, "the CSV header names column {:?} twice", truncate(name, 60));
             }
         }
         let mut rows = Vec::new();
@@ -52,9 +52,10 @@ impl Table {
 
     /// The index of a column.
     pub fn column(&self, name: &str) -> Result<usize> {
-        self.columns.iter().position(|c| c == name).ok_or_else(|| {
-            Error::with_message(ErrorCode::DataInvalid, format!("no column {:?}", json::truncate(name, 60)))
-        })
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| Error::with_message(ErrorCode::DataInvalid, format!("no column {:?}", truncate(name, 60))))
     }
 
     /// The cells of one column.
@@ -125,7 +126,7 @@ pub fn features_from_row(model: &Model, columns: &[Option<usize>], row: &[Option
                 let decimal = Decimal::parse(cell).map_err(|_| {
                     Error::with_message(
                         ErrorCode::DataInvalid,
-                        format!("feature {:?}: {:?} is not a number", spec.name, json::truncate(cell, 40)),
+                        format!("feature {:?}: {:?} is not a number", spec.name, truncate(cell, 40)),
                     )
                 })?;
                 Value::Number(Number::from_decimal(&decimal))
@@ -133,7 +134,7 @@ pub fn features_from_row(model: &Model, columns: &[Option<usize>], row: &[Option
             FeatureType::Boolean => match cell {
                 "true" | "True" | "TRUE" => Value::Bool(true),
                 "false" | "False" | "FALSE" => Value::Bool(false),
-                _ => bail!(DataInvalid, "feature {:?}: {:?} is not true or false", spec.name, json::truncate(cell, 40)),
+                _ => bail!(DataInvalid, "feature {:?}: {:?} is not true or false", spec.name, truncate(cell, 40)),
             },
             FeatureType::Category => Value::String(cell.to_owned()),
         };

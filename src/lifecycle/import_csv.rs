@@ -29,8 +29,7 @@
 //! options, the score range from the lowest to the highest possible score, one band.
 
 use crate::decimal::Decimal;
-use crate::error::{bail, Error, ErrorCode, Result};
-use crate::json;
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::lifecycle::data::Table;
 use crate::lifecycle::model_json::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::model::{Bin, Bound, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
@@ -146,10 +145,7 @@ fn bound(text: &str, infinite: &str) -> Result<Option<Decimal>> {
         return Ok(None);
     }
     Decimal::parse(text).map(Some).map_err(|_| {
-        Error::with_message(
-            ErrorCode::ModelInvalid,
-            format!("interval end {:?} is not a number", json::truncate(text, 40)),
-        )
+        Error::with_message(ErrorCode::ModelInvalid, format!("interval end {:?} is not a number", truncate(text, 40)))
     })
 }
 
@@ -186,7 +182,7 @@ fn optbinning_part(text: &str) -> Result<Part> {
         bail!(
             ModelInvalid,
             "{FORMAT}: bin {:?} is neither an interval, Missing, Special nor a category list",
-            json::truncate(text, 60)
+            truncate(text, 60)
         );
     };
     let items = numpy_items(inner)?;
@@ -196,7 +192,7 @@ fn optbinning_part(text: &str) -> Result<Part> {
     // Unquoted items: a numeric array.
     let numbers = items
         .iter()
-        .map(|n| Decimal::parse(n).map_err(|_| refuse(FORMAT, format!("{:?} is not a number", json::truncate(n, 40)))))
+        .map(|n| Decimal::parse(n).map_err(|_| refuse(FORMAT, format!("{:?} is not a number", truncate(n, 40)))))
         .collect::<Result<Vec<_>>>()?;
     Ok(Part::Numbers(numbers))
 }
