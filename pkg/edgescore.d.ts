@@ -1,32 +1,57 @@
 // Types of the edgescore JavaScript package.
 
-/** Every error code the package reports. */
+// Generated from the list in src/error.rs: do not edit; `EDGESCORE_BLESS=1 cargo test --features cli error_codes` rewrites it.
+/** Every error code the package reports (docs/errors.md). Codes are API; messages are not. */
 export type ErrorCode =
+  /** not a well-formed token, JSON document or key: bad base64url (padding, whitespace, trailing bits, wrong alphabet), bad or duplicate-member JSON, wrong shape or member type */
   | 'ERR_MALFORMED'
+  /** larger than a cap, or nested deeper than 10 levels */
   | 'ERR_TOO_LARGE'
+  /** `alg` missing or not `EdDSA`/`Ed25519` (`none`, `HS256`, `RS256`, …) */
   | 'ERR_ALG_NOT_ALLOWED'
+  /** a refused header member (`jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256`, `crit`, `b64`, `zip`, `cty`, `enc`) */
   | 'ERR_HEADER_NOT_ALLOWED'
+  /** `typ` missing or naming another kind of token (a presentation or a model given as a snapshot) */
   | 'ERR_WRONG_TYPE'
+  /** no `kid`, or no key in the JWKS with that `kid` */
   | 'ERR_UNKNOWN_KID'
+  /** a key is not an acceptable Ed25519 public key (type, curve, private member, weak, non-canonical or mixed-order point, duplicate `kid`, wrong `use`/`alg`) */
   | 'ERR_KEY_INVALID'
+  /** the signature does not verify (tampered, forged, malleated, wrong length) */
   | 'ERR_SIGNATURE_INVALID'
+  /** `exp` is past, beyond the leeway */
   | 'ERR_EXPIRED'
+  /** `nbf` or `iat` is in the future, beyond the leeway */
   | 'ERR_NOT_YET_VALID'
+  /** issued longer ago than the maximum age */
   | 'ERR_TOO_OLD'
+  /** `iss` not on the verifier's allow-list */
   | 'ERR_ISSUER'
+  /** the snapshot's `aud` or the presentation's `aud` is not the verifier's audience, or the verifier has none configured */
   | 'ERR_AUDIENCE'
+  /** a required claim is missing, or a claim has the wrong type or an impossible value */
   | 'ERR_CLAIM_INVALID'
+  /** a bound snapshot without a presentation, a presentation not signed by the `cnf` key, a wrong or missing `sd_hash`, a stale or future presentation, a presentation for an unbound snapshot */
   | 'ERR_HOLDER_BINDING'
+  /** the presentation carries another nonce than the verifier issued (a replay) */
   | 'ERR_NONCE_MISMATCH'
+  /** the model is not valid (structure, types, unknown members, empty ranges, reason codes without texts, bands) */
   | 'ERR_MODEL_INVALID'
+  /** a model or policy `format_version` this build does not read */
   | 'ERR_UNSUPPORTED_VERSION'
+  /** the snapshot's feature schema is not the model's */
   | 'ERR_SCHEMA_MISMATCH'
+  /** a feature has the wrong type, is outside its declared range, is unknown to the schema, has too many digits, or matches no bin */
   | 'ERR_FEATURE_INVALID'
+  /** the policy is not valid (rules, decisions, amounts, a band the model does not have) */
   | 'ERR_POLICY_INVALID'
+  /** the order context is not valid (amount types, unknown members, currency) */
   | 'ERR_CONTEXT_INVALID'
+  /** the verifier's own options are not valid (leeway, ages, audience conflicting with the policy's, disclosure) */
   | 'ERR_CONFIG_INVALID'
-  /** The module trapped (a bug in edgescore); it was restarted and the call can be retried. */
+  /** the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried */
   | 'ERR_INTERNAL';
+// End of the generated error codes.
 
 export const ERROR_CODES: readonly ErrorCode[];
 

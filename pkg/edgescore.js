@@ -20,7 +20,8 @@ import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS } from './wasm/demo.js';
 // hand over a compiled module and have no file URL).
 const wasmUrl = () => new URL('./wasm/edgescore_core_bg.wasm', import.meta.url);
 
-/** Every error code the package can report (the Rust core's codes, plus `ERR_INTERNAL`). */
+// Generated from the list in src/error.rs: do not edit; `EDGESCORE_BLESS=1 cargo test --features cli error_codes` rewrites it.
+/** Every error code the package can report: the core's (not the model lifecycle's) and `ERR_INTERNAL`. */
 export const ERROR_CODES = Object.freeze([
   'ERR_MALFORMED',
   'ERR_TOO_LARGE',
@@ -47,6 +48,7 @@ export const ERROR_CODES = Object.freeze([
   'ERR_CONFIG_INVALID',
   'ERR_INTERNAL',
 ]);
+// End of the generated error codes.
 
 /** A rejected input or configuration: a real `Error` with a stable `code`. */
 export class EdgescoreError extends Error {

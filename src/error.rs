@@ -3,131 +3,185 @@
 //! Codes are public API: callers branch on them, the CLI prints them and the WebAssembly
 //! package hands them to JavaScript as `EdgescoreError.code`. Messages are for people and may
 //! change between releases. Signature failures always say the same fixed thing.
+//!
+//! The list of codes below ([`CODES`]) is the only one: the [`ErrorCode`] enum is made from
+//! it, and so are the JavaScript package's `ERROR_CODES` and `ErrorCode` union
+//! (`pkg/edgescore.js`, `pkg/edgescore.d.ts`) and the table in `docs/errors.md`; a test
+//! (`tests/it/error_codes.rs`) fails when a copy differs, and `EDGESCORE_BLESS=1 cargo test
+//! --features cli error_codes` rewrites the copies.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::json::Object;
 
-/// What went wrong, as a stable code. See [`ErrorCode::as_str`] for the strings.
+/// Where a code can be reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// Not a well-formed token, JSON document or key: bad base64url, bad JSON, wrong shape.
-    Malformed,
-    /// An input is larger than its documented cap, or nests deeper than the nesting cap.
-    TooLarge,
-    /// The JWS `alg` is missing from the allow-list (`EdDSA`, `Ed25519`).
-    AlgNotAllowed,
-    /// The JWS header carries a member that is refused (`jwk`, `jku`, `crit`, `b64`, …).
-    HeaderNotAllowed,
-    /// The JWS `typ` is missing or names another kind of token.
-    WrongType,
-    /// No key in the issuer JWKS has the token's `kid`, or the token has no `kid`.
-    UnknownKid,
-    /// A key is not an acceptable Ed25519 public key (wrong type, private members, weak or
-    /// non-canonical point, duplicate `kid`).
-    KeyInvalid,
-    /// The signature does not verify.
-    SignatureInvalid,
-    /// `exp` is in the past (beyond the leeway).
-    Expired,
-    /// `nbf` or `iat` is in the future (beyond the leeway).
-    NotYetValid,
-    /// The snapshot was issued longer ago than the maximum age allows.
-    TooOld,
-    /// `iss` is not on the verifier's allow-list.
-    Issuer,
-    /// The token is not addressed to this verifier's audience.
-    Audience,
-    /// A required claim is missing or has the wrong type or value.
-    ClaimInvalid,
-    /// The holder binding is missing or does not hold (key, `sd_hash`, freshness).
-    HolderBinding,
-    /// The key-binding JWS carries another nonce than the one the verifier issued.
-    NonceMismatch,
-    /// The scorecard model is not valid.
-    ModelInvalid,
-    /// A model, policy or snapshot declares a `format_version` this build does not read.
-    UnsupportedVersion,
-    /// The snapshot's feature schema is not the model's.
-    SchemaMismatch,
-    /// A feature value has the wrong type, is out of its declared range, is unknown to the
-    /// schema, or matches no bin of its characteristic.
-    FeatureInvalid,
-    /// The merchant policy is not valid.
-    PolicyInvalid,
-    /// The order context (deposit, order value) is not valid.
-    ContextInvalid,
-    /// The verifier's own configuration is not valid (leeway, audience, options).
-    ConfigInvalid,
-    /// Training or population data is not usable (model lifecycle: a missing column, a target
-    /// that is not two classes, a split without both classes, an unreadable row).
-    DataInvalid,
+pub enum CodeScope {
+    /// The core: the library, the CLI and the JavaScript package all report it.
+    Core,
+    /// The model lifecycle only (feature `lifecycle`, native only: the library's `lifecycle`
+    /// module and the CLI's `fit` and `report`, which read training and population data); never
+    /// the JavaScript package.
+    Lifecycle,
+    /// The JavaScript package only, which reports it itself: no Rust function returns it, so
+    /// it is not an [`ErrorCode`].
+    JavaScriptPackage,
 }
 
-impl ErrorCode {
-    /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 24] = [
-        ErrorCode::Malformed,
-        ErrorCode::TooLarge,
-        ErrorCode::AlgNotAllowed,
-        ErrorCode::HeaderNotAllowed,
-        ErrorCode::WrongType,
-        ErrorCode::UnknownKid,
-        ErrorCode::KeyInvalid,
-        ErrorCode::SignatureInvalid,
-        ErrorCode::Expired,
-        ErrorCode::NotYetValid,
-        ErrorCode::TooOld,
-        ErrorCode::Issuer,
-        ErrorCode::Audience,
-        ErrorCode::ClaimInvalid,
-        ErrorCode::HolderBinding,
-        ErrorCode::NonceMismatch,
-        ErrorCode::ModelInvalid,
-        ErrorCode::UnsupportedVersion,
-        ErrorCode::SchemaMismatch,
-        ErrorCode::FeatureInvalid,
-        ErrorCode::PolicyInvalid,
-        ErrorCode::ContextInvalid,
-        ErrorCode::ConfigInvalid,
-        ErrorCode::DataInvalid,
-    ];
-
-    /// The stable string form, for example `ERR_SIGNATURE_INVALID`.
-    pub const fn as_str(self) -> &'static str {
+impl CodeScope {
+    /// Who reports codes of this scope, for people (the docs table's "reported by").
+    pub const fn reported_by(self) -> &'static str {
         match self {
-            ErrorCode::Malformed => "ERR_MALFORMED",
-            ErrorCode::TooLarge => "ERR_TOO_LARGE",
-            ErrorCode::AlgNotAllowed => "ERR_ALG_NOT_ALLOWED",
-            ErrorCode::HeaderNotAllowed => "ERR_HEADER_NOT_ALLOWED",
-            ErrorCode::WrongType => "ERR_WRONG_TYPE",
-            ErrorCode::UnknownKid => "ERR_UNKNOWN_KID",
-            ErrorCode::KeyInvalid => "ERR_KEY_INVALID",
-            ErrorCode::SignatureInvalid => "ERR_SIGNATURE_INVALID",
-            ErrorCode::Expired => "ERR_EXPIRED",
-            ErrorCode::NotYetValid => "ERR_NOT_YET_VALID",
-            ErrorCode::TooOld => "ERR_TOO_OLD",
-            ErrorCode::Issuer => "ERR_ISSUER",
-            ErrorCode::Audience => "ERR_AUDIENCE",
-            ErrorCode::ClaimInvalid => "ERR_CLAIM_INVALID",
-            ErrorCode::HolderBinding => "ERR_HOLDER_BINDING",
-            ErrorCode::NonceMismatch => "ERR_NONCE_MISMATCH",
-            ErrorCode::ModelInvalid => "ERR_MODEL_INVALID",
-            ErrorCode::UnsupportedVersion => "ERR_UNSUPPORTED_VERSION",
-            ErrorCode::SchemaMismatch => "ERR_SCHEMA_MISMATCH",
-            ErrorCode::FeatureInvalid => "ERR_FEATURE_INVALID",
-            ErrorCode::PolicyInvalid => "ERR_POLICY_INVALID",
-            ErrorCode::ContextInvalid => "ERR_CONTEXT_INVALID",
-            ErrorCode::ConfigInvalid => "ERR_CONFIG_INVALID",
-            ErrorCode::DataInvalid => "ERR_DATA_INVALID",
+            CodeScope::Core => "library, CLI, JavaScript package",
+            CodeScope::Lifecycle => "library (feature `lifecycle`), CLI `fit` and `report`",
+            CodeScope::JavaScriptPackage => "JavaScript package only",
         }
     }
 
-    /// The code for a string form, if it is one of ours.
+    /// Whether the JavaScript package can report codes of this scope.
+    pub const fn in_javascript_package(self) -> bool {
+        matches!(self, CodeScope::Core | CodeScope::JavaScriptPackage)
+    }
+}
+
+/// One error code: its string, where it can be reported and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CodeInfo {
+    /// The stable string, for example `ERR_SIGNATURE_INVALID`.
+    pub code: &'static str,
+    /// Where it can be reported.
+    pub scope: CodeScope,
+    /// What it means, for people (Markdown).
+    pub meaning: &'static str,
+}
+
+/// Makes [`ErrorCode`], [`ErrorCode::ALL`] and [`CODES`] from one list: the core's codes
+/// (`Variant = "ERR_…", scope, "meaning"`), then the codes only the JavaScript package reports.
+macro_rules! error_codes {
+    (
+        core { $( $variant:ident = $code:literal, $scope:ident, $meaning:literal; )* }
+        javascript_package_only { $( $js_code:literal, $js_meaning:literal; )* }
+    ) => {
+        /// What went wrong, as a stable code. See [`ErrorCode::as_str`] for the strings and
+        /// [`CODES`] for the whole list.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( #[doc = $meaning] $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in documentation order.
+            pub const ALL: [ErrorCode; [$($code),*].len()] = [$(ErrorCode::$variant),*];
+
+            /// The stable string form, for example `ERR_SIGNATURE_INVALID`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$variant => $code, )*
+                }
+            }
+
+            /// What the code means, for people (Markdown).
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$variant => $meaning, )*
+                }
+            }
+
+            /// Where the code can be reported.
+            pub const fn scope(self) -> CodeScope {
+                match self {
+                    $( ErrorCode::$variant => CodeScope::$scope, )*
+                }
+            }
+        }
+
+        /// Every code edgescore reports anywhere, in documentation order: the core's
+        /// ([`ErrorCode::ALL`], in the same order), then those only the JavaScript package
+        /// reports.
+        pub const CODES: [CodeInfo; [$($code),* $(, $js_code)*].len()] = [
+            $( CodeInfo { code: $code, scope: CodeScope::$scope, meaning: $meaning }, )*
+            $( CodeInfo { code: $js_code, scope: CodeScope::JavaScriptPackage, meaning: $js_meaning }, )*
+        ];
+    };
+}
+
+error_codes! {
+    core {
+        Malformed = "ERR_MALFORMED", Core,
+            "not a well-formed token, JSON document or key: bad base64url (padding, whitespace, trailing bits, \
+             wrong alphabet), bad or duplicate-member JSON, wrong shape or member type";
+        TooLarge = "ERR_TOO_LARGE", Core,
+            "larger than a cap, or nested deeper than 10 levels";
+        AlgNotAllowed = "ERR_ALG_NOT_ALLOWED", Core,
+            "`alg` missing or not `EdDSA`/`Ed25519` (`none`, `HS256`, `RS256`, …)";
+        HeaderNotAllowed = "ERR_HEADER_NOT_ALLOWED", Core,
+            "a refused header member (`jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256`, `crit`, `b64`, `zip`, `cty`, \
+             `enc`)";
+        WrongType = "ERR_WRONG_TYPE", Core,
+            "`typ` missing or naming another kind of token (a presentation or a model given as a snapshot)";
+        UnknownKid = "ERR_UNKNOWN_KID", Core,
+            "no `kid`, or no key in the JWKS with that `kid`";
+        KeyInvalid = "ERR_KEY_INVALID", Core,
+            "a key is not an acceptable Ed25519 public key (type, curve, private member, weak, non-canonical or \
+             mixed-order point, duplicate `kid`, wrong `use`/`alg`)";
+        SignatureInvalid = "ERR_SIGNATURE_INVALID", Core,
+            "the signature does not verify (tampered, forged, malleated, wrong length)";
+        Expired = "ERR_EXPIRED", Core,
+            "`exp` is past, beyond the leeway";
+        NotYetValid = "ERR_NOT_YET_VALID", Core,
+            "`nbf` or `iat` is in the future, beyond the leeway";
+        TooOld = "ERR_TOO_OLD", Core,
+            "issued longer ago than the maximum age";
+        Issuer = "ERR_ISSUER", Core,
+            "`iss` not on the verifier's allow-list";
+        Audience = "ERR_AUDIENCE", Core,
+            "the snapshot's `aud` or the presentation's `aud` is not the verifier's audience, or the verifier has \
+             none configured";
+        ClaimInvalid = "ERR_CLAIM_INVALID", Core,
+            "a required claim is missing, or a claim has the wrong type or an impossible value";
+        HolderBinding = "ERR_HOLDER_BINDING", Core,
+            "a bound snapshot without a presentation, a presentation not signed by the `cnf` key, a wrong or missing \
+             `sd_hash`, a stale or future presentation, a presentation for an unbound snapshot";
+        NonceMismatch = "ERR_NONCE_MISMATCH", Core,
+            "the presentation carries another nonce than the verifier issued (a replay)";
+        ModelInvalid = "ERR_MODEL_INVALID", Core,
+            "the model is not valid (structure, types, unknown members, empty ranges, reason codes without texts, \
+             bands)";
+        UnsupportedVersion = "ERR_UNSUPPORTED_VERSION", Core,
+            "a model or policy `format_version` this build does not read";
+        SchemaMismatch = "ERR_SCHEMA_MISMATCH", Core,
+            "the snapshot's feature schema is not the model's";
+        FeatureInvalid = "ERR_FEATURE_INVALID", Core,
+            "a feature has the wrong type, is outside its declared range, is unknown to the schema, has too many \
+             digits, or matches no bin";
+        PolicyInvalid = "ERR_POLICY_INVALID", Core,
+            "the policy is not valid (rules, decisions, amounts, a band the model does not have)";
+        ContextInvalid = "ERR_CONTEXT_INVALID", Core,
+            "the order context is not valid (amount types, unknown members, currency)";
+        ConfigInvalid = "ERR_CONFIG_INVALID", Core,
+            "the verifier's own options are not valid (leeway, ages, audience conflicting with the policy's, \
+             disclosure)";
+        DataInvalid = "ERR_DATA_INVALID", Lifecycle,
+            "training or population data is not usable (missing column, a target that is not two classes, too few \
+             rows of a class, a CSV or JSON Lines row that cannot be read)";
+    }
+    javascript_package_only {
+        "ERR_INTERNAL",
+            "the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried";
+    }
+}
+
+impl ErrorCode {
+    /// The code for a string form, if it is one of the core's.
     pub fn parse(code: &str) -> Option<ErrorCode> {
         ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The code with its scope and meaning.
+    pub const fn info(self) -> CodeInfo {
+        CodeInfo { code: self.as_str(), scope: self.scope(), meaning: self.meaning() }
     }
 }
 
@@ -225,6 +279,38 @@ pub(crate) use bail;
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_holds_the_core_codes_then_the_package_only_ones() {
+        let (core, package_only) = CODES.split_at(ErrorCode::ALL.len());
+        for (info, code) in core.iter().zip(ErrorCode::ALL) {
+            assert_eq!(*info, code.info());
+            assert_ne!(info.scope, CodeScope::JavaScriptPackage, "{code} is returned by Rust code");
+        }
+        assert_eq!(package_only.iter().map(|info| info.code).collect::<Vec<_>>(), ["ERR_INTERNAL"]);
+        for info in package_only {
+            assert_eq!(info.scope, CodeScope::JavaScriptPackage);
+            assert_eq!(ErrorCode::parse(info.code), None);
+        }
+        assert_eq!(ErrorCode::DataInvalid.scope(), CodeScope::Lifecycle);
+        assert!(!CodeScope::Lifecycle.in_javascript_package());
+        assert!(CodeScope::Core.in_javascript_package() && CodeScope::JavaScriptPackage.in_javascript_package());
+    }
+
+    #[test]
+    fn codes_are_unique_and_meanings_fit_every_copy() {
+        let mut seen = std::collections::BTreeSet::new();
+        for info in CODES {
+            assert!(seen.insert(info.code), "{} twice", info.code);
+            let name = info.code.strip_prefix("ERR_").unwrap();
+            assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{}", info.code);
+            // The meaning goes into a Markdown table cell and a JSDoc comment.
+            let meaning = info.meaning;
+            assert!(!meaning.is_empty() && !meaning.ends_with('.'), "{}: {meaning:?}", info.code);
+            assert!(!meaning.contains(['|', '\n']) && !meaning.contains("*/"), "{}: {meaning:?}", info.code);
+            assert!(!meaning.contains("  "), "{}: a line break left spaces in {meaning:?}", info.code);
+        }
+    }
 
     #[test]
     fn truncate_counts_characters_not_bytes() {

@@ -6,6 +6,7 @@ mod cases;
 #[cfg(feature = "cli")]
 mod cli;
 mod config;
+mod error_codes;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
 #[cfg(feature = "cli")]
