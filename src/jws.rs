@@ -146,22 +146,6 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
     Ok(ParsedJws { kind, header, kid, signing_input, payload_b64, signature })
 }
 
-/// Decodes a compact JWS's header and payload **without verifying anything**, for
-/// inspection only. The size cap is the largest of any kind's.
-pub fn decode_untrusted(token: &str) -> Result<(Object, Value)> {
-    if token.len() > MAX_MODEL_BYTES {
-        bail!(TooLarge, "token is larger than {MAX_MODEL_BYTES} bytes");
-    }
-    let mut parts = token.split('.');
-    let (Some(header_b64), Some(payload_b64), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        bail!(Malformed, "not a compact JWS of three parts");
-    };
-    let header = json::parse_object(&b64::decode(header_b64, "JWS header")?)?;
-    let payload = json::parse(&b64::decode(payload_b64, "JWS payload")?)?;
-    Ok((header, payload))
-}
-
 /// The kind a `typ` names, if it is one of edgescore's.
 pub fn kind_of_typ(typ: &str) -> Option<TokenKind> {
     let typ = normalise_typ(typ);
@@ -194,12 +178,6 @@ impl<'a> ParsedJws<'a> {
         key.verify_strict(self.signing_input.as_bytes(), &self.signature)?;
         let payload = b64::decode(self.payload_b64, "JWS payload")?;
         Ok(VerifiedJws { header: self.header, payload })
-    }
-
-    /// Decodes the payload without verifying anything (for `inspect`, never for decisions).
-    pub fn decode_untrusted_payload(&self) -> Result<Value> {
-        let payload = b64::decode(self.payload_b64, "JWS payload")?;
-        json::parse(&payload)
     }
 
     /// The kind this token was parsed as.

@@ -18,7 +18,9 @@
 //!   arguments. The crate builds for `wasm32-unknown-unknown` with no features.
 //! - **Verified before trusted.** A JWS payload is only reachable through
 //!   [`jws::ParsedJws::verify`]; a [`snapshot::VerifiedSnapshot`] only from
-//!   [`snapshot::verify_snapshot`]; scoring a snapshot needs a `VerifiedSnapshot`.
+//!   [`snapshot::verify_snapshot`]; scoring a snapshot needs a `VerifiedSnapshot`. (The CLI's
+//!   `inspect` shows a token without verifying it; that decoding lives in the CLI, as
+//!   `inspect::decode_without_verifying`, not here.)
 //! - **Integer scoring.** Feature values and bin bounds compare as exact decimals
 //!   ([`decimal`]); points, sums and sub-scores are integers. Results are bit-identical on
 //!   every platform.

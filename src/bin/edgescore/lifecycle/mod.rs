@@ -1,0 +1,56 @@
+//! The model-lifecycle commands: `fit`, `import`, `export`, `report`. This module holds what
+//! they share: reading data files, writing or printing a result, and the dimension flags.
+
+pub mod export;
+pub mod fit;
+pub mod import;
+pub mod report;
+
+use std::path::Path;
+
+use clap::Args;
+use edgescore::json::Object;
+use edgescore::lifecycle::model_json;
+use edgescore::model::Dimension;
+
+use crate::input::{self, usage, CliResult};
+use crate::Output;
+
+/// Data files may be larger than tokens and models.
+const MAX_DATA_BYTES: u64 = 512 * 1024 * 1024;
+
+pub fn read_data(path: &Path) -> CliResult<Vec<u8>> {
+    input::read_bytes_up_to(path, MAX_DATA_BYTES)
+}
+
+pub fn write_or_print(out: Option<&Path>, text: String, what: &str) -> CliResult<Output> {
+    match out {
+        Some(path) => {
+            input::write_new(path, &text, true)?;
+            Ok(Output::Json(Object::new().with("written", path.display().to_string()).with("what", what)))
+        }
+        None => Ok(Output::Text(text.trim_end().to_owned())),
+    }
+}
+
+fn parse_dimension(text: &str) -> CliResult<Dimension> {
+    Dimension::parse(text).ok_or_else(|| usage(format!("{text:?} is not a dimension (credit_history, behaviour_preferences, fulfilment_capacity, identity_traits, relationships)")))
+}
+
+/// How the model's characteristics get their dimensions (the formats do not say).
+#[derive(Args)]
+pub struct DimensionArgs {
+    /// A feature's dimension, as FEATURE=DIMENSION; repeat for several.
+    #[arg(long = "dimension", value_name = "FEATURE=DIM")]
+    dimensions: Vec<String>,
+    /// The dimension of features not named by --dimension.
+    #[arg(long, default_value = "credit_history")]
+    default_dimension: String,
+}
+
+impl DimensionArgs {
+    pub fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
+        let pairs = model_json::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
+        Ok((pairs, parse_dimension(&self.default_dimension)?))
+    }
+}

@@ -1,0 +1,72 @@
+//! `score`: verify, score and decide (the verifier).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use edgescore::json::Object;
+use edgescore::policy::{OrderContext, Policy};
+use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
+
+use crate::input::{self, usage, CliResult};
+use crate::verify::{load_jwks, load_model, verify_options, VerifierArgs};
+use crate::Output;
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// The snapshot (file or -).
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub verifier: VerifierArgs,
+    /// Signed model (default: the demo consumer model).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Merchant policy JSON (default: the embedded deposit-free rentals policy).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Order context JSON: {"deposit":…, "order_value":…, "currency":…, "item":…}.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["deposit", "order_value"])]
+    pub context: Option<PathBuf>,
+    /// The item's deposit in minor units (fen, cents).
+    #[arg(long)]
+    pub deposit: Option<i64>,
+    /// The order value in minor units.
+    #[arg(long)]
+    pub order_value: Option<i64>,
+    /// What to disclose: band (default) or full.
+    #[arg(long, default_value = "band")]
+    pub disclose: String,
+}
+
+pub fn score(args: ScoreArgs) -> CliResult<Output> {
+    let disclose = Disclosure::parse(&args.disclose).map_err(|e| usage(e.message().to_owned()))?;
+    let snapshot = input::read_token(&args.snapshot)?;
+    let keys = load_jwks(args.verifier.jwks.as_deref())?;
+    let model = load_model(args.model.as_deref(), &keys)?;
+    let policy = match &args.policy {
+        Some(path) => Policy::parse(&input::read_bytes(path)?)?,
+        None => Policy::default_rentals(),
+    };
+    let context = match &args.context {
+        Some(path) => OrderContext::parse(&input::read_bytes(path)?)?,
+        None => {
+            let mut object = Object::new();
+            if let Some(deposit) = args.deposit {
+                object.insert("deposit", deposit);
+            }
+            if let Some(order_value) = args.order_value {
+                object.insert("order_value", order_value);
+            }
+            OrderContext::from_object(&object)?
+        }
+    };
+    let scorer = Scorer::new(keys, model, policy, verify_options(&args.verifier))?;
+    let presentation = args.verifier.presentation.as_deref().map(input::read_token).transpose()?;
+    let request = ScoreRequest {
+        now: input::now_or(args.verifier.now),
+        presentation: presentation.as_deref(),
+        nonce: args.verifier.nonce.as_deref(),
+        context,
+        disclose,
+    };
+    Ok(Output::Json(scorer.score(&snapshot, &request)?.to_object()))
+}

@@ -1,0 +1,121 @@
+//! The verifier's inputs (issuer JWKS, signed models, options) and `verify`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use edgescore::demo;
+use edgescore::json::Object;
+use edgescore::jwk::Jwks;
+use edgescore::jws::TokenKind;
+use edgescore::model::SignedModel;
+use edgescore::snapshot::{self, Presentation, VerifyOptions};
+
+use crate::input::{self, CliResult};
+use crate::inspect;
+use crate::Output;
+
+#[derive(Args)]
+pub struct VerifierArgs {
+    /// Issuer JWKS (default: the demo issuer's).
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+    /// The verifier's audience (merchant id).
+    #[arg(long)]
+    pub aud: Option<String>,
+    /// Accepted issuer; repeat for several (default: any issuer in the JWKS).
+    #[arg(long)]
+    pub iss: Vec<String>,
+    /// Current time in seconds since the epoch (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    pub now: Option<i64>,
+    /// Clock leeway in seconds.
+    #[arg(long, default_value_t = edgescore::snapshot::DEFAULT_LEEWAY_SECONDS)]
+    pub leeway: u64,
+    /// Oldest snapshot accepted, in seconds since `iat`; 0 for no limit beyond `exp`.
+    #[arg(long, default_value_t = edgescore::snapshot::DEFAULT_MAX_AGE_SECONDS)]
+    pub max_age: u64,
+    /// Refuse snapshots that are not bound to a holder key.
+    #[arg(long)]
+    pub require_binding: bool,
+    /// The holder's key-binding JWS (file or -).
+    #[arg(long, value_name = "FILE")]
+    pub presentation: Option<PathBuf>,
+    /// The nonce this verifier issued for the presentation.
+    #[arg(long)]
+    pub nonce: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Snapshot or signed model (file or -).
+    pub token: PathBuf,
+    #[command(flatten)]
+    pub verifier: VerifierArgs,
+}
+
+pub fn load_jwks(path: Option<&Path>) -> CliResult<Jwks> {
+    Ok(match path {
+        Some(path) => Jwks::parse(&input::read_bytes(path)?)?,
+        None => demo::jwks()?,
+    })
+}
+
+pub fn load_model(path: Option<&Path>, keys: &Jwks) -> CliResult<SignedModel> {
+    Ok(match path {
+        Some(path) => SignedModel::verify(&input::read_token(path)?, keys)?,
+        None => demo::consumer_model()?,
+    })
+}
+
+pub fn verify_options(args: &VerifierArgs) -> VerifyOptions {
+    VerifyOptions {
+        audience: args.aud.clone(),
+        issuers: args.iss.clone(),
+        leeway_seconds: args.leeway,
+        max_age_seconds: (args.max_age > 0).then_some(args.max_age),
+        require_holder_binding: args.require_binding,
+        ..VerifyOptions::default()
+    }
+}
+
+pub fn verify(args: VerifyArgs) -> CliResult<Output> {
+    let token = input::read_token(&args.token)?;
+    let keys = load_jwks(args.verifier.jwks.as_deref())?;
+    if inspect::kind_without_verifying(&token) == Some(TokenKind::Model) {
+        let model = SignedModel::verify(&token, &keys)?;
+        let inner = model.model();
+        return Ok(Output::Json(
+            Object::new()
+                .with("valid", true)
+                .with("kind", "model")
+                .with("kid", model.kid())
+                .with("id", inner.id.as_str())
+                .with("version", inner.version.as_str())
+                .with("demo", inner.demo)
+                .with("digest", model.digest())
+                .with("schema", inner.schema.as_str())
+                .with("characteristics", inner.characteristics.len() as i64),
+        ));
+    }
+    let options = verify_options(&args.verifier);
+    options.validate()?;
+    let presentation_token = args.verifier.presentation.as_deref().map(input::read_token).transpose()?;
+    let presentation =
+        presentation_token.as_deref().map(|token| Presentation { token, nonce: args.verifier.nonce.as_deref() });
+    let now = input::now_or(args.verifier.now);
+    let verified = snapshot::verify_snapshot(&token, &keys, &options, now, presentation)?;
+    Ok(Output::Json(
+        Object::new()
+            .with("valid", true)
+            .with("kind", "snapshot")
+            .with("kid", verified.kid())
+            .with("iss", verified.issuer())
+            .with("sub", verified.subject())
+            .with("jti", verified.jti())
+            .with("iat", verified.issued_at())
+            .with("exp", verified.expires_at())
+            .with("schema", verified.schema())
+            .with("holder_bound", verified.is_holder_bound())
+            .with("features", verified.features().clone()),
+    ))
+}
