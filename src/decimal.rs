@@ -7,17 +7,28 @@
 //!
 //! A value is kept as a sign, a digit string without leading or trailing zeros, and the
 //! position of the decimal point; comparing two values is comparing those.
+//!
+//! Figures that are computed in floating point outside scoring (metrics, rates, timings in
+//! reports and summaries) become JSON numbers through one rounder, [`round_to_json`].
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use crate::error::{bail, Result};
+use crate::json::{Number, Value};
 
 /// At most this many significant digits (an IEEE double needs 17).
 pub const MAX_SIGNIFICANT_DIGITS: usize = 40;
 
 /// Decimal exponents beyond this magnitude are refused.
 const MAX_EXPONENT: i64 = 400;
+
+/// The most decimal places [`Decimal::from_f64_rounded`] rounds to.
+pub const MAX_ROUNDING_PLACES: u32 = 9;
+
+/// Below this magnitude a scaled, rounded `f64` is an integer with at most 15 significant
+/// digits, so its exact decimal text is also the shortest text that reads back as it.
+const EXACT_SCALED_LIMIT: f64 = 1e15;
 
 /// An exact decimal number: `0.d₁d₂…dₙ × 10^exponent`, with `d₁ ≠ 0` and `dₙ ≠ 0`, or zero.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -98,6 +109,40 @@ impl Decimal {
             bail!(FeatureInvalid, "number exponent out of range");
         }
         Ok(Decimal { negative, exponent: point as i32, digits: digits.into_boxed_slice() })
+    }
+
+    /// `scaled / 10^places`, exactly (a fixed-point integer as a decimal); `places` is at most
+    /// [`MAX_ROUNDING_PLACES`] (more count as that many).
+    pub fn from_scaled(scaled: i128, places: u32) -> Decimal {
+        let places = places.min(MAX_ROUNDING_PLACES);
+        let mut digits = scaled.unsigned_abs().to_string().into_bytes();
+        // At most 39 digits and 9 places: the exponent is always in range.
+        let exponent = digits.len() as i32 - places as i32;
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Decimal::zero();
+        }
+        Decimal { negative: scaled < 0, exponent, digits: digits.into_boxed_slice() }
+    }
+
+    /// `value` rounded half away from zero to `places` decimal places (at most
+    /// [`MAX_ROUNDING_PLACES`]); `None` when it is not finite. For figures computed in floating
+    /// point (metrics, rates, timings), never for scoring. The result is the shortest decimal
+    /// that reads back as the rounded `f64`; up to 15 significant digits that is the exact
+    /// rounded value.
+    pub fn from_f64_rounded(value: f64, places: u32) -> Option<Decimal> {
+        let places = places.min(MAX_ROUNDING_PLACES);
+        let scale = 10u64.pow(places) as f64;
+        let scaled = (value * scale).round();
+        if !scaled.is_finite() {
+            return None;
+        }
+        if scaled.abs() < EXACT_SCALED_LIMIT {
+            return Some(Decimal::from_scaled(scaled as i128, places));
+        }
+        Decimal::parse(&(scaled / scale).to_string()).ok()
     }
 
     /// An integer as a decimal.
@@ -191,6 +236,14 @@ impl fmt::Display for Decimal {
     }
 }
 
+/// `value` rounded half away from zero to `places` decimal places, as a JSON number (trailing
+/// zeros dropped: `0.985`, `1`); `null` when `value` is not finite. The one way a floating-point
+/// figure becomes JSON; see [`Decimal::from_f64_rounded`].
+pub fn round_to_json(value: f64, places: u32) -> Value {
+    Decimal::from_f64_rounded(value, places)
+        .map_or(Value::Null, |decimal| Value::Number(Number::from_decimal(&decimal)))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -272,5 +325,62 @@ mod tests {
         assert_eq!(Decimal::parse(&"1".repeat(41)).unwrap_err().code(), ErrorCode::FeatureInvalid);
         assert_eq!(Decimal::parse("1e999").unwrap_err().code(), ErrorCode::FeatureInvalid);
         assert_eq!(Decimal::parse("1e9999999").unwrap_err().code(), ErrorCode::FeatureInvalid);
+    }
+
+    #[test]
+    fn fixed_point_integers() {
+        assert_eq!(Decimal::from_scaled(985, 3).to_string(), "0.985");
+        assert_eq!(Decimal::from_scaled(3333, 4).to_string(), "0.3333");
+        assert_eq!(Decimal::from_scaled(10000, 4).to_string(), "1");
+        assert_eq!(Decimal::from_scaled(-1250, 2).to_string(), "-12.5");
+        assert_eq!(Decimal::from_scaled(7, 6).to_string(), "0.000007");
+        assert_eq!(Decimal::from_scaled(0, 4), Decimal::zero());
+        assert_eq!(Decimal::from_scaled(i128::MIN, 9), d("-170141183460469231731687303715.884105728"));
+        assert_eq!(Decimal::from_scaled(5, 0), d("5"));
+    }
+
+    #[test]
+    fn rounds_floats_half_away_from_zero() {
+        for (value, places, shown) in [
+            (4.6049, 2, "4.6"),
+            (0.98765, 4, "0.9877"),
+            (-0.12345, 4, "-0.1235"),
+            (2.5, 0, "3"),
+            (-2.5, 0, "-3"),
+            (1.0 / 3.0, 6, "0.333333"),
+            (0.125, 2, "0.13"),
+            (1e-7, 6, "0"),
+            (-1e-7, 6, "0"),
+            (-0.0, 3, "0"),
+            (123456.0, 3, "123456"),
+            (1e20, 6, "100000000000000000000"),
+            (-1.0, 2, "-1"),
+        ] {
+            assert_eq!(round_to_json(value, places).to_json(), shown, "{value} to {places} places");
+        }
+        assert_eq!(round_to_json(f64::NAN, 2), Value::Null);
+        assert_eq!(round_to_json(f64::INFINITY, 2), Value::Null);
+        assert_eq!(round_to_json(1e308, 6), Value::Null, "overflows when scaled");
+        assert_eq!(round_to_json(0.123456789123, 20).to_json(), "0.123456789", "places are capped");
+    }
+
+    #[test]
+    fn rounded_text_reads_back_as_the_rounded_float() {
+        // Values spread over many magnitudes, both signs, from a fixed linear congruential walk.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((state >> 3) % 24) as i32 - 8;
+            let value = if state & 1 == 0 { mantissa } else { -mantissa } * 10f64.powi(exponent);
+            for places in [0, 2, 4, 6] {
+                let scale = 10u64.pow(places) as f64;
+                let rounded = (value * scale).round() / scale;
+                let text = round_to_json(value, places).to_json();
+                assert_eq!(text.parse::<f64>().unwrap(), rounded, "{value} to {places} places gave {text}");
+                let decimals = text.split_once('.').map_or(0, |(_, fraction)| fraction.len());
+                assert!(decimals <= places as usize || text.contains('e'), "{value}: {text}");
+            }
+        }
     }
 }

@@ -370,7 +370,7 @@ fn sales_cv(sales: impl Iterator<Item = u64>) -> Value {
     }
     // sd / mean = sqrt(n·Σx² − (Σx)²) / Σx, in exact integers up to the square root.
     let spread = (n * squares).saturating_sub(total * total);
-    super::decimal_value((spread as f64).sqrt() / total as f64, 4)
+    crate::decimal::round_to_json((spread as f64).sqrt() / total as f64, 4)
 }
 
 /// The longest raw record line `features` reads.

@@ -42,30 +42,8 @@ pub fn ratio_places(numerator: u64, denominator: u64, places: u32) -> Option<Val
     let places = places.min(6);
     let scale = 10u128.pow(places);
     let scaled = (u128::from(numerator) * scale + u128::from(denominator) / 2) / u128::from(denominator);
-    Some(fixed_point(scaled, places))
-}
-
-/// A non-negative finite `f64` as a decimal rounded to `places` (at most 6) decimal places.
-pub fn decimal_value(value: f64, places: u32) -> Value {
-    let places = places.min(6);
-    let scale = 10u128.pow(places);
-    let scaled = if value.is_finite() && value > 0.0 { (value * scale as f64).round() as u128 } else { 0 };
-    fixed_point(scaled, places)
-}
-
-/// `scaled / 10^places` written as a JSON number with trailing zeros removed.
-fn fixed_point(scaled: u128, places: u32) -> Value {
-    let scale = 10u128.pow(places);
-    let whole = scaled / scale;
-    let mut fraction = format!("{:0width$}", scaled % scale, width = places as usize);
-    while fraction.ends_with('0') {
-        fraction.pop();
-    }
-    let text = if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") };
-    match Decimal::parse(&text) {
-        Ok(decimal) => Value::Number(Number::from_decimal(&decimal)),
-        Err(_) => Value::Null,
-    }
+    // At most (2^64 − 1) · 10^6: fits an i128.
+    Some(Value::Number(Number::from_decimal(&Decimal::from_scaled(scaled as i128, places))))
 }
 
 /// The area under the ROC curve of a score against a bad outcome: the probability that a
@@ -103,8 +81,8 @@ mod tests {
         assert_eq!(ratio(5, 5).unwrap().to_json(), "1");
         assert_eq!(ratio(0, 5).unwrap().to_json(), "0");
         assert_eq!(ratio(1, 0), None);
-        assert_eq!(decimal_value(4.6049, 2).to_json(), "4.6");
-        assert_eq!(decimal_value(-1.0, 2).to_json(), "0");
+        assert_eq!(ratio_places(u64::MAX, 1, 6).unwrap().to_json(), "18446744073709551615");
+        assert_eq!(ratio_places(1, 8, 2).unwrap().to_json(), "0.13");
     }
 
     #[test]

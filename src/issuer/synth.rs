@@ -21,7 +21,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use super::decimal_value;
+use crate::decimal::{round_to_json, Decimal};
 use crate::json::{Object, Value};
 
 /// Months of history before the snapshot month.
@@ -88,17 +88,7 @@ impl Truth {
 
 /// A value with four decimal places, as text (`-0.1234`, `1.5`).
 fn signed(value: f64) -> String {
-    let text = decimal_value(value.abs(), 4).to_json();
-    if value < 0.0 && text != "0" {
-        format!("-{text}")
-    } else {
-        text
-    }
-}
-
-/// A signed decimal value with four places.
-fn signed_value(value: f64) -> Value {
-    crate::json::parse(signed(value).as_bytes()).unwrap_or(Value::Null)
+    Decimal::from_f64_rounded(value, 4).unwrap_or_else(Decimal::zero).to_string()
 }
 
 /// The `sub` of person `index` in the population of `seed`.
@@ -239,8 +229,8 @@ pub fn person(config: &SynthConfig, index: u64) -> SynthPerson {
     record.insert(
         "truth",
         Object::new()
-            .with("risk", signed_value(z))
-            .with("pd_12m", decimal_value(pd, 4))
+            .with("risk", round_to_json(z, 4))
+            .with("pd_12m", round_to_json(pd, 4))
             .with("default_12m", i64::from(default_12m)),
     );
     SynthPerson { record, truth }

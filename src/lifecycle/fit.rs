@@ -25,6 +25,7 @@ use crate::error::{bail, Result};
 use crate::json::{Object, Value};
 use crate::lifecycle::binning::{bin_feature, BinningOptions, FeatureBinning};
 use crate::lifecycle::data::{features_from_row, schema_columns, target_classes, Table};
+use crate::lifecycle::figure;
 use crate::lifecycle::logistic::{self, sigmoid, Logistic};
 use crate::lifecycle::metrics::{discrimination, Discrimination};
 use crate::lifecycle::model_json::{self, characteristic, dimension_of, reason_text};
@@ -368,17 +369,10 @@ struct FitReportInput<'a> {
     test: &'a SplitMetrics,
 }
 
-/// A number rounded for a report (6 significant decimals are plenty for people).
-pub fn num(value: f64) -> Value {
-    let rounded = (value * 1e6).round() / 1e6;
-    match crate::decimal::Decimal::parse(&rounded.to_string()) {
-        Ok(decimal) if rounded.is_finite() => Value::Number(crate::json::Number::from_decimal(&decimal)),
-        _ => Value::Null,
-    }
-}
-
 fn metrics_object(metrics: &SplitMetrics) -> Object {
-    let d = |d: &Discrimination| Object::new().with("auc", num(d.auc)).with("ks", num(d.ks)).with("gini", num(d.gini));
+    let d = |d: &Discrimination| {
+        Object::new().with("auc", figure(d.auc)).with("ks", figure(d.ks)).with("gini", figure(d.gini))
+    };
     Object::new()
         .with("rows", metrics.rows as i64)
         .with("scored", metrics.scored as i64)
@@ -410,7 +404,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
                     .with("bin", bin.label())
                     .with("good", bin.counts.good as i64)
                     .with("bad", bin.counts.bad as i64)
-                    .with("woe", num(bin.woe));
+                    .with("woe", figure(bin.woe));
                 if let Some(points) = characteristic.and_then(|c| c.bins.get(b)).map(|bin| bin.points) {
                     object.insert("points", points);
                 }
@@ -420,10 +414,10 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
         let mut object = Object::new()
             .with("feature", candidate.name.as_str())
             .with("type", if candidate.binning.numeric { "number" } else { "category" })
-            .with("iv", num(candidate.binning.iv))
+            .with("iv", figure(candidate.binning.iv))
             .with("status", status);
         if let Some(b) = coefficient {
-            object.insert("coefficient", num(b));
+            object.insert("coefficient", figure(b));
         }
         object.insert("bins", bins);
         features.push(Value::Object(object));
@@ -437,13 +431,13 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
             test_scored.iter().filter(|r| r.score.is_some_and(|s| s >= band.min && s < upper)).collect();
         let bad = members.iter().filter(|r| r.bad).count();
         let share = if test_scored.is_empty() { 0.0 } else { members.len() as f64 / test_scored.len() as f64 };
-        let bad_rate = if members.is_empty() { Value::Null } else { num(bad as f64 / members.len() as f64) };
+        let bad_rate = if members.is_empty() { Value::Null } else { figure(bad as f64 / members.len() as f64) };
         bands.push(Value::Object(
             Object::new()
                 .with("band", band.id.as_str())
                 .with("min", band.min)
                 .with("rows", members.len() as i64)
-                .with("share", num(share))
+                .with("share", figure(share))
                 .with("bad_rate", bad_rate),
         ));
     }
@@ -467,19 +461,19 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
             Object::new()
                 .with("method", "stratified, SplitMix64 Fisher-Yates per class")
                 .with("seed", options.seed.to_string())
-                .with("test_share", num(options.test_share))
+                .with("test_share", figure(options.test_share))
                 .with("train_rows", input.train.rows as i64)
                 .with("test_rows", input.test.rows as i64),
         )
         .with(
             "scaling",
             Object::new()
-                .with("pdo", num(options.pdo))
-                .with("base_score", num(options.base_score))
-                .with("base_odds_good_to_bad", num(options.base_odds))
-                .with("factor", num(factor))
-                .with("offset", num(offset))
-                .with("intercept", num(input.regression.intercept))
+                .with("pdo", figure(options.pdo))
+                .with("base_score", figure(options.base_score))
+                .with("base_odds_good_to_bad", figure(options.base_odds))
+                .with("factor", figure(factor))
+                .with("offset", figure(offset))
+                .with("intercept", figure(input.regression.intercept))
                 .with("initial_score", input.model.initial_score),
         )
         .with("train", metrics_object(input.train))

@@ -30,3 +30,15 @@ pub mod model_json;
 pub mod pmml;
 pub mod report;
 pub mod split;
+
+use crate::decimal::round_to_json;
+use crate::json::Value;
+
+/// Decimal places of the figures in fit and monitoring reports (six are plenty for people).
+pub const REPORT_PLACES: u32 = 6;
+
+/// A figure of a report (a metric, a share, a PSI) as a JSON number rounded to
+/// [`REPORT_PLACES`]; `null` when it is not finite.
+pub fn figure(value: f64) -> Value {
+    round_to_json(value, REPORT_PLACES)
+}

@@ -12,7 +12,7 @@
 //! The HTML page is self-contained: inline CSS and SVG, no script, no external reference.
 
 use crate::json::{Object, Value};
-use crate::lifecycle::fit::num;
+use crate::lifecycle::figure;
 use crate::lifecycle::metrics::{psi, psi_verdict};
 use crate::model::{Model, Predicate, Scalar};
 
@@ -185,9 +185,9 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
         .map(|(i, band)| {
             let mut object = Object::new()
                 .with("band", band.id.as_str())
-                .with("share", num(band_now.get(i).copied().unwrap_or(0.0)));
+                .with("share", figure(band_now.get(i).copied().unwrap_or(0.0)));
             if let Some(reference) = &band_ref {
-                object.insert("reference_share", num(reference.get(i).copied().unwrap_or(0.0)));
+                object.insert("reference_share", figure(reference.get(i).copied().unwrap_or(0.0)));
             }
             Value::Object(object)
         })
@@ -203,9 +203,9 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
         summary.insert(
             "psi",
             Object::new()
-                .with("score_deciles", num(score_psi))
+                .with("score_deciles", figure(score_psi))
                 .with("verdict", psi_verdict(score_psi))
-                .with("bands", num(band_psi))
+                .with("bands", figure(band_psi))
                 .with("bands_verdict", psi_verdict(band_psi)),
         );
         html.psi(score_psi, band_psi);
@@ -220,10 +220,10 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
         let mean_before = base.as_ref().and_then(|b| mean(b.partials.iter().filter_map(|p| p.get(index).copied())));
         let csi = before.as_ref().map(|b| psi(b, &now));
         let mut object = Object::new().with("id", c.id.as_str());
-        object.insert("mean_points", mean_now.map_or(Value::Null, num));
+        object.insert("mean_points", mean_now.map_or(Value::Null, figure));
         if base.is_some() {
-            object.insert("reference_mean_points", mean_before.map_or(Value::Null, num));
-            object.insert("csi", csi.map_or(Value::Null, num));
+            object.insert("reference_mean_points", mean_before.map_or(Value::Null, figure));
+            object.insert("csi", csi.map_or(Value::Null, figure));
         }
         characteristics.push(Value::Object(object));
         html.characteristic(model, index, &levels, &now, before.as_deref(), mean_now, mean_before, csi);
@@ -243,7 +243,7 @@ fn population_object(model: &Model, scored: &Scored) -> Object {
         .with("rows", scored.rows as i64)
         .with("scored", scored.scores.len() as i64)
         .with("refused", rejected)
-        .with("mean_score", mean(scored.scores.iter().copied()).map_or(Value::Null, num))
+        .with("mean_score", mean(scored.scores.iter().copied()).map_or(Value::Null, figure))
         .with("at_score_limit", at_limit as i64)
 }
 

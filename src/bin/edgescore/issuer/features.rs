@@ -101,7 +101,7 @@ pub fn features(args: FeaturesArgs) -> CliResult<Output> {
             .with("rejected", counts.rejected as i64)
             .with("skipped", counts.skipped as i64)
             .with("raw_events", counts.events as i64)
-            .with("seconds", edgescore::issuer::decimal_value(seconds, 3))
+            .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
             .with("raw_events_per_second", per_second(counts.events, seconds))
             .with("people_per_second", per_second(counts.written, seconds))
             .with("standing_table_bytes", standing.bytes() as i64)

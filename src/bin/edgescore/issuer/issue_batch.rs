@@ -141,7 +141,7 @@ pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
             .with("iat", batch.issued_at)
             .with("shard", format!("{}/{}", shard.index, shard.count))
             .with("threads", threads as i64)
-            .with("seconds", edgescore::issuer::decimal_value(seconds, 3))
+            .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
             .with("snapshots_per_second", per_second(counts.written, seconds)),
         args.out.is_none(),
     ))

@@ -92,7 +92,7 @@ pub fn synth(args: SynthArgs) -> CliResult<Output> {
             .with("people", config.people as i64)
             .with("seed", config.seed as i64)
             .with("defaults_12m", defaults as i64)
-            .with("seconds", edgescore::issuer::decimal_value(seconds, 3))
+            .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
             .with("people_per_second", per_second(config.people, seconds)),
         args.out.is_none(),
     ))

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use edgescore::json::Object;
 use edgescore::lifecycle::data::Table;
+use edgescore::lifecycle::figure;
 use edgescore::lifecycle::fit::{self, FitOptions};
 use edgescore::lifecycle::model_json;
 use edgescore::model::Band;
@@ -165,11 +166,11 @@ pub fn fit(args: FitArgs) -> CliResult<Output> {
             input::write_new(path, &model_text, true)?;
             let metrics = |m: &fit::SplitMetrics| {
                 Object::new()
-                    .with("auc", fit::num(m.probability.auc))
-                    .with("ks", fit::num(m.probability.ks))
-                    .with("gini", fit::num(m.probability.gini))
-                    .with("points_auc", fit::num(m.points.auc))
-                    .with("points_ks", fit::num(m.points.ks))
+                    .with("auc", figure(m.probability.auc))
+                    .with("ks", figure(m.probability.ks))
+                    .with("gini", figure(m.probability.gini))
+                    .with("points_auc", figure(m.points.auc))
+                    .with("points_ks", figure(m.points.ks))
             };
             Ok(Output::Json(
                 Object::new()
