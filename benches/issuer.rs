@@ -15,10 +15,11 @@ use edgescore::demo;
 use edgescore::issue::SnapshotClaims;
 use edgescore::issuer::batch::{BatchIssuer, MAX_BATCH_LINE_BYTES};
 use edgescore::issuer::features::{self, Deriver, Derivers, MAX_RECORD_BYTES};
+use edgescore::issuer::record::RawPerson;
 use edgescore::issuer::rows::{process_rows, RowOutcome};
 use edgescore::issuer::synth::{self, SynthConfig};
-use edgescore::issuer::{auc, record::RawPerson};
 use edgescore::json::{self, Value};
+use edgescore::metrics::discrimination;
 
 const PEOPLE: u64 = 40_000;
 const NOW: i64 = 1_790_000_000;
@@ -170,4 +171,10 @@ fn main() {
         println!("  {band:<10} {count:>6} {:>6.1}%", 100.0 * *bads as f64 / *count as f64);
     }
     println!("AUC of the hidden pd_12m itself (the ceiling for any model): {:.3}", auc(&oracle).unwrap());
+}
+
+/// The AUC of integer scores (higher is better) against whether each case went bad.
+fn auc(cases: &[(i64, bool)]) -> Option<f64> {
+    let (scores, bads): (Vec<f64>, Vec<bool>) = cases.iter().map(|&(score, bad)| (score as f64, bad)).unzip();
+    discrimination(&scores, &bads).map(|d| d.auc)
 }

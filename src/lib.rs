@@ -48,6 +48,7 @@
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JSON envelopes in and out |
 //! | `lifecycle` | (feature `lifecycle`, native only) fitting, PMML and Python-tool imports, PMML export, monitoring reports |
+//! | `metrics` (features `lifecycle` or `issuer`, native only) | AUC, KS, Gini, population stability index, in `f64` |
 //! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG, outside the pure core |
 
 pub mod b64;
@@ -61,6 +62,8 @@ pub mod jwk;
 pub mod jws;
 #[cfg(feature = "lifecycle")]
 pub mod lifecycle;
+#[cfg(any(feature = "issuer", feature = "lifecycle"))]
+pub mod metrics;
 pub mod model;
 pub mod policy;
 pub mod scorecard;

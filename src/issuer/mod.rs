@@ -46,28 +46,6 @@ pub fn ratio_places(numerator: u64, denominator: u64, places: u32) -> Option<Val
     Some(Value::Number(Number::from_decimal(&Decimal::from_scaled(scaled as i128, places))))
 }
 
-/// The area under the ROC curve of a score against a bad outcome: the probability that a
-/// randomly chosen good case scores higher than a randomly chosen bad one, ties counting a
-/// half (Mann–Whitney). `None` without both goods and bads.
-pub fn auc(cases: &[(i64, bool)]) -> Option<f64> {
-    let mut sorted: Vec<(i64, bool)> = cases.to_vec();
-    sorted.sort_unstable_by_key(|(score, _)| *score);
-    let bads = sorted.iter().filter(|(_, bad)| *bad).count() as f64;
-    let goods = sorted.len() as f64 - bads;
-    if bads == 0.0 || goods == 0.0 {
-        return None;
-    }
-    // Sum over goods of (bads scoring lower + half the bads tied).
-    let (mut wins, mut bads_below) = (0.0, 0.0);
-    for group in sorted.chunk_by(|a, b| a.0 == b.0) {
-        let group_bads = group.iter().filter(|(_, bad)| *bad).count() as f64;
-        let group_goods = group.len() as f64 - group_bads;
-        wins += group_goods * (bads_below + group_bads / 2.0);
-        bads_below += group_bads;
-    }
-    Some(wins / (goods * bads))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -83,15 +61,5 @@ mod tests {
         assert_eq!(ratio(1, 0), None);
         assert_eq!(ratio_places(u64::MAX, 1, 6).unwrap().to_json(), "18446744073709551615");
         assert_eq!(ratio_places(1, 8, 2).unwrap().to_json(), "0.13");
-    }
-
-    #[test]
-    fn auc_counts_pairs_and_ties() {
-        assert_eq!(auc(&[(1, true), (2, false)]), Some(1.0));
-        assert_eq!(auc(&[(2, true), (1, false)]), Some(0.0));
-        assert_eq!(auc(&[(1, true), (1, false)]), Some(0.5));
-        // Goods 3, 5; bads 1, 3: pairs (3>1) 1, (3=3) .5, (5>1) 1, (5>3) 1 → 3.5 / 4.
-        assert_eq!(auc(&[(3, false), (1, true), (5, false), (3, true)]), Some(0.875));
-        assert_eq!(auc(&[(1, false)]), None);
     }
 }

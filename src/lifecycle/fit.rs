@@ -27,9 +27,9 @@ use crate::lifecycle::binning::{bin_feature, BinningOptions, FeatureBinning};
 use crate::lifecycle::data::{features_from_row, schema_columns, target_classes, Table};
 use crate::lifecycle::figure;
 use crate::lifecycle::logistic::{self, sigmoid, Logistic};
-use crate::lifecycle::metrics::{discrimination, Discrimination};
 use crate::lifecycle::model_json::{self, characteristic, dimension_of, reason_text};
 use crate::lifecycle::split::stratified_split;
+use crate::metrics::{discrimination, Discrimination};
 use crate::model::{Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ReasonAlgorithm};
 
 /// Everything `fit` can be told. [`FitOptions::new`] gives the documented defaults.

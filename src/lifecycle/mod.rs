@@ -13,7 +13,6 @@
 //! | [`split`] | the seeded, stratified train/test split |
 //! | [`binning`] | binning per feature, weight of evidence, information value |
 //! | [`logistic`] | L2-regularised logistic regression by Newton–Raphson (IRLS) |
-//! | [`metrics`] | AUC, KS, Gini, population stability index |
 //! | [`fit`] | the fitting pipeline, points-to-double-odds scaling, the fit report |
 //! | [`model_json`] | writing a [`crate::Model`] as model JSON; defaults shared by importers |
 //! | [`pmml`] | PMML 4.4 `Scorecard` import and export |
@@ -25,7 +24,6 @@ pub mod data;
 pub mod fit;
 pub mod import_csv;
 pub mod logistic;
-pub mod metrics;
 pub mod model_json;
 pub mod pmml;
 pub mod report;

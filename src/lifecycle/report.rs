@@ -8,12 +8,12 @@
 //! characteristic stability index (CSI, the same formula per characteristic).
 //!
 //! PSI is taken over ten score buckets cut at the reference's score deciles (and, shown too,
-//! over the bands); shares below [`crate::lifecycle::metrics::PSI_FLOOR`] count as the floor.
+//! over the bands); shares below [`crate::metrics::PSI_FLOOR`] count as the floor.
 //! The HTML page is self-contained: inline CSS and SVG, no script, no external reference.
 
 use crate::json::{Object, Value};
 use crate::lifecycle::figure;
-use crate::lifecycle::metrics::{psi, psi_verdict};
+use crate::metrics::{psi, psi_verdict};
 use crate::model::{Model, Predicate, Scalar};
 
 /// A scored population.

@@ -11,8 +11,9 @@ use edgescore::issuer::batch::BatchIssuer;
 use edgescore::issuer::features::{self, Deriver, Derivers};
 use edgescore::issuer::rows::{process_rows, RowOutcome};
 use edgescore::issuer::synth::{self, SynthConfig};
-use edgescore::issuer::{auc, batch::MAX_BATCH_LINE_BYTES, features::MAX_RECORD_BYTES};
+use edgescore::issuer::{batch::MAX_BATCH_LINE_BYTES, features::MAX_RECORD_BYTES};
 use edgescore::json::{self, Object, Value};
+use edgescore::metrics::discrimination;
 use edgescore::snapshot::{verify_snapshot, VerifyOptions};
 use edgescore::{demo, Model};
 
@@ -374,7 +375,8 @@ fn demo_scorecard_ranks_synthetic_defaulters() {
             cases.push((score.score, bad));
         }
     }
-    let auc = auc(&cases).unwrap();
+    let (scores, bads): (Vec<f64>, Vec<bool>) = cases.iter().map(|&(score, bad)| (score as f64, bad)).unzip();
+    let auc = discrimination(&scores, &bads).unwrap().auc;
     assert!(auc > 0.7, "AUC {auc:.3}");
     eprintln!("AUC of the demo consumer scorecard on {} synthetic consumers: {auc:.3}", cases.len());
 }

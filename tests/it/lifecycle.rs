@@ -7,9 +7,9 @@ use edgescore::lifecycle::binning::{bin_feature, BinRule, BinningOptions};
 use edgescore::lifecycle::data::{features_from_row, schema_columns, Table};
 use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome};
 use edgescore::lifecycle::logistic;
-use edgescore::lifecycle::metrics::discrimination;
 use edgescore::lifecycle::model_json::ImportOptions;
 use edgescore::lifecycle::{import_csv, pmml, report};
+use edgescore::metrics::discrimination;
 use edgescore::model::{Predicate, Scalar};
 use edgescore::{ErrorCode, Model};
 

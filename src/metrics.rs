@@ -1,4 +1,6 @@
-//! Discrimination and stability metrics, in `f64` (analytics, not scoring).
+//! Discrimination and stability metrics, in `f64` (analytics, not scoring), for the model
+//! lifecycle and the issuer side (features `lifecycle` or `issuer`; never in the WebAssembly
+//! package).
 //!
 //! Scores are "higher is better" (a higher score or probability of being good means less
 //! risk). AUC is the probability that a random good row scores above a random bad row, ties
@@ -96,6 +98,22 @@ mod tests {
         // KS: after score 0 bads 1/2, goods 0 → 0.5; after 1: 0.5 − 1/3; after 2: 1 − 2/3.
         assert!((d.ks - 0.5).abs() < 1e-12);
         assert!(discrimination(&[1.0], &[true]).is_none());
+    }
+
+    #[test]
+    fn auc_counts_pairs_and_ties() {
+        let auc = |cases: &[(f64, bool)]| {
+            let (scores, is_bad): (Vec<f64>, Vec<bool>) = cases.iter().copied().unzip();
+            discrimination(&scores, &is_bad).map(|d| d.auc)
+        };
+        assert_eq!(auc(&[(1.0, true), (2.0, false)]), Some(1.0));
+        assert_eq!(auc(&[(2.0, true), (1.0, false)]), Some(0.0));
+        assert_eq!(auc(&[(1.0, true), (1.0, false)]), Some(0.5));
+        // Goods 3, 5; bads 1, 3: pairs (3>1) 1, (3=3) .5, (5>1) 1, (5>3) 1 → 3.5 / 4.
+        assert_eq!(auc(&[(3.0, false), (1.0, true), (5.0, false), (3.0, true)]), Some(0.875));
+        assert_eq!(auc(&[(1.0, false)]), None);
+        assert!(discrimination(&[1.0, 2.0], &[true]).is_none(), "lengths differ");
+        assert!(discrimination(&[f64::NAN, 2.0], &[true, false]).is_none(), "not finite");
     }
 
     #[test]
