@@ -69,6 +69,17 @@ pub fn keygen(args: KeygenArgs) -> CliResult<Output> {
     }
 }
 
+impl SigningKeyArgs {
+    /// The `iss` to sign as: the one given, else with `--demo-key` the demo issuer's.
+    pub fn issuer_name(&self, given: Option<&str>) -> CliResult<String> {
+        match (given, self.demo_key) {
+            (Some(iss), _) => Ok(iss.to_owned()),
+            (None, true) => Ok(demo::DEMO_ISSUER.to_owned()),
+            (None, false) => Err(usage("--iss is required with --key")),
+        }
+    }
+}
+
 pub fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
     let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
     let issuer = match &args.key {

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use edgescore::demo;
 use edgescore::issue::{self, SnapshotClaims};
 use edgescore::json::{self, Object};
 use edgescore::jwk::PrivateJwk;
@@ -98,11 +97,7 @@ pub fn issue(args: IssueArgs) -> CliResult<Output> {
     } else if args.model.is_some() {
         return Err(usage(format!("--schema {schema:?} is not the schema of --model ({:?})", model.model().schema)));
     }
-    let iss = match (&args.iss, args.signing.demo_key) {
-        (Some(iss), _) => iss.clone(),
-        (None, true) => demo::DEMO_ISSUER.to_owned(),
-        (None, false) => return Err(usage("--iss is required with --key")),
-    };
+    let iss = args.signing.issuer_name(args.iss.as_deref())?;
     let now = input::now_or(args.now);
     let lifetime = parse_duration(&args.lifetime)?;
     let claims = SnapshotClaims {

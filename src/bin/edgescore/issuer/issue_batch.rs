@@ -67,11 +67,7 @@ pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
         Some(text) => Shard::parse(text).ok_or_else(|| usage("--shard must be i/n with 0 <= i < n"))?,
     };
     let issuer = signing_issuer(&args.signing)?;
-    let iss = match (&args.iss, args.signing.demo_key) {
-        (Some(iss), _) => iss.clone(),
-        (None, true) => demo::DEMO_ISSUER.to_owned(),
-        (None, false) => return Err(usage("--iss is required with --key")),
-    };
+    let iss = args.signing.issuer_name(args.iss.as_deref())?;
     let lifetime = parse_duration(&args.lifetime)?;
     let models = if args.model.is_empty() {
         vec![demo::consumer_model()?.model().clone(), demo::seller_model()?.model().clone()]
