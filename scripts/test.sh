@@ -13,6 +13,9 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 step "format"
 cargo fmt --check
 
+step "documentation: every relative link and anchor in the Markdown resolves; README.md within 25 KB"
+node scripts/check-docs.mjs
+
 step "lint (all targets, CLI included; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets --features cli -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --features wasm -- -D warnings
