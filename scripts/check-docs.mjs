@@ -13,9 +13,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const README_BUDGET_BYTES = 25_000;
 // Folders that hold no documentation of ours (dependencies, build output, caches).
 const SKIP = new Set(['.git', '.cache', 'node_modules', 'target', 'test-artefacts', 'wasm']);
-// Files written by another step of the build, not by hand: a link to one is checked when the
-// file is there, and reported as unchecked (not as a failure) while it is not.
-const GENERATED = new Set(['docs/errors.md']);
 
 /** Every Markdown file under `folder`, as paths relative to the repository root. */
 function markdownFiles(folder = ROOT) {
@@ -95,10 +92,9 @@ export function links(text) {
   return found;
 }
 
-/** Problems with the links of `file` (relative to the root); unchecked generated targets too. */
+/** Problems with the links of `file` (relative to the root). */
 function checkFile(file, cache) {
   const problems = [];
-  const unchecked = [];
   const text = readFileSync(join(ROOT, file), 'utf8');
   for (const { target, line } of links(text)) {
     const where = `${file}:${line}`;
@@ -115,8 +111,7 @@ function checkFile(file, cache) {
       continue;
     }
     if (!existsSync(join(ROOT, resolved))) {
-      if (GENERATED.has(resolved)) unchecked.push(`${where}: ${target} (${resolved} is generated and not there yet)`);
-      else problems.push(`${where}: ${target}: no such file or folder`);
+      problems.push(`${where}: ${target}: no such file or folder`);
       continue;
     }
     if (fragment === undefined) continue;
@@ -126,7 +121,7 @@ function checkFile(file, cache) {
       problems.push(`${where}: ${target}: no heading with the id "${fragment}" in ${resolved}`);
     }
   }
-  return { problems, unchecked };
+  return problems;
 }
 
 function selfTest() {
@@ -152,18 +147,11 @@ function main() {
   if (process.argv.includes('--self-test')) return;
   const files = markdownFiles().sort();
   const cache = new Map();
-  const problems = [];
-  const unchecked = [];
-  for (const file of files) {
-    const result = checkFile(file, cache);
-    problems.push(...result.problems);
-    unchecked.push(...result.unchecked);
-  }
+  const problems = files.flatMap((file) => checkFile(file, cache));
   const readmeBytes = statSync(join(ROOT, 'README.md')).size;
   if (readmeBytes > README_BUDGET_BYTES) {
     problems.push(`README.md: ${readmeBytes} bytes, over its budget of ${README_BUDGET_BYTES} (move reference material to docs/)`);
   }
-  for (const line of unchecked) console.log(`not checked: ${line}`);
   if (problems.length > 0) {
     for (const line of problems) console.error(line);
     console.error(`${problems.length} problem(s) in the Markdown documentation`);
