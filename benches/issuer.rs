@@ -91,7 +91,7 @@ fn main() {
             seller_cases.push((seller.model().score_features(features).unwrap().score, bad));
         } else {
             let outcome = consumer.model().score_features(features).unwrap();
-            let band = consumer.model().bands[outcome.band].id.clone();
+            let band = consumer.model().band(outcome.band).map(|b| b.id.clone()).unwrap_or_default();
             let entry: &mut (u64, u64) = bands.entry((outcome.band, band)).or_default();
             entry.0 += 1;
             entry.1 += u64::from(bad);

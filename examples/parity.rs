@@ -45,8 +45,8 @@ impl Rng {
 
 fn categories(model: &SignedModel, feature: usize) -> Vec<String> {
     let mut seen = Vec::new();
-    for characteristic in model.model().characteristics.iter().filter(|c| c.feature == feature) {
-        for bin in &characteristic.bins {
+    for characteristic in model.model().characteristics().iter().filter(|c| c.feature_index() == feature) {
+        for bin in characteristic.bins() {
             if let Predicate::In(values) | Predicate::NotIn(values) = &bin.predicate {
                 for value in values {
                     if let Scalar::Text(text) = value {
@@ -76,7 +76,7 @@ fn decimal(rng: &mut Rng, max: i64, integer: bool) -> Value {
 
 fn features(rng: &mut Rng, model: &SignedModel) -> Object {
     let mut out = Object::new();
-    for (index, spec) in model.model().features.iter().enumerate() {
+    for (index, spec) in model.model().features().iter().enumerate() {
         if rng.chance(8) {
             continue; // missing
         }
@@ -138,7 +138,7 @@ fn main() {
             issued_at,
             expires_at: issued_at + lifetime,
             audience: if rng.chance(10) { vec!["https://elsewhere.example".to_owned()] } else { Vec::new() },
-            schema: model.model().schema.clone(),
+            schema: model.model().schema().to_owned(),
             features: features(&mut rng, model),
             holder: bound.then(|| Jwk::new(holder.public_key(), None)),
             ..Default::default()

@@ -17,8 +17,7 @@ use std::fmt;
 use crate::error::{bail, Result};
 use crate::json::{Number, Value};
 
-/// At most this many significant digits (an IEEE double needs 17).
-pub const MAX_SIGNIFICANT_DIGITS: usize = 40;
+use crate::limits::MAX_SIGNIFICANT_DIGITS;
 
 /// Decimal exponents beyond this magnitude are refused.
 const MAX_EXPONENT: i64 = 400;
@@ -242,6 +241,57 @@ impl fmt::Display for Decimal {
 pub fn round_to_json(value: f64, places: u32) -> Value {
     Decimal::from_f64_rounded(value, places)
         .map_or(Value::Null, |decimal| Value::Number(Number::from_decimal(&decimal)))
+}
+
+/// Written as the exact number text (through [`crate::json`]'s number token).
+impl serde::Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(crate::json::NUMBER_TOKEN, &self.to_string())
+    }
+}
+
+/// Read from a JSON number's exact text; a string is refused. Other deserializers (which do
+/// not know the number token) may hand over integers or finite floats in their shortest form.
+impl<'de> serde::Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Decimal, D::Error> {
+        deserializer.deserialize_newtype_struct(crate::json::NUMBER_TOKEN, DecimalVisitor)
+    }
+}
+
+struct DecimalVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<Decimal, E> {
+        Decimal::parse(text).map_err(|e| E::custom(e.message()))
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Decimal, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> std::result::Result<Decimal, E> {
+        Ok(Decimal::from_i64(value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> std::result::Result<Decimal, E> {
+        self.visit_str(&value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> std::result::Result<Decimal, E> {
+        if !value.is_finite() {
+            return Err(E::custom("the number is not finite"));
+        }
+        self.visit_str(&value.to_string())
+    }
 }
 
 #[cfg(test)]

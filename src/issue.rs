@@ -8,8 +8,9 @@ use crate::error::{bail, truncate, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, PrivateJwk};
 use crate::jws::{self, SigningAlg, TokenKind};
+use crate::limits::{MAX_CLAIM_STRING, MAX_TIMESTAMP};
 use crate::model::Model;
-use crate::snapshot::{sd_hash, MAX_CLAIM_STRING, MAX_TIMESTAMP};
+use crate::snapshot::sd_hash;
 
 /// The claims of a snapshot to issue.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -11,13 +11,7 @@ use crate::b64;
 use crate::ed25519::{PreparedKey, PublicKey, SecretKey};
 use crate::error::{bail, truncate, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-
-/// The size cap of a JWKS document.
-pub const MAX_JWKS_BYTES: usize = 32 * 1024;
-/// The most keys a JWKS may hold.
-pub const MAX_KEYS: usize = 32;
-/// The longest `kid` accepted.
-pub const MAX_KID_LENGTH: usize = 128;
+use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS, MAX_KID_LENGTH};
 
 /// A public Ed25519 key from a JWK.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,13 +7,7 @@ use crate::b64;
 use crate::ed25519::{SecretKey, Verifier, SIGNATURE_LENGTH};
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-
-/// The size cap of a snapshot token, checked before any decoding.
-pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024;
-/// The size cap of a key-binding JWS (presentation).
-pub const MAX_PRESENTATION_BYTES: usize = 4 * 1024;
-/// The size cap of a signed model.
-pub const MAX_MODEL_BYTES: usize = 256 * 1024;
+use crate::limits::{MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_SNAPSHOT_BYTES};
 
 /// The algorithms accepted: `EdDSA` (RFC 8037) and its fully-specified name `Ed25519`
 /// (RFC 9864). Both mean Ed25519 here; issuer keys are Ed25519 only.

@@ -62,6 +62,7 @@ pub mod jwk;
 pub mod jws;
 #[cfg(feature = "lifecycle")]
 pub mod lifecycle;
+pub mod limits;
 #[cfg(any(feature = "issuer", feature = "lifecycle"))]
 pub mod metrics;
 pub mod model;

@@ -9,15 +9,10 @@
 
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
+use crate::limits::{MAX_AMOUNT, MAX_POLICY_BYTES, MAX_RULES};
 
 /// The policy format this build reads.
 pub const POLICY_FORMAT_VERSION: i64 = 1;
-/// The size cap of a policy document.
-pub const MAX_POLICY_BYTES: usize = 32 * 1024;
-/// The most rules a policy may have.
-pub const MAX_RULES: usize = 64;
-/// The largest amount (minor units) in a policy or an order.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
 /// The embedded default policy for deposit-free rentals.
 pub const DEFAULT_POLICY_JSON: &str = include_str!("assets/policy/deposit-free-rentals.json");

@@ -14,13 +14,12 @@
 use crate::decimal::Decimal;
 use crate::error::{bail, truncate, Result};
 use crate::json::{Object, Value};
-use crate::model::{Dimension, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
+use crate::limits::MAX_CATEGORY_LENGTH;
+use crate::model::{FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
 use crate::snapshot::VerifiedSnapshot;
 
 /// How many reasons a result carries (US adverse-action practice: up to four).
 pub const MAX_REASONS: usize = 4;
-/// The longest category value accepted.
-pub const MAX_CATEGORY_LENGTH: usize = 256;
 
 /// A reason code and its summed reason points.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +39,7 @@ pub struct ScoreOutcome {
     pub raw_score: i64,
     /// Index of the band in [`Model::bands`].
     pub band: usize,
-    /// Sub-score 0–100 per dimension, in [`Dimension::ALL`] order; `None` where the model has
+    /// Sub-score 0–100 per dimension, in [`crate::model::Dimension::ALL`] order; `None` where the model has
     /// no characteristic of that dimension (or they cannot vary).
     pub dimensions: [Option<u8>; 5],
     /// The top reasons, ranked.
@@ -60,12 +59,12 @@ enum Typed<'a> {
 
 /// Scores a verified snapshot; its feature schema must be the model's.
 pub fn score_snapshot(model: &Model, snapshot: &VerifiedSnapshot) -> Result<ScoreOutcome> {
-    if snapshot.schema() != model.schema {
+    if snapshot.schema() != model.schema() {
         bail!(
             SchemaMismatch,
             "snapshot schema \"{}\" is not the model's \"{}\"",
             truncate(snapshot.schema(), 60),
-            model.schema
+            model.schema()
         );
     }
     model.score_features(snapshot.features())
@@ -77,39 +76,38 @@ impl Model {
     /// [`score_snapshot`], which needs a [`VerifiedSnapshot`].
     pub fn score_features(&self, features: &Object) -> Result<ScoreOutcome> {
         let values = self.typed_values(features)?;
-        let mut raw_score = self.initial_score;
-        let mut partial_scores = Vec::with_capacity(self.characteristics.len());
+        let mut raw_score = self.initial_score();
+        let mut partial_scores = Vec::with_capacity(self.characteristics().len());
         let mut totals: Vec<(&str, i64)> = Vec::new();
         let mut dimension_points = [(0i64, 0i64, 0i64, false); 5];
 
-        for characteristic in &self.characteristics {
-            let value = values.get(characteristic.feature).unwrap_or(&Typed::Missing);
-            let Some(bin) = characteristic.bins.iter().find(|bin| matches(&bin.predicate, value)) else {
-                let name = self.features.get(characteristic.feature).map_or("", |spec| spec.name.as_str());
+        for characteristic in self.characteristics() {
+            let value = values.get(characteristic.feature_index()).unwrap_or(&Typed::Missing);
+            let Some(bin) = characteristic.bins().iter().find(|bin| matches(&bin.predicate, value)) else {
+                let name = self.features().get(characteristic.feature_index()).map_or("", |spec| spec.name.as_str());
                 bail!(
                     FeatureInvalid,
                     "no bin of characteristic \"{}\" matches the value of feature \"{name}\"",
-                    characteristic.id
+                    characteristic.id()
                 );
             };
             raw_score += bin.points;
             partial_scores.push(bin.points);
 
-            let code = bin.reason_code.as_deref().unwrap_or(&characteristic.reason_code);
-            let reason_points = match self.reason_algorithm {
-                ReasonAlgorithm::PointsBelow => characteristic.baseline - bin.points,
-                ReasonAlgorithm::PointsAbove => bin.points - characteristic.baseline,
+            let code = bin.reason_code.as_deref().unwrap_or(characteristic.reason_code());
+            let reason_points = match self.reason_algorithm() {
+                ReasonAlgorithm::PointsBelow => characteristic.baseline() - bin.points,
+                ReasonAlgorithm::PointsAbove => bin.points - characteristic.baseline(),
             };
             match totals.iter_mut().find(|(known, _)| *known == code) {
                 Some(entry) => entry.1 += reason_points,
                 None => totals.push((code, reason_points)),
             }
 
-            let index = dimension_index(characteristic.dimension);
-            if let Some(slot) = dimension_points.get_mut(index) {
+            if let Some(slot) = dimension_points.get_mut(characteristic.dimension().index()) {
                 slot.0 += bin.points;
-                slot.1 += characteristic.min_points;
-                slot.2 += characteristic.max_points;
+                slot.1 += characteristic.min_points();
+                slot.2 += characteristic.max_points();
                 slot.3 = true;
             }
         }
@@ -130,19 +128,19 @@ impl Model {
             let scaled = ((points - low) * 100 + span / 2) / span;
             u8::try_from(scaled.clamp(0, 100)).ok()
         });
-        let score = raw_score.clamp(self.score_min, self.score_max);
-        let band = self.bands.iter().rposition(|band| band.min <= score).unwrap_or(0);
+        let score = raw_score.clamp(self.score_min(), self.score_max());
+        let band = self.band_index_for(score);
         Ok(ScoreOutcome { score, raw_score, band, dimensions, reasons, partial_scores })
     }
 
     /// Checks every feature against the schema and returns the values in schema order.
     fn typed_values<'a>(&self, features: &'a Object) -> Result<Vec<Typed<'a>>> {
-        let mut values = vec![Typed::Missing; self.features.len()];
+        let mut values = vec![Typed::Missing; self.features().len()];
         for (name, value) in features.iter() {
-            let Some(index) = self.features.iter().position(|spec| spec.name == name) else {
-                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", truncate(name, 40), self.schema);
+            let Some(index) = self.features().iter().position(|spec| spec.name == name) else {
+                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", truncate(name, 40), self.schema());
             };
-            if let (Some(slot), Some(spec)) = (values.get_mut(index), self.features.get(index)) {
+            if let (Some(slot), Some(spec)) = (values.get_mut(index), self.features().get(index)) {
                 *slot = typed(spec, value)?;
             }
         }
@@ -163,10 +161,6 @@ fn rank_highest_first(totals: &mut [(&str, i64)]) {
             at -= 1;
         }
     }
-}
-
-fn dimension_index(dimension: Dimension) -> usize {
-    Dimension::ALL.iter().position(|d| *d == dimension).unwrap_or(0)
 }
 
 fn typed<'a>(spec: &FeatureSpec, value: &'a Value) -> Result<Typed<'a>> {

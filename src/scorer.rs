@@ -83,8 +83,12 @@ impl Scorer {
             _ => {}
         }
         options.validate()?;
-        if let Some(unknown) = policy.band_ids().find(|id| !model.model().bands.iter().any(|band| band.id == *id)) {
-            bail!(PolicyInvalid, "policy names band \"{unknown}\", which model \"{}\" does not have", model.model().id);
+        if let Some(unknown) = policy.band_ids().find(|id| !model.model().bands().any(|band| band.id == *id)) {
+            bail!(
+                PolicyInvalid,
+                "policy names band \"{unknown}\", which model \"{}\" does not have",
+                model.model().id()
+            );
         }
         Ok(Scorer { keys, model, policy, options, holder_keys: KeyCache::default() })
     }
@@ -118,14 +122,14 @@ impl Scorer {
         )?;
         let model = self.model.model();
         let outcome = score_snapshot(model, &verified)?;
-        let band = model.bands.get(outcome.band).cloned().unwrap_or_else(|| model.band_for(outcome.score).clone());
+        let band = model.band_for(outcome.score).clone();
         let decision = self.policy.decide(&band.id, verified.age_seconds(), &request.context)?;
         let full = match request.disclose {
             Disclosure::Band => None,
             Disclosure::Full => Some(FullDetails {
                 score: outcome.score,
-                score_min: model.score_min,
-                score_max: model.score_max,
+                score_min: model.score_min(),
+                score_max: model.score_max(),
                 band_label_en: band.label_en.clone(),
                 band_label_zh: band.label_zh.clone(),
                 dimensions: outcome.dimensions,
@@ -146,10 +150,10 @@ impl Scorer {
         Ok(ScoreResult {
             band: band.id,
             decision,
-            model_id: model.id.clone(),
-            model_version: model.version.clone(),
+            model_id: model.id().to_owned(),
+            model_version: model.version().to_owned(),
             model_digest: self.model.digest().to_owned(),
-            model_demo: model.demo,
+            model_demo: model.is_demo(),
             full,
         })
     }

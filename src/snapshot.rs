@@ -22,6 +22,7 @@ use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{Object, Value};
 use crate::jwk::{Jwk, Jwks};
 use crate::jws::{self, TokenKind};
+use crate::limits::{MAX_CLAIM_STRING, MAX_FEATURES, MAX_LEEWAY_SECONDS, MAX_TIMESTAMP};
 
 /// The default clock leeway.
 pub const DEFAULT_LEEWAY_SECONDS: u64 = 60;
@@ -29,14 +30,6 @@ pub const DEFAULT_LEEWAY_SECONDS: u64 = 60;
 pub const DEFAULT_MAX_AGE_SECONDS: u64 = 31 * 24 * 3600;
 /// The default maximum age of a key-binding JWS (5 minutes).
 pub const DEFAULT_PRESENTATION_MAX_AGE_SECONDS: u64 = 300;
-/// The largest leeway a verifier may configure.
-pub const MAX_LEEWAY_SECONDS: u64 = 24 * 3600;
-/// The latest time accepted in a claim (9999-12-31T23:59:59Z).
-pub const MAX_TIMESTAMP: i64 = 253_402_300_799;
-/// The longest `iss`, `sub`, `jti`, `schema`, `nonce` or `aud` accepted.
-pub const MAX_CLAIM_STRING: usize = 256;
-/// The most features a snapshot may carry.
-pub const MAX_FEATURES: usize = 256;
 
 /// What a verifier checks beyond the signature.
 #[derive(Clone, Debug, PartialEq, Eq)]

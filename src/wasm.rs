@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::issue;
 use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, Jwks, PrivateJwk};
+use crate::limits::MAX_BATCH;
 use crate::model::SignedModel;
 use crate::policy::{OrderContext, Policy};
 use crate::scorer::{Disclosure, ScoreRequest, Scorer};
@@ -22,9 +23,6 @@ use crate::snapshot::VerifyOptions;
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-/// The most items one `scoreBatch` call takes.
-pub const MAX_BATCH: usize = 10_000;
 
 fn ok_envelope(result: Value) -> String {
     Object::new().with("ok", true).with("result", result).to_json()
@@ -47,7 +45,7 @@ fn config_error(message: &str) -> Error {
 
 /// Seconds from JavaScript: a whole, non-negative, finite number (the package checks first).
 fn seconds(value: f64, what: &str) -> Result<u64> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= crate::snapshot::MAX_TIMESTAMP as f64 {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= crate::limits::MAX_TIMESTAMP as f64 {
         Ok(value as u64)
     } else {
         Err(config_error(what))

@@ -120,7 +120,7 @@ impl BatchIssuer {
         let Some(Value::Object(features)) = row.get("features") else {
             bail!(Malformed, "\"features\" must be an object");
         };
-        let Some(model) = self.models.iter().find(|model| model.schema == schema) else {
+        let Some(model) = self.models.iter().find(|model| model.schema() == schema) else {
             bail!(SchemaMismatch, "no model for schema {:?}", truncate(&schema, 60));
         };
         model.score_features(features)?;

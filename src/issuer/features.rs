@@ -163,7 +163,7 @@ impl Deriver {
     /// definition here.
     pub fn new(model: Model) -> Result<Deriver> {
         let features = model
-            .features
+            .features()
             .iter()
             .map(|spec| match Feature::parse(&spec.name) {
                 Some(feature) => Ok(feature),
@@ -181,7 +181,7 @@ impl Deriver {
     /// The person's features, in schema order, checked against the model.
     pub fn derive(&self, person: &RawPerson<'_>, standing: &Standing) -> Result<Object> {
         let mut features = Object::new();
-        for (feature, spec) in self.features.iter().zip(&self.model.features) {
+        for (feature, spec) in self.features.iter().zip(self.model.features()) {
             features.insert(spec.name.as_str(), derive(*feature, person, standing));
         }
         self.model.score_features(&features).map_err(|e| e.context("derived features"))?;
@@ -193,7 +193,7 @@ impl Deriver {
         let features = self.derive(person, standing)?;
         Ok(Object::new()
             .with("sub", person.sub)
-            .with("schema", self.model.schema.as_str())
+            .with("schema", self.model.schema())
             .with("features", features)
             .to_json())
     }

@@ -117,7 +117,7 @@ pub fn target_classes(table: &Table, target: &str, bad: Option<&str>) -> Result<
 /// cells only (an empty cell is a missing feature). Numeric features must hold numbers.
 pub fn features_from_row(model: &Model, columns: &[Option<usize>], row: &[Option<String>]) -> Result<Object> {
     let mut object = Object::new();
-    for (spec, column) in model.features.iter().zip(columns) {
+    for (spec, column) in model.features().iter().zip(columns) {
         let Some(cell) = column.and_then(|c| row.get(c)).and_then(|c| c.as_deref()) else {
             continue;
         };
@@ -145,7 +145,7 @@ pub fn features_from_row(model: &Model, columns: &[Option<usize>], row: &[Option
 
 /// For each schema feature of the model, the table column of the same name (if any).
 pub fn schema_columns(model: &Model, table: &Table) -> Vec<Option<usize>> {
-    model.features.iter().map(|spec| table.columns.iter().position(|c| *c == spec.name)).collect()
+    model.features().iter().map(|spec| table.columns.iter().position(|c| *c == spec.name)).collect()
 }
 
 /// Features objects from a population file: JSON Lines (one object per line) when the first

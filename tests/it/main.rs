@@ -15,6 +15,7 @@ mod issuer;
 mod lifecycle;
 #[cfg(feature = "cli")]
 mod lifecycle_cli;
+mod model;
 mod props;
 
 // One source of cases: the same list runs here and, compiled to WebAssembly, in Node and in

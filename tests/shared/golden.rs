@@ -84,7 +84,7 @@ pub fn demo_people_score_as_computed_by_hand() {
         let model = model_for(&person.model);
         let outcome = model.score_features(&person.features).unwrap();
         assert_eq!(outcome.score, golden.score, "{} score", golden.person);
-        assert_eq!(model.bands[outcome.band].id, golden.band, "{} band", golden.person);
+        assert_eq!(model.band(outcome.band).unwrap().id, golden.band, "{} band", golden.person);
         assert_eq!(outcome.dimensions, golden.dimensions, "{} dimensions", golden.person);
         let positive: Vec<(&str, i64)> =
             outcome.reasons.iter().filter(|r| r.points > 0).map(|r| (r.code.as_str(), r.points)).collect();
@@ -98,7 +98,7 @@ pub fn empty_profile_lands_in_missing_bins() {
     let model = model_for("consumer");
     let outcome = model.score_features(&Object::new()).unwrap();
     assert_eq!(outcome.score, 526);
-    assert_eq!(model.bands[outcome.band].id, "poor");
+    assert_eq!(model.band(outcome.band).unwrap().id, "poor");
     assert_eq!(outcome.dimensions, [Some(32), Some(18), Some(25), Some(8), Some(35)]);
     let codes: Vec<&str> = outcome.reasons.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["R01", "R15", "R02", "R03"]);

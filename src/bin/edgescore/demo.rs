@@ -47,7 +47,7 @@ pub fn demo(args: DemoArgs) -> CliResult<Output> {
             PrivateJwk { kid: Some(format!("demo-holder-{}", person.id)), secret: demo::holder_key(&person.id) };
         let model = if person.model == "seller" { &seller } else { &consumer };
         let outcome = model.model().score_features(&person.features)?;
-        let band = model.model().bands.get(outcome.band).map(|b| b.id.clone()).unwrap_or_default();
+        let band = model.model().band(outcome.band).map(|b| b.id.clone()).unwrap_or_default();
         entries.push((person, snapshot, holder.to_object(), band));
     }
     let warning = "DEMO material: the demo issuer's private key is public; never use it for real decisions";

@@ -44,8 +44,8 @@ pub fn inspect(args: InspectArgs) -> CliResult<Output> {
 /// Decodes a compact JWS's header and payload **without verifying anything**: for showing a
 /// token to a person, never for a decision. The size cap is the largest of any kind's.
 pub fn decode_without_verifying(token: &str) -> edgescore::Result<(Object, Value)> {
-    if token.len() > jws::MAX_MODEL_BYTES {
-        let message = format!("token is larger than {} bytes", jws::MAX_MODEL_BYTES);
+    if token.len() > edgescore::limits::MAX_MODEL_BYTES {
+        let message = format!("token is larger than {} bytes", edgescore::limits::MAX_MODEL_BYTES);
         return Err(Error::with_message(ErrorCode::TooLarge, message));
     }
     let mut parts = token.split('.');

@@ -91,11 +91,11 @@ pub fn issue(args: IssueArgs) -> CliResult<Output> {
     let features = json::parse_object(&input::read_bytes(&args.features)?).map_err(|e| e.context("features"))?;
     let keys = load_jwks(args.jwks.as_deref())?;
     let model = load_model(args.model.as_deref(), &keys)?;
-    let schema = args.schema.clone().unwrap_or_else(|| model.model().schema.clone());
-    if schema == model.model().schema {
+    let schema = args.schema.clone().unwrap_or_else(|| model.model().schema().to_owned());
+    if schema == model.model().schema() {
         model.model().score_features(&features).map_err(|e| e.context("features"))?;
     } else if args.model.is_some() {
-        return Err(usage(format!("--schema {schema:?} is not the schema of --model ({:?})", model.model().schema)));
+        return Err(usage(format!("--schema {schema:?} is not the schema of --model ({:?})", model.model().schema())));
     }
     let iss = args.signing.issuer_name(args.iss.as_deref())?;
     let now = input::now_or(args.now);

@@ -89,12 +89,12 @@ pub fn verify(args: VerifyArgs) -> CliResult<Output> {
                 .with("valid", true)
                 .with("kind", "model")
                 .with("kid", model.kid())
-                .with("id", inner.id.as_str())
-                .with("version", inner.version.as_str())
-                .with("demo", inner.demo)
+                .with("id", inner.id())
+                .with("version", inner.version())
+                .with("demo", inner.is_demo())
                 .with("digest", model.digest())
-                .with("schema", inner.schema.as_str())
-                .with("characteristics", inner.characteristics.len() as i64),
+                .with("schema", inner.schema())
+                .with("characteristics", inner.characteristics().len() as i64),
         ));
     }
     let options = verify_options(&args.verifier);

@@ -24,11 +24,11 @@ impl Html {
         body.push_str(&format!(
             "<h1>{}</h1>\n<p>Model <b>{}</b> version {} ({} characteristics, scores {}–{}). Population in blue; reference in grey.</p>\n",
             escape(title),
-            escape(&model.id),
-            escape(&model.version),
-            model.characteristics.len(),
-            model.score_min,
-            model.score_max
+            escape(model.id()),
+            escape(model.version()),
+            model.characteristics().len(),
+            model.score_min(),
+            model.score_max()
         ));
         Html { body, title: title.to_owned() }
     }
@@ -103,14 +103,14 @@ impl Html {
         if index == 0 {
             self.body.push_str("<h2>Characteristics</h2>\n<p>Mean points and the share of rows at each points level (the bins giving those points).</p>\n");
         }
-        let Some(c) = model.characteristics.get(index) else { return };
-        let feature = model.features.get(c.feature).map_or("", |f| f.name.as_str());
+        let Some(c) = model.characteristics().get(index) else { return };
+        let feature = model.features().get(c.feature_index()).map_or("", |f| f.name.as_str());
         let fmt = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.1}"));
         let mut head = format!(
             "<h3>{} <small>({}, {}, mean points {}",
-            escape(&c.id),
+            escape(c.id()),
             escape(feature),
-            c.dimension.id(),
+            c.dimension().id(),
             fmt(mean_now)
         );
         if before.is_some() {

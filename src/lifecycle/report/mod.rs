@@ -42,14 +42,14 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
     let current = score_all(model, population);
     let base = reference.map(|r| score_all(model, r));
     let mut summary = Object::new()
-        .with("model", Object::new().with("id", model.id.as_str()).with("version", model.version.as_str()))
+        .with("model", Object::new().with("id", model.id()).with("version", model.version()))
         .with("population", population_object(model, &current));
     let mut html = Html::new(title, model);
 
     // Histogram of scores in up to 20 equal-width buckets over the scores seen.
     let all: Vec<i64> = current.scores.iter().chain(base.iter().flat_map(|b| b.scores.iter())).copied().collect();
-    let low = all.iter().copied().min().unwrap_or(model.score_min);
-    let high = all.iter().copied().max().unwrap_or(model.score_max);
+    let low = all.iter().copied().min().unwrap_or(model.score_min());
+    let high = all.iter().copied().max().unwrap_or(model.score_max());
     let width = ((high - low) / 20 + 1).max(1);
     let edges: Vec<i64> = (1..=((high - low) / width)).map(|k| low + k * width).collect();
     let labels: Vec<String> = std::iter::once(low)
@@ -63,13 +63,12 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
         base.as_ref().map(|b| shares(&bucket_counts(&edges, &b.scores))).as_deref(),
     );
 
-    let band_labels: Vec<String> = model.bands.iter().map(|b| format!("{} (≥{})", b.label_en, b.min)).collect();
+    let band_labels: Vec<String> = model.bands().map(|b| format!("{} (≥{})", b.label_en, b.min)).collect();
     let band_now = shares(&band_counts(model, &current.scores));
     let band_ref = base.as_ref().map(|b| shares(&band_counts(model, &b.scores)));
     html.chart("Band distribution", &band_labels, &band_now, band_ref.as_deref());
     let bands: Vec<Value> = model
-        .bands
-        .iter()
+        .bands()
         .enumerate()
         .map(|(i, band)| {
             let mut object = Object::new()
@@ -101,14 +100,14 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
     }
 
     let mut characteristics = Vec::new();
-    for (index, c) in model.characteristics.iter().enumerate() {
+    for (index, c) in model.characteristics().iter().enumerate() {
         let levels = points_levels(model, index);
         let now = shares(&level_counts(&levels, &current.partials, index));
         let before = base.as_ref().map(|b| shares(&level_counts(&levels, &b.partials, index)));
         let mean_now = mean(current.partials.iter().filter_map(|p| p.get(index).copied()));
         let mean_before = base.as_ref().and_then(|b| mean(b.partials.iter().filter_map(|p| p.get(index).copied())));
         let csi = before.as_ref().map(|b| psi(b, &now));
-        let mut object = Object::new().with("id", c.id.as_str());
+        let mut object = Object::new().with("id", c.id());
         object.insert("mean_points", mean_now.map_or(Value::Null, figure));
         if base.is_some() {
             object.insert("reference_mean_points", mean_before.map_or(Value::Null, figure));

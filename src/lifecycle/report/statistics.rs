@@ -40,9 +40,9 @@ pub(super) fn shares(counts: &[usize]) -> Vec<f64> {
 }
 
 pub(super) fn band_counts(model: &Model, scores: &[i64]) -> Vec<usize> {
-    let mut counts = vec![0usize; model.bands.len()];
+    let mut counts = vec![0usize; model.band_count()];
     for &score in scores {
-        if let Some(slot) = model.bands.iter().rposition(|b| b.min <= score).and_then(|i| counts.get_mut(i)) {
+        if let Some(slot) = counts.get_mut(model.band_index_for(score)) {
             *slot += 1;
         }
     }
@@ -74,9 +74,9 @@ pub(super) fn bucket_counts(cuts: &[i64], scores: &[i64]) -> Vec<usize> {
 
 /// Distinct points of a characteristic, ascending, with the bins that give them.
 pub(super) fn points_levels(model: &Model, index: usize) -> Vec<(i64, String)> {
-    let Some(characteristic) = model.characteristics.get(index) else { return Vec::new() };
+    let Some(characteristic) = model.characteristics().get(index) else { return Vec::new() };
     let mut levels: Vec<(i64, String)> = Vec::new();
-    for bin in &characteristic.bins {
+    for bin in characteristic.bins() {
         let label = predicate_label(&bin.predicate);
         match levels.iter_mut().find(|(p, _)| *p == bin.points) {
             Some(entry) => {
@@ -134,7 +134,7 @@ pub(super) fn population_object(model: &Model, scored: &Scored) -> Object {
     for (code, count) in &scored.rejected {
         rejected.insert(*code, *count as i64);
     }
-    let at_limit = scored.scores.iter().filter(|&&s| s == model.score_min || s == model.score_max).count();
+    let at_limit = scored.scores.iter().filter(|&&s| s == model.score_min() || s == model.score_max()).count();
     Object::new()
         .with("rows", scored.rows as i64)
         .with("scored", scored.scores.len() as i64)

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use edgescore::json::Object;
+use edgescore::lifecycle::build;
 use edgescore::lifecycle::data::Table;
 use edgescore::lifecycle::figure;
 use edgescore::lifecycle::fit::{self, FitOptions};
-use edgescore::lifecycle::model_json;
 use edgescore::model::Band;
 
 use super::{read_data, DimensionArgs};
@@ -101,11 +101,11 @@ pub struct FitArgs {
 
 fn parse_bands(pairs: &[String], score_min: i64) -> CliResult<Vec<Band>> {
     if pairs.is_empty() {
-        let consumer = model_json::consumer_bands();
+        let consumer = build::consumer_bands();
         return Ok(if consumer.first().is_some_and(|b| b.min == score_min) {
             consumer
         } else {
-            model_json::single_band(score_min)
+            build::single_band(score_min)
         });
     }
     pairs
@@ -175,7 +175,7 @@ pub fn fit(args: FitArgs) -> CliResult<Output> {
             Ok(Output::Json(
                 Object::new()
                     .with("written", path.display().to_string())
-                    .with("characteristics", outcome.model.characteristics.len() as i64)
+                    .with("characteristics", outcome.model.characteristics().len() as i64)
                     .with("train", metrics(&outcome.train))
                     .with("test", metrics(&outcome.test)),
             ))

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use edgescore::lifecycle::model_json::{self, ImportOptions};
+use edgescore::lifecycle::build::ImportOptions;
 use edgescore::lifecycle::{import_csv, pmml};
 use edgescore::{Error, ErrorCode, Model};
 
@@ -89,6 +89,6 @@ pub fn import(args: ImportArgs) -> CliResult<Output> {
             (import_csv::import_optbinning(&input::read_bytes(file)?, *intercept, &import_options(common)?)?, common)
         }
     };
-    let text = model_json::model_to_object(&model).to_json_pretty() + "\n";
+    let text = model.to_value()?.to_json_pretty() + "\n";
     write_or_print(common.out.as_deref(), text, "model")
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use clap::Args;
 use edgescore::json::Object;
-use edgescore::lifecycle::model_json;
+use edgescore::lifecycle::build;
 use edgescore::model::Dimension;
 
 use crate::input::{self, usage, CliResult};
@@ -50,7 +50,7 @@ pub struct DimensionArgs {
 
 impl DimensionArgs {
     pub fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
-        let pairs = model_json::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
+        let pairs = build::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
         Ok((pairs, parse_dimension(&self.default_dimension)?))
     }
 }

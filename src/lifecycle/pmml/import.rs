@@ -1,46 +1,14 @@
-//! PMML 4.x `Scorecard` import and PMML 4.4 export.
-//!
-//! **Import** takes the subset real scorecard files use and maps it onto the core model
-//! exactly, or refuses it (`ERR_MODEL_INVALID`) with the reason; it never approximates:
-//! - `DataDictionary` fields of type string (category), integer, float/double (number) and
-//!   boolean; active `MiningField`s become the feature schema. A `missingValueReplacement`, an
-//!   `outliers` treatment other than `asIs`, or a `Value` declared as a missing-value token
-//!   change what a value means and are refused.
-//! - `Scorecard` with `initialScore`, `useReasonCodes`, `reasonCodeAlgorithm`
-//!   (`pointsBelow`/`pointsAbove`) and `baselineScore`; `Characteristic`s with `reasonCode` and
-//!   `baselineScore`; `Attribute`s with `partialScore` and `reasonCode`. Scores and baselines
-//!   must be whole numbers (the core's points are integers).
-//! - Predicates: `True`; `False` (never matches, so left out); `SimplePredicate` (`equal`,
-//!   `notEqual`, `lessThan`, `lessOrEqual`, `greaterThan`, `greaterOrEqual`, `isMissing`, and
-//!   `isNotMissing` after an `isMissing` attribute, where it is exactly `True`);
-//!   `SimpleSetPredicate` (`isIn`, `isNotIn`); `CompoundPredicate` `and` (comparisons on one
-//!   field, at most one lower and one upper bound) and `or` (any of these: one attribute
-//!   becomes consecutive bins with the same points, which first-match evaluation makes exact).
-//!   `xor`, `surrogate`, `ComplexPartialScore`, derived fields and a characteristic reading two
-//!   fields are refused.
-//! - `Targets`/`Target` `min`/`max` become the score range (a clamp, as PMML applies it);
-//!   rescaling is refused. Without them the range is what the points allow.
-//! - Evaluation is the core's, which is PMML's as JPMML applies it (first matching attribute,
-//!   "no attribute matched" is an error, unknown comparisons on missing values do not match).
-//!   One difference, on the strict side: a value of the wrong type is refused
-//!   (`ERR_FEATURE_INVALID`) even where `invalidValueTreatment="asMissing"` would score it as
-//!   missing.
-//!
-//! **Export** writes a PMML 4.4 `Scorecard` that any PMML evaluator scores like the core: the
-//! score range as `Target` `min`/`max`, four reason-code outputs, and the edgescore-only parts
-//! (bands, reason texts, dimensions, ids) in an `Extension` that the importer reads back.
+//! Reading a PMML `Scorecard` into a model spec (see the module above for what is read).
 
+use super::{Extension, EXTENSION};
 use crate::decimal::Decimal;
 use crate::error::{bail, Error, ErrorCode, Result};
-use crate::json::{self, Object, Value};
-use crate::lifecycle::markup::escape;
-use crate::lifecycle::model_json::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
+use crate::json;
+use crate::lifecycle::build::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::model::{
-    Band, Bin, Bound, Dimension, FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, ReasonText, Scalar,
+    Bin, Bound, CharacteristicSpec, FeatureSpec, FeatureType, Model, ModelSpec, Predicate, ReasonAlgorithm, ReasonText,
+    Scalar, ScoreSpec, MODEL_FORMAT_VERSION,
 };
-
-/// The `Extension` name carrying edgescore's own parts of a model.
-const EXTENSION: &str = "edgescore-model";
 
 fn refuse(message: impl Into<String>) -> Error {
     Error::with_message(ErrorCode::ModelInvalid, format!("PMML: {}", message.into()))
@@ -58,10 +26,10 @@ fn child<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<
 
 fn whole(text: &str, what: &str) -> Result<i64> {
     let decimal = Decimal::parse(text.trim()).map_err(|_| refuse(format!("{what} {text:?} is not a number")))?;
-    decimal.to_i64().filter(|v| v.abs() <= crate::model::MAX_POINTS).ok_or_else(|| {
+    decimal.to_i64().filter(|v| v.abs() <= crate::limits::MAX_POINTS).ok_or_else(|| {
         refuse(format!(
             "{what} {text} is not a whole number within ±{}; the core's points are integers",
-            crate::model::MAX_POINTS
+            crate::limits::MAX_POINTS
         ))
     })
 }
@@ -157,7 +125,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
         let read = read_characteristic(node, &features, use_reason_codes)
             .map_err(|e| Error::with_message(e.code(), format!("{} (characteristic {name:?})", e.message())))?;
         let mut id = identifier(&name);
-        if characteristics.iter().any(|c: &crate::model::Characteristic| c.id == id) {
+        if characteristics.iter().any(|c: &CharacteristicSpec| c.id == id) {
             id = identifier(&format!("{name}_{}", index + 1));
         }
         let code = match (use_reason_codes, node.attribute("reasonCode")) {
@@ -178,22 +146,27 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
         let feature_name = features.get(read.feature).map_or("", |f| f.name.as_str());
         for code in std::iter::once(code.as_str()).chain(read.bins.iter().filter_map(|b| b.reason_code.as_deref())) {
             if !reasons.iter().any(|r| r.code == code) {
-                let text = metadata.reason(code).unwrap_or_else(|| reason_text(code, feature_name));
+                let text = match metadata.reasons.get(code) {
+                    Some(texts) => ReasonText { code: code.to_owned(), en: texts.en.clone(), zh: texts.zh.clone() },
+                    None => reason_text(code, feature_name),
+                };
                 reasons.push(text);
             }
         }
         let dimension = metadata
-            .dimension(&id)
+            .dimensions
+            .get(&id)
+            .copied()
             .unwrap_or_else(|| dimension_of(feature_name, &options.dimensions, options.default_dimension));
-        let mut built = characteristic(id, read.feature, dimension, code, baseline, read.bins);
-        built.label = metadata.label(&built.id);
+        let mut built = characteristic(id, feature_name, dimension, code, baseline, read.bins);
+        built.label = metadata.labels.get(&built.id).cloned();
         characteristics.push(built);
     }
     if characteristics.is_empty() {
         bail!(ModelInvalid, "PMML: the Scorecard has no Characteristic");
     }
 
-    let (mut score_min, mut score_max) = model_json::score_extremes(initial_score, &characteristics);
+    let (mut score_min, mut score_max) = build::score_extremes(initial_score, &characteristics);
     if let Some(target) = child(scorecard, "Targets").and_then(|t| children(t, "Target").next()) {
         if target.attribute("field").is_some_and(|f| predicted.as_deref().is_some_and(|p| p != f)) {
             bail!(ModelInvalid, "PMML: the Target is not the predicted field");
@@ -212,25 +185,28 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
         }
     }
     let modelname = scorecard.attribute("modelName").unwrap_or("pmml-scorecard");
-    let id = options.id.clone().or(metadata.string("id")).unwrap_or_else(|| identifier(modelname));
-    let schema = options.schema.clone().or(metadata.string("schema")).unwrap_or_else(|| format!("pmml.{id}"));
-    let bands = metadata.bands()?.unwrap_or_else(|| model_json::single_band(score_min));
-    let version = metadata.string("version").unwrap_or_else(|| options.version.clone());
-    let model = Model {
+    let id = options.id.clone().or(metadata.id).unwrap_or_else(|| identifier(modelname));
+    let schema = options.schema.clone().or(metadata.schema).unwrap_or_else(|| format!("pmml.{id}"));
+    let bands = metadata.bands.unwrap_or_else(|| build::single_band(score_min));
+    let version = metadata.version.unwrap_or_else(|| options.version.clone());
+    let spec = ModelSpec {
+        format_version: MODEL_FORMAT_VERSION,
         id,
         version,
-        demo: metadata.flag("demo"),
+        demo: metadata.demo,
+        title: metadata.title,
+        description: metadata.description,
+        issuer: metadata.issuer,
         schema,
-        features,
-        score_min,
-        score_max,
-        initial_score,
+        score: ScoreSpec { min: score_min, max: score_max, initial: initial_score },
         reason_algorithm,
+        baseline_score: None,
+        features,
         bands,
         characteristics,
         reasons,
     };
-    Ok(model_json::finish(&model)?.0)
+    Ok(build::finish(spec)?.0)
 }
 
 struct ReadCharacteristic {
@@ -434,59 +410,7 @@ fn read_predicate(
 
 /// The items of a PMML `Array`: whitespace-separated, `"…"` quotes with `\"` inside.
 fn array_items(text: &str) -> Result<Vec<String>> {
-    model_json::split_quoted(text, &['"'], false).map_err(|what| refuse(format!("an Array: {what}")))
-}
-
-/// edgescore's own parts of a model, from the export's `Extension`.
-struct Metadata(Option<Object>);
-
-impl Metadata {
-    fn string(&self, name: &str) -> Option<String> {
-        self.0.as_ref()?.get(name)?.as_str().map(str::to_owned)
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        self.0.as_ref().and_then(|o| o.get(name)).and_then(Value::as_bool).unwrap_or(false)
-    }
-
-    fn reason(&self, code: &str) -> Option<ReasonText> {
-        let texts = self.0.as_ref()?.get("reasons")?.as_object()?.get(code)?.as_object()?;
-        Some(ReasonText {
-            code: code.to_owned(),
-            en: texts.get("en")?.as_str()?.to_owned(),
-            zh: texts.get("zh")?.as_str()?.to_owned(),
-        })
-    }
-
-    fn label(&self, characteristic: &str) -> Option<(String, String)> {
-        let texts = self.0.as_ref()?.get("labels")?.as_object()?.get(characteristic)?.as_object()?;
-        Some((texts.get("en")?.as_str()?.to_owned(), texts.get("zh")?.as_str()?.to_owned()))
-    }
-
-    fn dimension(&self, characteristic: &str) -> Option<Dimension> {
-        Dimension::parse(self.0.as_ref()?.get("dimensions")?.as_object()?.get(characteristic)?.as_str()?)
-    }
-
-    fn bands(&self) -> Result<Option<Vec<Band>>> {
-        let Some(items) = self.0.as_ref().and_then(|o| o.get("bands")).and_then(Value::as_array) else {
-            return Ok(None);
-        };
-        let mut bands = Vec::new();
-        for item in items {
-            let band = (|| {
-                let object = item.as_object()?;
-                let label = object.get("label")?.as_object()?;
-                Some(Band {
-                    id: object.get("id")?.as_str()?.to_owned(),
-                    min: object.get("min")?.as_i64()?,
-                    label_en: label.get("en")?.as_str()?.to_owned(),
-                    label_zh: label.get("zh")?.as_str()?.to_owned(),
-                })
-            })();
-            bands.push(band.ok_or_else(|| refuse("the edgescore Extension has a malformed band"))?);
-        }
-        Ok(Some(bands))
-    }
+    build::split_quoted(text, &['"'], false).map_err(|what| refuse(format!("an Array: {what}")))
 }
 
 /// A numeric field's valid range from one closed `Interval` (the core's `min`/`max` are
@@ -512,223 +436,12 @@ fn read_interval(field: Node<'_, '_>, name: &str) -> Result<(Option<Decimal>, Op
     Ok((margin("leftMargin", closure.starts_with("closed"))?, margin("rightMargin", closure.ends_with("Closed"))?))
 }
 
-fn read_extension(scorecard: Node<'_, '_>) -> Result<Metadata> {
+fn read_extension(scorecard: Node<'_, '_>) -> Result<Extension> {
     let Some(extension) = children(scorecard, "Extension").find(|e| e.attribute("name") == Some(EXTENSION)) else {
-        return Ok(Metadata(None));
+        return Ok(Extension::default());
     };
     let text = extension.attribute("value").unwrap_or("");
-    let object =
-        json::parse_object(text.as_bytes()).map_err(|e| refuse(format!("the edgescore Extension: {}", e.message())))?;
-    Ok(Metadata(Some(object)))
-}
-
-fn scalar_text(item: &Scalar) -> String {
-    match item {
-        Scalar::Number(number) => number.to_string(),
-        Scalar::Text(text) => text.clone(),
-        Scalar::Bool(flag) => flag.to_string(),
-    }
-}
-
-fn write_predicate(out: &mut String, field: &str, spec: &FeatureSpec, predicate: &Predicate, indent: &str) {
-    let field = escape(field);
-    let simple = |operator: &str, value: Option<String>| match value {
-        Some(value) => {
-            format!("<SimplePredicate field=\"{field}\" operator=\"{operator}\" value=\"{}\"/>", escape(&value))
-        }
-        None => format!("<SimplePredicate field=\"{field}\" operator=\"{operator}\"/>"),
-    };
-    let text = match predicate {
-        Predicate::Missing => simple("isMissing", None),
-        Predicate::Else => "<True/>".to_owned(),
-        Predicate::Range { lower, upper } => {
-            let lower = lower
-                .as_ref()
-                .map(|b| simple(if b.inclusive { "greaterOrEqual" } else { "greaterThan" }, Some(b.value.to_string())));
-            let upper = upper
-                .as_ref()
-                .map(|b| simple(if b.inclusive { "lessOrEqual" } else { "lessThan" }, Some(b.value.to_string())));
-            match (lower, upper) {
-                (Some(l), Some(u)) => format!(
-                    "<CompoundPredicate booleanOperator=\"and\">\n{indent}  {l}\n{indent}  {u}\n{indent}</CompoundPredicate>"
-                ),
-                (Some(one), None) | (None, Some(one)) => one,
-                (None, None) => "<True/>".to_owned(),
-            }
-        }
-        Predicate::In(items) | Predicate::NotIn(items) => {
-            let is_in = matches!(predicate, Predicate::In(_));
-            match items.as_slice() {
-                [one] => simple(if is_in { "equal" } else { "notEqual" }, Some(scalar_text(one))),
-                _ if spec.kind == FeatureType::Boolean => {
-                    // Booleans have no Array type: a set of both values is true for any present value.
-                    let parts: Vec<String> = items
-                        .iter()
-                        .map(|i| simple(if is_in { "equal" } else { "notEqual" }, Some(scalar_text(i))))
-                        .collect();
-                    let operator = if is_in { "or" } else { "and" };
-                    format!(
-                        "<CompoundPredicate booleanOperator=\"{operator}\">\n{indent}  {}\n{indent}</CompoundPredicate>",
-                        parts.join(&format!("\n{indent}  "))
-                    )
-                }
-                _ => {
-                    let kind = match spec.kind {
-                        FeatureType::Integer => "int",
-                        FeatureType::Number => "real",
-                        _ => "string",
-                    };
-                    let values: Vec<String> = items
-                        .iter()
-                        .map(|i| format!("\"{}\"", escape(&scalar_text(i).replace('\\', "\\\\").replace('"', "\\\""))))
-                        .collect();
-                    format!(
-                        "<SimpleSetPredicate field=\"{field}\" booleanOperator=\"{}\">\n{indent}  <Array n=\"{}\" type=\"{kind}\">{}</Array>\n{indent}</SimpleSetPredicate>",
-                        if is_in { "isIn" } else { "isNotIn" },
-                        items.len(),
-                        values.join(" ")
-                    )
-                }
-            }
-        }
-    };
-    out.push_str(indent);
-    out.push_str(&text);
-    out.push('\n');
-}
-
-/// Writes the model as a PMML 4.4 `Scorecard` document.
-pub fn export(model: &Model) -> String {
-    let mut predicted = "score".to_owned();
-    while model.feature(&predicted).is_some() {
-        predicted.push('_');
-    }
-    let mut out = String::new();
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n",
-    );
-    out.push_str(&format!(
-        "  <Header description=\"{}\">\n    <Application name=\"edgescore\" version=\"{}\"/>\n  </Header>\n",
-        escape(&format!("edgescore model {} version {}", model.id, model.version)),
-        env!("CARGO_PKG_VERSION")
-    ));
-    out.push_str(&format!("  <DataDictionary numberOfFields=\"{}\">\n", model.features.len() + 1));
-    for spec in &model.features {
-        let (optype, data_type) = match spec.kind {
-            FeatureType::Category => ("categorical", "string"),
-            FeatureType::Boolean => ("categorical", "boolean"),
-            FeatureType::Integer => ("continuous", "integer"),
-            FeatureType::Number => ("continuous", "double"),
-        };
-        let interval = match (&spec.min, &spec.max) {
-            (None, None) => String::new(),
-            (min, max) => {
-                let margin = |name: &str, value: &Option<Decimal>| {
-                    value.as_ref().map(|v| format!(" {name}=\"{v}\"")).unwrap_or_default()
-                };
-                let closure = match (min, max) {
-                    (Some(_), Some(_)) => "closedClosed",
-                    (Some(_), None) => "closedOpen",
-                    _ => "openClosed",
-                };
-                format!(
-                    "\n      <Interval closure=\"{closure}\"{}{}/>\n    ",
-                    margin("leftMargin", min),
-                    margin("rightMargin", max)
-                )
-            }
-        };
-        let close = if interval.is_empty() { "/>".to_owned() } else { format!(">{interval}</DataField>") };
-        out.push_str(&format!(
-            "    <DataField name=\"{}\" optype=\"{optype}\" dataType=\"{data_type}\"{close}\n",
-            escape(&spec.name)
-        ));
-    }
-    out.push_str(&format!(
-        "    <DataField name=\"{predicted}\" optype=\"continuous\" dataType=\"double\"/>\n  </DataDictionary>\n"
-    ));
-    out.push_str(&format!(
-        "  <Scorecard modelName=\"{}\" functionName=\"regression\" useReasonCodes=\"true\" reasonCodeAlgorithm=\"{}\" initialScore=\"{}\" baselineMethod=\"other\">\n",
-        escape(&model.id),
-        match model.reason_algorithm {
-            ReasonAlgorithm::PointsBelow => "pointsBelow",
-            ReasonAlgorithm::PointsAbove => "pointsAbove",
-        },
-        model.initial_score
-    ));
-    out.push_str(&format!(
-        "    <Extension extender=\"edgescore\" name=\"{EXTENSION}\" value=\"{}\"/>\n",
-        escape(&metadata_object(model).to_json())
-    ));
-    out.push_str("    <MiningSchema>\n");
-    for spec in &model.features {
-        out.push_str(&format!(
-            "      <MiningField name=\"{}\" usageType=\"active\" invalidValueTreatment=\"returnInvalid\"/>\n",
-            escape(&spec.name)
-        ));
-    }
-    out.push_str(&format!(
-        "      <MiningField name=\"{predicted}\" usageType=\"predicted\"/>\n    </MiningSchema>\n    <Output>\n"
-    ));
-    out.push_str("      <OutputField name=\"Final Score\" feature=\"predictedValue\" dataType=\"double\" optype=\"continuous\"/>\n");
-    for rank in 1..=crate::scorecard::MAX_REASONS {
-        out.push_str(&format!(
-            "      <OutputField name=\"Reason Code {rank}\" rank=\"{rank}\" feature=\"reasonCode\" dataType=\"string\" optype=\"categorical\"/>\n"
-        ));
-    }
-    out.push_str("    </Output>\n");
-    out.push_str(&format!(
-        "    <Targets>\n      <Target field=\"{predicted}\" min=\"{}\" max=\"{}\"/>\n    </Targets>\n    <Characteristics>\n",
-        model.score_min, model.score_max
-    ));
-    for c in &model.characteristics {
-        let spec = model.features.get(c.feature);
-        let field = spec.map_or("", |s| s.name.as_str());
-        out.push_str(&format!(
-            "      <Characteristic name=\"{}\" reasonCode=\"{}\" baselineScore=\"{}\">\n",
-            escape(&c.id),
-            escape(&c.reason_code),
-            c.baseline
-        ));
-        for bin in &c.bins {
-            let code =
-                bin.reason_code.as_ref().map(|code| format!(" reasonCode=\"{}\"", escape(code))).unwrap_or_default();
-            out.push_str(&format!("        <Attribute partialScore=\"{}\"{code}>\n", bin.points));
-            if let Some(spec) = spec {
-                write_predicate(&mut out, field, spec, &bin.predicate, "          ");
-            }
-            out.push_str("        </Attribute>\n");
-        }
-        out.push_str("      </Characteristic>\n");
-    }
-    out.push_str("    </Characteristics>\n  </Scorecard>\n</PMML>\n");
-    out
-}
-
-fn metadata_object(model: &Model) -> Object {
-    let full = model_json::model_to_object(model);
-    let mut dimensions = Object::new();
-    let mut labels = Object::new();
-    for c in &model.characteristics {
-        dimensions.insert(c.id.as_str(), c.dimension.id());
-        if let Some((en, zh)) = &c.label {
-            labels.insert(c.id.as_str(), Object::new().with("en", en.as_str()).with("zh", zh.as_str()));
-        }
-    }
-    let mut object = Object::new()
-        .with("id", model.id.as_str())
-        .with("version", model.version.as_str())
-        .with("schema", model.schema.as_str());
-    if model.demo {
-        object.insert("demo", true);
-    }
-    for name in ["bands", "reasons"] {
-        if let Some(value) = full.get(name) {
-            object.insert(name, value.clone());
-        }
-    }
-    if !labels.is_empty() {
-        object.insert("labels", labels);
-    }
-    object.with("dimensions", dimensions)
+    let refuse_extension = |message: &str| refuse(format!("the edgescore Extension: {message}"));
+    let value = json::parse(text.as_bytes()).map_err(|e| refuse_extension(e.message()))?;
+    json::from_value(&value).map_err(|e| refuse_extension(&e.to_string()))
 }

@@ -14,13 +14,16 @@
 use crate::decimal::Decimal;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 
-/// The nesting cap for every JSON document the core reads: a value inside this many arrays or
-/// objects is refused with `ERR_TOO_LARGE`. Snapshots, policies and models need at most six.
-pub const MAX_DEPTH: usize = 10;
+mod de;
+mod map;
+mod ser;
 
-/// The most members one object may have (checked while parsing, `ERR_TOO_LARGE`); duplicate
-/// names are found by comparing each new name with the earlier ones.
-pub const MAX_OBJECT_MEMBERS: usize = 512;
+pub(crate) use de::NUMBER_TOKEN;
+pub use de::{from_value, DeError, ValueDeserializer};
+pub use map::OrderedMap;
+pub use ser::{to_value, SerError};
+
+pub use crate::limits::{MAX_DEPTH, MAX_OBJECT_MEMBERS};
 
 /// A JSON value. Objects keep their members in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +73,14 @@ impl Number {
     /// A number from an exact decimal.
     pub fn from_decimal(value: &Decimal) -> Number {
         Number(value.to_string().into_boxed_str())
+    }
+
+    /// A number from its text, which must follow the JSON number grammar (`ERR_MALFORMED`).
+    pub fn from_text(text: &str) -> Result<Number> {
+        match parse(text.as_bytes())? {
+            Value::Number(number) if number.as_str() == text => Ok(number),
+            _ => bail!(Malformed, "not a JSON number"),
+        }
     }
 }
 
@@ -207,6 +218,13 @@ impl Value {
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         write_value(&mut out, self);
+        out
+    }
+
+    /// The JSON text of this value, indented by two spaces (for people).
+    pub fn to_json_pretty(&self) -> String {
+        let mut out = String::new();
+        write_pretty(&mut out, self, 0);
         out
     }
 }
