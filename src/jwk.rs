@@ -9,9 +9,92 @@ use sha2::{Digest, Sha256};
 
 use crate::b64;
 use crate::ed25519::{PreparedKey, PublicKey, SecretKey};
-use crate::error::{bail, truncate, ErrorCode, Result};
+use crate::error::{bail, truncate, Error, ErrorCode, Result};
+use serde::{Deserialize, Serialize};
+
 use crate::json::{self, Object, Value};
 use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS, MAX_KID_LENGTH};
+
+/// A JWK as written: the members edgescore reads (others are ignored, as RFC 7517 §4 asks)
+/// and, in this order, the members it writes.
+#[derive(Default, Deserialize, Serialize)]
+struct JwkDoc {
+    kty: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+    #[serde(default, rename = "use", skip_serializing)]
+    usage: Option<String>,
+    #[serde(default, skip_serializing)]
+    alg: Option<String>,
+    #[serde(default, skip_serializing)]
+    key_ops: Option<Vec<String>>,
+}
+
+impl JwkDoc {
+    /// Reads a JWK object; any shape or type problem is `ERR_KEY_INVALID`.
+    fn read(object: &Object) -> Result<JwkDoc> {
+        json::from_value(&Value::Object(object.clone())).map_err(|e| e.into_error(ErrorCode::KeyInvalid))
+    }
+
+    /// The OKP/Ed25519 public key bytes of `x`.
+    fn public_bytes(&self) -> Result<Vec<u8>> {
+        if self.kty != "OKP" {
+            bail!(KeyInvalid, "key type (\"kty\") must be \"OKP\"");
+        }
+        if self.crv.as_deref() != Some("Ed25519") {
+            bail!(KeyInvalid, "curve (\"crv\") must be \"Ed25519\"");
+        }
+        let Some(x) = &self.x else { bail!(KeyInvalid, "key has no \"x\"") };
+        b64::decode(x, "\"x\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))
+    }
+
+    fn kid(&self) -> Result<Option<String>> {
+        match &self.kid {
+            Some(kid) if kid.is_empty() || kid.len() > MAX_KID_LENGTH => {
+                bail!(KeyInvalid, "\"kid\" must be a non-empty string of at most {MAX_KID_LENGTH} bytes")
+            }
+            kid => Ok(kid.clone()),
+        }
+    }
+
+    /// The rules for a verification key: `use` `sig`, `alg` EdDSA/Ed25519, `key_ops` with
+    /// `verify`, when given.
+    fn check_verification_use(&self) -> Result<()> {
+        if self.usage.as_deref().is_some_and(|usage| usage != "sig") {
+            bail!(KeyInvalid, "\"use\" must be \"sig\"");
+        }
+        if self.alg.as_deref().is_some_and(|alg| !matches!(alg, "EdDSA" | "Ed25519")) {
+            bail!(KeyInvalid, "\"alg\" of an Ed25519 key must be EdDSA or Ed25519");
+        }
+        if self.key_ops.as_ref().is_some_and(|ops| !ops.iter().any(|op| op == "verify")) {
+            bail!(KeyInvalid, "\"key_ops\" does not allow \"verify\"");
+        }
+        Ok(())
+    }
+
+    fn public(key: &PublicKey, kid: Option<&str>) -> JwkDoc {
+        JwkDoc {
+            kty: "OKP".to_owned(),
+            crv: Some("Ed25519".to_owned()),
+            x: Some(b64::encode(&key.to_bytes())),
+            kid: kid.map(str::to_owned),
+            ..JwkDoc::default()
+        }
+    }
+
+    fn to_object(&self) -> Object {
+        match json::to_value(self) {
+            Ok(Value::Object(object)) => object,
+            _ => Object::new(),
+        }
+    }
+}
 
 /// A public Ed25519 key from a JWK.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,28 +122,10 @@ impl Jwk {
         if object.contains("d") {
             bail!(KeyInvalid, "a public key must not carry the private member \"d\"");
         }
-        let key = read_okp_public(object, load)?;
-        let kid = match object.get("kid") {
-            None => None,
-            Some(Value::String(kid)) if !kid.is_empty() && kid.len() <= MAX_KID_LENGTH => Some(kid.clone()),
-            Some(_) => bail!(KeyInvalid, "\"kid\" must be a non-empty string of at most {MAX_KID_LENGTH} bytes"),
-        };
-        if let Some(usage) = object.get("use") {
-            if usage.as_str() != Some("sig") {
-                bail!(KeyInvalid, "\"use\" must be \"sig\"");
-            }
-        }
-        if let Some(alg) = object.get("alg") {
-            if !matches!(alg.as_str(), Some("EdDSA" | "Ed25519")) {
-                bail!(KeyInvalid, "\"alg\" of an Ed25519 key must be EdDSA or Ed25519");
-            }
-        }
-        if let Some(ops) = object.get("key_ops") {
-            let allows_verify = ops.as_array().is_some_and(|ops| ops.iter().any(|op| op.as_str() == Some("verify")));
-            if !allows_verify {
-                bail!(KeyInvalid, "\"key_ops\" does not allow \"verify\"");
-            }
-        }
+        let doc = JwkDoc::read(object)?;
+        let key = load(&doc.public_bytes()?)?;
+        let kid = doc.kid()?;
+        doc.check_verification_use()?;
         Ok(Jwk { kid, key })
     }
 
@@ -76,12 +141,7 @@ impl Jwk {
 
     /// The JWK as a JSON object (`kty`, `crv`, `x`, then `kid` when set).
     pub fn to_object(&self) -> Object {
-        let mut object =
-            Object::new().with("kty", "OKP").with("crv", "Ed25519").with("x", b64::encode(&self.key.to_bytes()));
-        if let Some(kid) = &self.kid {
-            object.insert("kid", kid.as_str());
-        }
-        object
+        JwkDoc::public(&self.key, self.kid.as_deref()).to_object()
     }
 
     /// The RFC 7638 thumbprint (SHA-256, base64url) of the key.
@@ -90,24 +150,11 @@ impl Jwk {
     }
 }
 
-/// The RFC 7638 JWK thumbprint of an Ed25519 key, base64url of SHA-256.
+/// The RFC 7638 thumbprint of an Ed25519 public key: SHA-256 over the required members in
+/// lexicographic order, base64url.
 pub fn thumbprint(key: &PublicKey) -> String {
     let canonical = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64::encode(&key.to_bytes()));
     b64::encode(&Sha256::digest(canonical.as_bytes()))
-}
-
-fn read_okp_public(object: &Object, load: &dyn Fn(&[u8]) -> Result<PublicKey>) -> Result<PublicKey> {
-    if object.get("kty").and_then(Value::as_str) != Some("OKP") {
-        bail!(KeyInvalid, "key type (\"kty\") must be \"OKP\"");
-    }
-    if object.get("crv").and_then(Value::as_str) != Some("Ed25519") {
-        bail!(KeyInvalid, "curve (\"crv\") must be \"Ed25519\"");
-    }
-    let Some(x) = object.get("x").and_then(Value::as_str) else {
-        bail!(KeyInvalid, "key has no \"x\"");
-    };
-    let bytes = b64::decode(x, "\"x\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))?;
-    load(&bytes)
 }
 
 /// A private Ed25519 JWK (`d` and `x`), as the issuer and a holder keep it.
@@ -130,33 +177,36 @@ impl PrivateJwk {
 
     /// Reads a private JWK from a parsed object.
     pub fn from_object(object: &Object) -> Result<PrivateJwk> {
-        let public = read_okp_public(object, &PublicKey::from_bytes)?;
-        let Some(d) = object.get("d").and_then(Value::as_str) else {
-            bail!(KeyInvalid, "private key has no \"d\"");
-        };
+        let doc = JwkDoc::read(object)?;
+        let public = PublicKey::from_bytes(&doc.public_bytes()?)?;
+        let Some(d) = &doc.d else { bail!(KeyInvalid, "private key has no \"d\"") };
         let seed = b64::decode(d, "\"d\"").map_err(|e| e.recode(ErrorCode::KeyInvalid))?;
         let secret = SecretKey::from_seed_slice(&seed)?;
         if secret.public_key() != public {
             bail!(KeyInvalid, "\"x\" is not the public key of \"d\"");
         }
-        let kid = object.get("kid").and_then(Value::as_str).map(str::to_owned);
-        Ok(PrivateJwk { kid, secret })
+        Ok(PrivateJwk { kid: doc.kid, secret })
     }
 
     /// The private JWK as JSON: `kty`, `crv`, `x`, `d`, then `kid` when set.
     pub fn to_object(&self) -> Object {
-        let mut object =
-            Jwk::new(self.secret.public_key(), None).to_object().with("d", b64::encode(&self.secret.seed()));
-        if let Some(kid) = &self.kid {
-            object.insert("kid", kid.as_str());
-        }
-        object
+        let doc = JwkDoc {
+            d: Some(b64::encode(&self.secret.seed())),
+            ..JwkDoc::public(&self.secret.public_key(), self.kid.as_deref())
+        };
+        doc.to_object()
     }
 
     /// The public half as a JWK with the same `kid`.
     pub fn public_jwk(&self) -> Jwk {
         Jwk::new(self.secret.public_key(), self.kid.clone())
     }
+}
+
+/// A JWKS as written: `keys`, other members ignored.
+#[derive(Deserialize)]
+struct JwksDoc {
+    keys: Vec<Value>,
 }
 
 /// An issuer's public key set.
@@ -171,18 +221,17 @@ impl Jwks {
         if input.len() > MAX_JWKS_BYTES {
             bail!(TooLarge, "JWKS is larger than {MAX_JWKS_BYTES} bytes");
         }
-        let object = json::parse_object(input)?;
-        let Some(Value::Array(entries)) = object.get("keys") else {
-            bail!(Malformed, "JWKS has no \"keys\" array");
-        };
-        if entries.is_empty() {
+        let value = json::parse(input)?;
+        let doc: JwksDoc =
+            json::from_value(&value).map_err(|e| Error::with_message(ErrorCode::Malformed, format!("JWKS: {e}")))?;
+        if doc.keys.is_empty() {
             bail!(KeyInvalid, "JWKS has no keys");
         }
-        if entries.len() > MAX_KEYS {
+        if doc.keys.len() > MAX_KEYS {
             bail!(TooLarge, "JWKS has more than {MAX_KEYS} keys");
         }
-        let mut keys: Vec<(String, PreparedKey)> = Vec::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
+        let mut keys: Vec<(String, PreparedKey)> = Vec::with_capacity(doc.keys.len());
+        for (index, entry) in doc.keys.iter().enumerate() {
             let Some(entry) = entry.as_object() else {
                 bail!(Malformed, "JWKS key {index} is not an object");
             };

@@ -7,9 +7,11 @@
 //! `max_snapshot_age_seconds`. A condition on an amount the order context does not give never
 //! holds, so a rule cannot waive a deposit it was not told about.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-use crate::limits::{MAX_AMOUNT, MAX_POLICY_BYTES, MAX_RULES};
+use crate::limits::{MAX_AMOUNT, MAX_IDENTIFIER, MAX_POLICY_BYTES, MAX_RULES};
 
 /// The policy format this build reads.
 pub const POLICY_FORMAT_VERSION: i64 = 1;
@@ -18,7 +20,8 @@ pub const POLICY_FORMAT_VERSION: i64 = 1;
 pub const DEFAULT_POLICY_JSON: &str = include_str!("assets/policy/deposit-free-rentals.json");
 
 /// What the merchant should do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Rent without a deposit.
     DepositFree,
@@ -39,12 +42,6 @@ impl Outcome {
             Outcome::DepositRequired => "deposit_required",
             Outcome::Refer => "refer",
         }
-    }
-
-    fn parse(id: &str) -> Option<Outcome> {
-        [Outcome::DepositFree, Outcome::ReducedDeposit, Outcome::DepositRequired, Outcome::Refer]
-            .into_iter()
-            .find(|o| o.id() == id)
     }
 }
 
@@ -113,46 +110,11 @@ pub struct Decision {
 }
 
 impl OrderContext {
-    /// Reads an order context object: `deposit`, `order_value` (whole minor units),
-    /// `currency`, `item`. Unknown members are refused (`ERR_CONTEXT_INVALID`), so a misspelt
-    /// amount cannot silently change a decision.
+    /// Reads an order context object: `deposit`, `order_value` (whole minor units, `null` for
+    /// not given), `currency`, `item`. Unknown members are refused (`ERR_CONTEXT_INVALID`), so
+    /// a misspelt amount cannot silently change a decision.
     pub fn from_object(object: &Object) -> Result<OrderContext> {
-        let invalid = |message: String| Error::with_message(ErrorCode::ContextInvalid, message);
-        if let Some((name, _)) =
-            object.iter().find(|(name, _)| !matches!(*name, "deposit" | "order_value" | "currency" | "item"))
-        {
-            return Err(invalid(format!("unknown order context member \"{}\"", truncate(name, 40))));
-        }
-        let amount = |name: &str| -> Result<Option<i64>> {
-            match object.get(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(value) => match value.as_i64() {
-                    Some(amount) if (0..=MAX_AMOUNT).contains(&amount) => Ok(Some(amount)),
-                    _ => {
-                        Err(invalid(format!("\"{name}\" must be a whole number of minor units from 0 to {MAX_AMOUNT}")))
-                    }
-                },
-            }
-        };
-        let text = |name: &str| -> Result<Option<String>> {
-            match object.get(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) if text.len() <= 128 => Ok(Some(text.clone())),
-                Some(_) => Err(invalid(format!("\"{name}\" must be a string of at most 128 bytes"))),
-            }
-        };
-        let context = OrderContext {
-            deposit: amount("deposit")?,
-            order_value: amount("order_value")?,
-            currency: text("currency")?,
-            item: text("item")?,
-        };
-        if let Some(currency) = &context.currency {
-            if !is_currency_code(currency) {
-                return Err(invalid("\"currency\" must be an ISO 4217 code such as CNY".to_owned()));
-            }
-        }
-        Ok(context)
+        OrderContext::from_value(&Value::Object(object.clone()))
     }
 
     /// Reads an order context from JSON text.
@@ -160,12 +122,47 @@ impl OrderContext {
         if input.len() > MAX_POLICY_BYTES {
             bail!(TooLarge, "order context is larger than {MAX_POLICY_BYTES} bytes");
         }
-        let object = json::parse_object(input).map_err(|e| match e.code() {
+        let value = json::parse(input).map_err(|e| match e.code() {
             ErrorCode::Malformed => e.recode(ErrorCode::ContextInvalid),
             _ => e,
         })?;
-        OrderContext::from_object(&object)
+        OrderContext::from_value(&value)
     }
+
+    fn from_value(value: &Value) -> Result<OrderContext> {
+        let doc: OrderContextDoc = json::from_value(value).map_err(|e| e.into_error(ErrorCode::ContextInvalid))?;
+        let invalid = |message: String| Error::with_message(ErrorCode::ContextInvalid, message);
+        for (name, amount) in [("deposit", doc.deposit), ("order_value", doc.order_value)] {
+            if amount.is_some_and(|amount| !(0..=MAX_AMOUNT).contains(&amount)) {
+                return Err(invalid(format!(
+                    "\"{name}\" must be a whole number of minor units from 0 to {MAX_AMOUNT}"
+                )));
+            }
+        }
+        for (name, text) in [("currency", &doc.currency), ("item", &doc.item)] {
+            if text.as_ref().is_some_and(|text| text.len() > 128) {
+                return Err(invalid(format!("\"{name}\" must be a string of at most 128 bytes")));
+            }
+        }
+        if doc.currency.as_deref().is_some_and(|code| !is_currency_code(code)) {
+            return Err(invalid("\"currency\" must be an ISO 4217 code such as CNY".to_owned()));
+        }
+        Ok(OrderContext { deposit: doc.deposit, order_value: doc.order_value, currency: doc.currency, item: doc.item })
+    }
+}
+
+/// The order context as written; `null` means "not given" for every member.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderContextDoc {
+    #[serde(default, deserialize_with = "json::nullable")]
+    deposit: Option<i64>,
+    #[serde(default, deserialize_with = "json::nullable")]
+    order_value: Option<i64>,
+    #[serde(default, deserialize_with = "json::nullable")]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "json::nullable")]
+    item: Option<String>,
 }
 
 fn is_currency_code(code: &str) -> bool {
@@ -190,55 +187,48 @@ impl Policy {
         if input.len() > MAX_POLICY_BYTES {
             bail!(TooLarge, "policy is larger than {MAX_POLICY_BYTES} bytes");
         }
-        let object = json::parse_object(input).map_err(|e| match e.code() {
+        let value = json::parse(input).map_err(|e| match e.code() {
             ErrorCode::Malformed => e.recode(ErrorCode::PolicyInvalid).context("policy"),
             _ => e.context("policy"),
         })?;
-        Policy::from_object(&object).map_err(|e| e.context("policy"))
+        Policy::from_value(&value).map_err(|e| e.context("policy"))
     }
 
-    fn from_object(object: &Object) -> Result<Policy> {
-        only(object, &["format_version", "id", "description", "audience", "currency", "rules", "otherwise"])?;
-        match object.get("format_version") {
-            Some(value) if value.as_i64() == Some(POLICY_FORMAT_VERSION) => {}
+    fn from_value(value: &Value) -> Result<Policy> {
+        match value.as_object().and_then(|object| object.get("format_version")) {
+            Some(version) if version.as_i64() == Some(POLICY_FORMAT_VERSION) => {}
             Some(Value::Number(number)) => bail!(
                 UnsupportedVersion,
                 "format_version {} is not supported (this build reads {POLICY_FORMAT_VERSION})",
-                number.as_str()
+                truncate(number.as_str(), 20)
             ),
             _ => bail!(PolicyInvalid, "\"format_version\" must be a number"),
         }
-        let id = identifier(object, "id")?;
-        let audience = optional_string(object, "audience")?;
-        let currency = optional_string(object, "currency")?;
-        if currency.as_deref().is_some_and(|code| !is_currency_code(code)) {
+        let doc: PolicyDoc = json::from_value(value).map_err(|e| e.into_error(ErrorCode::PolicyInvalid))?;
+        identifier(&doc.id, "id")?;
+        for (name, text) in [("audience", &doc.audience), ("currency", &doc.currency)] {
+            if text.as_ref().is_some_and(|text| text.is_empty() || text.len() > 256) {
+                bail!(PolicyInvalid, "\"{name}\" must be a string of 1 to 256 bytes");
+            }
+        }
+        if doc.currency.as_deref().is_some_and(|code| !is_currency_code(code)) {
             bail!(PolicyInvalid, "\"currency\" must be an ISO 4217 code such as CNY");
         }
-        let Some(Value::Array(entries)) = object.get("rules") else {
-            bail!(PolicyInvalid, "\"rules\" must be an array");
-        };
-        if entries.len() > MAX_RULES {
+        if doc.rules.len() > MAX_RULES {
             bail!(PolicyInvalid, "a policy has at most {MAX_RULES} rules");
         }
-        let mut rules: Vec<Rule> = Vec::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
-            let Some(entry) = entry.as_object() else {
-                bail!(PolicyInvalid, "rule {index} must be an object");
-            };
-            let rule = read_rule(entry).map_err(|e| e.context(&format!("rule {index}")))?;
+        let mut rules: Vec<Rule> = Vec::with_capacity(doc.rules.len());
+        for (index, entry) in doc.rules.into_iter().enumerate() {
+            let rule = check_rule(entry).map_err(|e| e.context(&format!("rules[{index}]")))?;
             if rule.id == "otherwise" || rules.iter().any(|r| r.id == rule.id) {
                 bail!(PolicyInvalid, "rule id \"{}\" is used twice or reserved", rule.id);
             }
             rules.push(rule);
         }
-        let otherwise = match object.get("otherwise").and_then(Value::as_str).and_then(Outcome::parse) {
-            Some(Outcome::ReducedDeposit) => {
-                bail!(PolicyInvalid, "\"otherwise\" cannot be reduced_deposit (it has no percent)")
-            }
-            Some(outcome) => outcome,
-            None => bail!(PolicyInvalid, "\"otherwise\" must be deposit_free, deposit_required or refer"),
-        };
-        Ok(Policy { id, audience, currency, rules, otherwise })
+        if doc.otherwise == Outcome::ReducedDeposit {
+            bail!(PolicyInvalid, "\"otherwise\" cannot be reduced_deposit (it has no percent)");
+        }
+        Ok(Policy { id: doc.id, audience: doc.audience, currency: doc.currency, rules, otherwise: doc.otherwise })
     }
 
     /// Every band id the rules name (for checking against a model).
@@ -279,92 +269,89 @@ impl Policy {
     }
 }
 
-fn read_rule(object: &Object) -> Result<Rule> {
-    only(
-        object,
-        &[
-            "id",
-            "description",
-            "bands",
-            "max_deposit",
-            "min_deposit",
-            "max_order_value",
-            "min_order_value",
-            "max_snapshot_age_seconds",
-            "decision",
-            "deposit_percent",
-        ],
-    )?;
-    let id = identifier(object, "id")?;
-    let bands = match object.get("bands") {
-        None => None,
-        Some(Value::Array(items)) if !items.is_empty() => Some(
-            items
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| Error::new(ErrorCode::PolicyInvalid, "\"bands\" must hold band ids"))?,
-        ),
-        Some(_) => bail!(PolicyInvalid, "\"bands\" must be a non-empty array of band ids"),
-    };
-    let outcome = match object.get("decision").and_then(Value::as_str).and_then(Outcome::parse) {
-        Some(outcome) => outcome,
-        None => bail!(PolicyInvalid, "\"decision\" must be deposit_free, reduced_deposit, deposit_required or refer"),
-    };
-    let deposit_percent = optional_amount(object, "deposit_percent")?;
-    match (outcome, deposit_percent) {
+/// A policy as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyDoc {
+    #[serde(rename = "format_version")]
+    _format_version: i64,
+    id: String,
+    #[serde(default, rename = "description")]
+    _description: Option<Value>,
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    currency: Option<String>,
+    rules: Vec<RuleDoc>,
+    otherwise: Outcome,
+}
+
+/// A rule as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDoc {
+    id: String,
+    #[serde(default, rename = "description")]
+    _description: Option<Value>,
+    #[serde(default)]
+    bands: Option<Vec<String>>,
+    #[serde(default)]
+    max_deposit: Option<i64>,
+    #[serde(default)]
+    min_deposit: Option<i64>,
+    #[serde(default)]
+    max_order_value: Option<i64>,
+    #[serde(default)]
+    min_order_value: Option<i64>,
+    #[serde(default)]
+    max_snapshot_age_seconds: Option<i64>,
+    decision: Outcome,
+    #[serde(default)]
+    deposit_percent: Option<i64>,
+}
+
+fn check_rule(doc: RuleDoc) -> Result<Rule> {
+    identifier(&doc.id, "id")?;
+    if doc.bands.as_ref().is_some_and(Vec::is_empty) {
+        bail!(PolicyInvalid, "\"bands\" must be a non-empty array of band ids");
+    }
+    for (name, amount) in [
+        ("max_deposit", doc.max_deposit),
+        ("min_deposit", doc.min_deposit),
+        ("max_order_value", doc.max_order_value),
+        ("min_order_value", doc.min_order_value),
+        ("max_snapshot_age_seconds", doc.max_snapshot_age_seconds),
+        ("deposit_percent", doc.deposit_percent),
+    ] {
+        if amount.is_some_and(|amount| !(0..=MAX_AMOUNT).contains(&amount)) {
+            bail!(PolicyInvalid, "\"{name}\" must be a whole number from 0 to {MAX_AMOUNT}");
+        }
+    }
+    match (doc.decision, doc.deposit_percent) {
         (Outcome::ReducedDeposit, Some(1..=99)) => {}
         (Outcome::ReducedDeposit, _) => bail!(PolicyInvalid, "reduced_deposit needs \"deposit_percent\" from 1 to 99"),
         (_, Some(_)) => bail!(PolicyInvalid, "\"deposit_percent\" is only for reduced_deposit"),
         (_, None) => {}
     }
     Ok(Rule {
-        id,
-        bands,
-        max_deposit: optional_amount(object, "max_deposit")?,
-        min_deposit: optional_amount(object, "min_deposit")?,
-        max_order_value: optional_amount(object, "max_order_value")?,
-        min_order_value: optional_amount(object, "min_order_value")?,
-        max_snapshot_age_seconds: optional_amount(object, "max_snapshot_age_seconds")?,
-        outcome,
-        deposit_percent,
+        id: doc.id,
+        bands: doc.bands,
+        max_deposit: doc.max_deposit,
+        min_deposit: doc.min_deposit,
+        max_order_value: doc.max_order_value,
+        min_order_value: doc.min_order_value,
+        max_snapshot_age_seconds: doc.max_snapshot_age_seconds,
+        outcome: doc.decision,
+        deposit_percent: doc.deposit_percent,
     })
 }
 
-fn only(object: &Object, allowed: &[&str]) -> Result<()> {
-    match object.iter().find(|(name, _)| !allowed.contains(name)) {
-        Some((name, _)) => bail!(PolicyInvalid, "unknown member \"{}\"", truncate(name, 40)),
-        None => Ok(()),
+fn identifier(text: &str, name: &str) -> Result<()> {
+    let ok = !text.is_empty()
+        && text.len() <= MAX_IDENTIFIER
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if !ok {
+        bail!(PolicyInvalid, "\"{name}\" must be 1 to {MAX_IDENTIFIER} letters, digits, '_', '-' or '.'");
     }
-}
-
-fn identifier(object: &Object, name: &str) -> Result<String> {
-    match object.get(name) {
-        Some(Value::String(text))
-            if !text.is_empty()
-                && text.len() <= 64
-                && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) =>
-        {
-            Ok(text.clone())
-        }
-        _ => bail!(PolicyInvalid, "\"{name}\" must be 1 to 64 letters, digits, '_', '-' or '.'"),
-    }
-}
-
-fn optional_string(object: &Object, name: &str) -> Result<Option<String>> {
-    match object.get(name) {
-        None => Ok(None),
-        Some(Value::String(text)) if !text.is_empty() && text.len() <= 256 => Ok(Some(text.clone())),
-        Some(_) => bail!(PolicyInvalid, "\"{name}\" must be a string of 1 to 256 bytes"),
-    }
-}
-
-fn optional_amount(object: &Object, name: &str) -> Result<Option<i64>> {
-    match object.get(name) {
-        None => Ok(None),
-        Some(value) => match value.as_i64() {
-            Some(amount) if (0..=MAX_AMOUNT).contains(&amount) => Ok(Some(amount)),
-            _ => bail!(PolicyInvalid, "\"{name}\" must be a whole number from 0 to {MAX_AMOUNT}"),
-        },
-    }
+    Ok(())
 }

@@ -8,7 +8,9 @@
 
 use crate::ed25519::KeyCache;
 use crate::error::{bail, Result};
-use crate::json::{Object, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
 use crate::model::{Dimension, ReasonText, SignedModel};
 use crate::policy::{Decision, OrderContext, Outcome, Policy};
@@ -16,7 +18,8 @@ use crate::scorecard::{score_snapshot, Reason};
 use crate::snapshot::{verify_snapshot_cached, Presentation, VerifyOptions};
 
 /// How much of the result to disclose.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Disclosure {
     /// Band, decision, model id and digest: what a merchant needs.
     #[default]
@@ -207,62 +210,125 @@ pub struct ScoreResult {
 impl ScoreResult {
     /// The result as a JSON object (the contract shared by the CLI and the JS package).
     pub fn to_object(&self) -> Object {
-        let mut model = Object::new()
-            .with("id", self.model_id.as_str())
-            .with("version", self.model_version.as_str())
-            .with("digest", self.model_digest.as_str());
-        if self.model_demo {
-            model.insert("demo", true);
+        match json::to_value(self) {
+            Ok(Value::Object(object)) => object,
+            // Every member is a string, an integer or a boolean: nothing here can fail to write.
+            _ => Object::new(),
         }
-        let mut object = Object::new()
-            .with("band", self.band.as_str())
-            .with("decision", self.decision.outcome.id())
-            .with("rule", self.decision.rule.as_str())
-            .with("deposit", self.decision.deposit);
-        if self.decision.outcome == Outcome::ReducedDeposit {
-            object.insert("deposit_percent", self.decision.deposit_percent);
-        }
-        object.insert("model", model);
-        let Some(full) = &self.full else {
-            object.insert("disclosure", Disclosure::Band.id());
-            return object;
-        };
-        object.insert("disclosure", Disclosure::Full.id());
-        object.insert("score", full.score);
-        object.insert("score_range", vec![Value::from(full.score_min), Value::from(full.score_max)]);
-        object.insert(
-            "band_label",
-            Object::new().with("en", full.band_label_en.as_str()).with("zh", full.band_label_zh.as_str()),
-        );
-        let mut dimensions = Object::new();
-        for (dimension, sub_score) in Dimension::ALL.iter().zip(full.dimensions) {
-            dimensions.insert(dimension.id(), sub_score.map(i64::from));
-        }
-        object.insert("dimensions", dimensions);
-        let reasons: Vec<Value> = full
-            .reasons
-            .iter()
-            .map(|(reason, text)| {
-                let mut entry = Object::new().with("code", reason.code.as_str()).with("points", reason.points);
-                if let Some(text) = text {
-                    entry.insert("text", Object::new().with("en", text.en.as_str()).with("zh", text.zh.as_str()));
-                }
-                Value::Object(entry)
-            })
-            .collect();
-        object.insert("reasons", reasons);
-        object.insert(
-            "snapshot",
-            Object::new()
-                .with("issued_at", full.issued_at)
-                .with("expires_at", full.expires_at)
-                .with("holder_bound", full.holder_bound),
-        );
-        object
     }
 
     /// The result as compact JSON.
     pub fn to_json(&self) -> String {
         self.to_object().to_json()
+    }
+}
+
+/// The result's JSON form: members in this order, `deposit_percent` only for a reduced
+/// deposit, the full members only for [`Disclosure::Full`].
+impl Serialize for ScoreResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let full = self.full.as_ref().map(|full| FullView {
+            score: full.score,
+            score_range: [full.score_min, full.score_max],
+            band_label: TextsView { en: &full.band_label_en, zh: &full.band_label_zh },
+            dimensions: DimensionsView(&full.dimensions),
+            reasons: full
+                .reasons
+                .iter()
+                .map(|(reason, text)| ReasonView {
+                    code: &reason.code,
+                    points: reason.points,
+                    text: text.as_ref().map(|text| TextsView { en: &text.en, zh: &text.zh }),
+                })
+                .collect(),
+            snapshot: SnapshotView {
+                issued_at: full.issued_at,
+                expires_at: full.expires_at,
+                holder_bound: full.holder_bound,
+            },
+        });
+        ResultView {
+            band: &self.band,
+            decision: self.decision.outcome,
+            rule: &self.decision.rule,
+            deposit: self.decision.deposit,
+            deposit_percent: match self.decision.outcome {
+                Outcome::ReducedDeposit => Some(self.decision.deposit_percent),
+                _ => None,
+            },
+            model: ModelView {
+                id: &self.model_id,
+                version: &self.model_version,
+                digest: &self.model_digest,
+                demo: self.model_demo,
+            },
+            disclosure: if full.is_some() { Disclosure::Full } else { Disclosure::Band },
+            full,
+        }
+        .serialize(serializer)
+    }
+}
+
+#[derive(Serialize)]
+struct ResultView<'a> {
+    band: &'a str,
+    decision: Outcome,
+    rule: &'a str,
+    deposit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposit_percent: Option<Option<i64>>,
+    model: ModelView<'a>,
+    disclosure: Disclosure,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    full: Option<FullView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ModelView<'a> {
+    id: &'a str,
+    version: &'a str,
+    digest: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    demo: bool,
+}
+
+#[derive(Serialize)]
+struct FullView<'a> {
+    score: i64,
+    score_range: [i64; 2],
+    band_label: TextsView<'a>,
+    dimensions: DimensionsView<'a>,
+    reasons: Vec<ReasonView<'a>>,
+    snapshot: SnapshotView,
+}
+
+#[derive(Serialize)]
+struct TextsView<'a> {
+    en: &'a str,
+    zh: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReasonView<'a> {
+    code: &'a str,
+    points: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<TextsView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SnapshotView {
+    issued_at: i64,
+    expires_at: i64,
+    holder_bound: bool,
+}
+
+/// Sub-scores keyed by dimension id, in [`Dimension::ALL`] order (`null` where the model has
+/// none).
+struct DimensionsView<'a>(&'a [Option<u8>; 5]);
+
+impl Serialize for DimensionsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(Dimension::ALL.iter().map(|d| d.id()).zip(self.0.iter()))
     }
 }

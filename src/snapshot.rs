@@ -19,7 +19,9 @@ use crate::b64;
 use crate::ed25519::KeyCache;
 use crate::ed25519::PublicKey;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
-use crate::json::{Object, Value};
+use serde::Deserialize;
+
+use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, Jwks};
 use crate::jws::{self, TokenKind};
 use crate::limits::{MAX_CLAIM_STRING, MAX_FEATURES, MAX_LEEWAY_SECONDS, MAX_TIMESTAMP};
@@ -176,18 +178,16 @@ pub fn verify_snapshot_cached(
     let Some(key) = keys.find(&kid) else {
         bail!(UnknownKid, "no issuer key has kid \"{}\"", truncate(&kid, 40));
     };
-    let claims = parsed.verify(key)?.payload_object()?;
+    let verified = parsed.verify(key)?;
+    let payload = Value::Object(verified.payload_object()?);
+    let claims: SnapshotClaims = json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::ClaimInvalid))?;
     let leeway = options.leeway_seconds as i64;
 
-    let issuer = required_string(&claims, "iss")?;
+    let issuer = claims.iss.0;
     if !options.issuers.is_empty() && !options.issuers.contains(&issuer) {
         bail!(Issuer, "issuer \"{}\" is not accepted", truncate(&issuer, 60));
     }
-    let subject = required_string(&claims, "sub")?;
-    let jti = required_string(&claims, "jti")?;
-    let issued_at = required_time(&claims, "iat")?;
-    let expires_at = required_time(&claims, "exp")?;
-    let not_before = optional_time(&claims, "nbf")?;
+    let (issued_at, expires_at, not_before) = (claims.iat.0, claims.exp.0, claims.nbf.map(|nbf| nbf.0));
     if expires_at <= issued_at {
         bail!(ClaimInvalid, "\"exp\" is not after \"iat\"");
     }
@@ -197,8 +197,8 @@ pub fn verify_snapshot_cached(
     if now >= expires_at.saturating_add(leeway) {
         bail!(Expired, "snapshot expired at {expires_at}");
     }
-    if not_before.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
-        bail!(NotYetValid, "snapshot is not valid before {}", not_before.unwrap_or_default());
+    if let Some(nbf) = not_before.filter(|nbf| *nbf > now.saturating_add(leeway)) {
+        bail!(NotYetValid, "snapshot is not valid before {nbf}");
     }
     if issued_at > now.saturating_add(leeway) {
         bail!(NotYetValid, "snapshot is issued in the future ({issued_at})");
@@ -208,10 +208,19 @@ pub fn verify_snapshot_cached(
             bail!(TooOld, "snapshot is older than {max_age} seconds");
         }
     }
-    check_audience(claims.get("aud"), options.audience.as_deref(), "snapshot")?;
-    let schema = required_string(&claims, "schema")?;
-    let features = read_features(&claims)?;
-    let holder_key = read_holder_key(&claims, holder_keys)?;
+    check_audience(claims.aud.as_ref(), options.audience.as_deref(), "snapshot")?;
+    let features = check_features(claims.features)?;
+    let holder_key = match &claims.cnf {
+        None => None,
+        Some(cnf) => {
+            let load = |bytes: &[u8]| match holder_keys {
+                Some(cache) => cache.load(bytes),
+                None => PublicKey::from_bytes(bytes),
+            };
+            Some(*Jwk::from_object_with(&cnf.jwk, &load).map_err(|e| e.context("holder key (cnf.jwk)"))?.key())
+        }
+    };
+    let (subject, jti, schema) = (claims.sub.0, claims.jti.0, claims.schema.0);
 
     match (&holder_key, presentation) {
         (Some(holder_key), Some(presentation)) => {
@@ -251,25 +260,23 @@ fn verify_key_binding(
         }
         _ => e.context("presentation"),
     })?;
-    let claims = verified.payload_object().map_err(|e| e.context("presentation"))?;
-    let in_presentation = |e: Error| e.recode(ErrorCode::HolderBinding).context("presentation");
+    let payload = Value::Object(verified.payload_object().map_err(|e| e.context("presentation"))?);
+    let claims: KeyBindingClaims =
+        json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::HolderBinding).context("presentation"))?;
 
     let Some(expected_nonce) = presentation.nonce else {
         bail!(HolderBinding, "the verifier gave no nonce to check the presentation against");
     };
-    let nonce = required_string(&claims, "nonce").map_err(in_presentation)?;
-    if nonce != expected_nonce {
+    if claims.nonce.0 != expected_nonce {
         bail!(NonceMismatch, "presentation carries another nonce than the verifier issued");
     }
     let Some(audience) = options.audience.as_deref() else {
         bail!(Audience, "the verifier has no audience configured to check the presentation against");
     };
-    match claims.get("aud") {
-        Some(Value::String(aud)) if aud == audience => {}
-        Some(Value::String(_)) => bail!(Audience, "presentation is for another audience"),
-        _ => bail!(HolderBinding, "presentation: \"aud\" must be a string"),
+    if claims.aud != audience {
+        bail!(Audience, "presentation is for another audience");
     }
-    let issued_at = required_time(&claims, "iat").map_err(in_presentation)?;
+    let issued_at = claims.iat.0;
     let leeway = options.leeway_seconds as i64;
     if issued_at > now.saturating_add(leeway) {
         bail!(HolderBinding, "presentation is issued in the future");
@@ -278,16 +285,96 @@ fn verify_key_binding(
     if now.saturating_sub(issued_at) > max_age.saturating_add(leeway) {
         bail!(HolderBinding, "presentation is older than {max_age} seconds");
     }
-    if let Some(expires_at) = optional_time(&claims, "exp").map_err(in_presentation)? {
-        if now >= expires_at.saturating_add(leeway) {
-            bail!(HolderBinding, "presentation has expired");
-        }
+    if claims.exp.is_some_and(|exp| now >= exp.0.saturating_add(leeway)) {
+        bail!(HolderBinding, "presentation has expired");
     }
-    let hash = required_string(&claims, "sd_hash").map_err(in_presentation)?;
-    if hash != sd_hash(snapshot) {
+    if claims.sd_hash.0 != sd_hash(snapshot) {
         bail!(HolderBinding, "presentation's \"sd_hash\" does not match the snapshot");
     }
     Ok(())
+}
+
+/// The snapshot's claims as signed. Types are checked here (`ERR_CLAIM_INVALID`, naming the
+/// claim); rules between claims and against the verifier's options after.
+#[derive(Deserialize)]
+struct SnapshotClaims {
+    iss: ClaimString,
+    sub: ClaimString,
+    jti: ClaimString,
+    iat: Timestamp,
+    exp: Timestamp,
+    #[serde(default)]
+    nbf: Option<Timestamp>,
+    #[serde(default)]
+    aud: Option<Audience>,
+    schema: ClaimString,
+    features: Object,
+    #[serde(default)]
+    cnf: Option<Confirmation>,
+}
+
+/// `cnf` (RFC 7800): the holder's key.
+#[derive(Deserialize)]
+struct Confirmation {
+    jwk: Object,
+}
+
+/// The key-binding JWS's claims.
+#[derive(Deserialize)]
+struct KeyBindingClaims {
+    nonce: ClaimString,
+    aud: String,
+    iat: Timestamp,
+    #[serde(default)]
+    exp: Option<Timestamp>,
+    sd_hash: ClaimString,
+}
+
+/// A string claim of 1 to [`MAX_CLAIM_STRING`] bytes.
+struct ClaimString(String);
+
+impl<'de> Deserialize<'de> for ClaimString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<ClaimString, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.is_empty() || text.len() > MAX_CLAIM_STRING {
+            return Err(serde::de::Error::custom(format_args!("must be 1 to {MAX_CLAIM_STRING} bytes long")));
+        }
+        Ok(ClaimString(text))
+    }
+}
+
+/// Whole seconds since the epoch, 0 to [`MAX_TIMESTAMP`] (a string, a fraction or `1.7e9` is
+/// an error, never "absent").
+#[derive(Clone, Copy)]
+struct Timestamp(i64);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Timestamp, D::Error> {
+        match i64::deserialize(deserializer)? {
+            time if (0..=MAX_TIMESTAMP).contains(&time) => Ok(Timestamp(time)),
+            _ => Err(serde::de::Error::custom(format_args!("must be whole seconds between 0 and {MAX_TIMESTAMP}"))),
+        }
+    }
+}
+
+/// `aud`: one string, or a non-empty array of strings.
+struct Audience(Vec<String>);
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Audience, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(one) => Ok(Audience(vec![one])),
+            Value::Array(items) if !items.is_empty() => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(text) => Ok(text),
+                    _ => Err(serde::de::Error::custom("must hold only strings")),
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map(Audience),
+            _ => Err(serde::de::Error::custom("must be a string or a non-empty array of strings")),
+        }
+    }
 }
 
 fn check_claim_string(value: &str, name: &str) -> Result<()> {
@@ -297,64 +384,18 @@ fn check_claim_string(value: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn required_string(claims: &Object, name: &str) -> Result<String> {
-    match claims.get(name) {
-        Some(Value::String(value)) => {
-            check_claim_string(value, name)?;
-            Ok(value.clone())
-        }
-        Some(other) => bail!(ClaimInvalid, "\"{name}\" must be a string, not {}", other.type_name()),
-        None => bail!(ClaimInvalid, "required claim \"{name}\" is missing"),
-    }
-}
-
-fn optional_time(claims: &Object, name: &str) -> Result<Option<i64>> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(number)) => match number.as_i64() {
-            Some(time) if (0..=MAX_TIMESTAMP).contains(&time) => Ok(Some(time)),
-            _ => bail!(ClaimInvalid, "\"{name}\" must be whole seconds between 0 and {MAX_TIMESTAMP}"),
-        },
-        Some(other) => bail!(ClaimInvalid, "\"{name}\" must be a number of seconds, not {}", other.type_name()),
-    }
-}
-
-fn required_time(claims: &Object, name: &str) -> Result<i64> {
-    optional_time(claims, name)?
-        .ok_or_else(|| Error::with_message(ErrorCode::ClaimInvalid, format!("required claim \"{name}\" is missing")))
-}
-
-fn check_audience(aud: Option<&Value>, audience: Option<&str>, what: &str) -> Result<()> {
-    let listed: Vec<&str> = match aud {
-        None => return Ok(()),
-        Some(Value::String(aud)) => vec![aud.as_str()],
-        Some(Value::Array(items)) if !items.is_empty() => {
-            let mut listed = Vec::with_capacity(items.len());
-            for item in items {
-                match item.as_str() {
-                    Some(aud) => listed.push(aud),
-                    None => bail!(ClaimInvalid, "\"aud\" must hold only strings"),
-                }
-            }
-            listed
-        }
-        Some(_) => bail!(ClaimInvalid, "\"aud\" must be a string or a non-empty array of strings"),
-    };
+fn check_audience(aud: Option<&Audience>, audience: Option<&str>, what: &str) -> Result<()> {
+    let Some(Audience(listed)) = aud else { return Ok(()) };
     let Some(audience) = audience else {
         bail!(Audience, "{what} is addressed to an audience but the verifier has none configured");
     };
-    if !listed.contains(&audience) {
+    if !listed.iter().any(|aud| aud == audience) {
         bail!(Audience, "{what} is not addressed to this verifier's audience");
     }
     Ok(())
 }
 
-fn read_features(claims: &Object) -> Result<Object> {
-    let features = match claims.get("features") {
-        Some(Value::Object(features)) => features,
-        Some(_) => bail!(ClaimInvalid, "\"features\" must be an object"),
-        None => bail!(ClaimInvalid, "required claim \"features\" is missing"),
-    };
+fn check_features(features: Object) -> Result<Object> {
     if features.len() > MAX_FEATURES {
         bail!(TooLarge, "snapshot has more than {MAX_FEATURES} features");
     }
@@ -367,22 +408,5 @@ fn read_features(claims: &Object) -> Result<Object> {
             value.type_name()
         );
     }
-    Ok(features.clone())
-}
-
-fn read_holder_key(claims: &Object, holder_keys: Option<&KeyCache>) -> Result<Option<PublicKey>> {
-    match claims.get("cnf") {
-        None => Ok(None),
-        Some(Value::Object(cnf)) => match cnf.get("jwk") {
-            Some(Value::Object(jwk)) => {
-                let load = |bytes: &[u8]| match holder_keys {
-                    Some(cache) => cache.load(bytes),
-                    None => PublicKey::from_bytes(bytes),
-                };
-                Ok(Some(*Jwk::from_object_with(jwk, &load).map_err(|e| e.context("holder key (cnf.jwk)"))?.key()))
-            }
-            _ => bail!(ClaimInvalid, "\"cnf\" must hold a \"jwk\" object"),
-        },
-        Some(_) => bail!(ClaimInvalid, "\"cnf\" must be an object"),
-    }
+    Ok(features)
 }

@@ -22,6 +22,9 @@ use crate::error::{Error, ErrorCode};
 /// ([`crate::decimal::Decimal`], [`Number`]), in both directions (see `ser`).
 pub(crate) const NUMBER_TOKEN: &str = "$edgescore::json::Number";
 
+/// The newtype name of [`nullable`]: the one place where `null` reads as absent.
+const NULLABLE_TOKEN: &str = "$edgescore::json::Nullable";
+
 /// A typed-reading error: what is wrong, and where in the document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeError {
@@ -218,10 +221,13 @@ impl<'de> Deserializer<'de> for ValueDeserializer<'de> {
         Err(self.invalid(&visitor))
     }
 
-    /// `null` is absent; an absent member is absent too (serde's `default`).
+    /// An optional member is absent when it is left out (serde's `default`); `null` is not a
+    /// way to leave it out, since the formats never allowed it: a misspelt or half-removed
+    /// limit must not silently become "no limit". Members where `null` means absent say so
+    /// with [`nullable`].
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.0 {
-            Value::Null => visitor.visit_none(),
+            Value::Null => Err(de::Error::custom("null is not allowed here: leave the member out")),
             _ => visitor.visit_some(self),
         }
     }
@@ -238,6 +244,12 @@ impl<'de> Deserializer<'de> for ValueDeserializer<'de> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, DeError> {
+        if name == NULLABLE_TOKEN {
+            return match self.0 {
+                Value::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            };
+        }
         if name == NUMBER_TOKEN {
             return match self.0 {
                 Value::Number(number) => visitor.visit_borrowed_str(number.as_str()),
@@ -302,6 +314,39 @@ impl<'de> Deserializer<'de> for ValueDeserializer<'de> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_unit()
+    }
+}
+
+/// For `#[serde(default, deserialize_with = "json::nullable")]`: an optional member where
+/// `null` means the same as leaving it out.
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    deserializer.deserialize_newtype_struct(NULLABLE_TOKEN, NullableVisitor(std::marker::PhantomData))
+}
+
+struct NullableVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for NullableVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
+
+    /// Other deserializers, which do not know the token.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        Option::<T>::deserialize(deserializer)
     }
 }
 
@@ -530,7 +575,19 @@ mod tests {
         assert_eq!(doc.items, vec![Item { kind: Kind::Fancy, size: 7 }]);
         // A number read as an untyped value keeps its exact text.
         assert_eq!(doc.extra.unwrap().to_json(), r#"{"n":1.50e3}"#);
-        assert_eq!(read(r#"{"count":1,"ratio":null,"items":[]}"#).unwrap().ratio, None);
+        assert_eq!(read(r#"{"count":1,"items":[]}"#).unwrap().ratio, None);
+        // null is not a way to leave a member out, unless the member says so.
+        assert_eq!(read(r#"{"count":1,"ratio":null,"items":[]}"#).unwrap_err().path(), "ratio");
+        #[derive(Debug, Deserialize)]
+        struct Loose {
+            #[serde(default, deserialize_with = "super::nullable")]
+            amount: Option<i64>,
+        }
+        let loose = |text: &str| from_value::<Loose>(&parse(text.as_bytes()).unwrap()).map(|l| l.amount);
+        assert_eq!(loose(r#"{"amount":null}"#), Ok(None));
+        assert_eq!(loose(r#"{}"#), Ok(None));
+        assert_eq!(loose(r#"{"amount":7}"#), Ok(Some(7)));
+        assert!(loose(r#"{"amount":"7"}"#).is_err());
     }
 
     #[test]

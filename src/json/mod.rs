@@ -19,7 +19,7 @@ mod map;
 mod ser;
 
 pub(crate) use de::NUMBER_TOKEN;
-pub use de::{from_value, DeError, ValueDeserializer};
+pub use de::{from_value, nullable, DeError, ValueDeserializer};
 pub use map::OrderedMap;
 pub use ser::{to_value, SerError};
 

@@ -102,6 +102,13 @@ fn document_errors_name_the_member() {
         (r#""baseline": 60,"#, r#""baseline": 60, "weight": 1,"#, "model: characteristics[0]: "),
         (r#""dimension": "credit_history","#, r#""dimension": "credit","#, "model: characteristics[0].dimension: "),
         (r#""format_version": 1,"#, r#""format_version": 1, "extra": true,"#, "model: "),
+        // null is not a way to leave a member out.
+        (
+            r#"{"missing": true, "points": 20}"#,
+            r#"{"missing": true, "gt": null, "points": 20}"#,
+            "model: characteristics[0].bins[0].gt: ",
+        ),
+        (r#""baseline": 60,"#, r#""baseline": null,"#, "model: characteristics[0].baseline: "),
     ];
     for (from, to, prefix) in cases {
         assert!(source.contains(from), "{from}");
