@@ -16,7 +16,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
 fi
 ./scripts/npm-install.sh
 
-cargo build --lib --target wasm32-unknown-unknown --features wasm --profile wasm-release
+cargo build --lib --target wasm32-unknown-unknown --features wasm,terse-model-errors --profile wasm-release
 rm -rf "$out"
 wasm-bindgen --target web --out-dir "$out" --out-name edgescore_core --experimental-reset-state-function \
   target/wasm32-unknown-unknown/wasm-release/edgescore.wasm

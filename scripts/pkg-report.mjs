@@ -1,9 +1,11 @@
 // Prints the sizes of the built package and fails past the budget:
-// the optimised .wasm at most 150 KB raw and 64 KB gzipped (KB = 1000 bytes).
+// the optimised .wasm at most 200 KB raw and 96 KB gzipped (KB = 1000 bytes): speed and
+// strictness are what the package is chosen for, and a checkout page or an edge runtime
+// carries this easily (docs/js.md, "Size").
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = { raw: 150_000, gzip: 64_000 };
+const BUDGET = { raw: 200_000, gzip: 96_000 };
 const files = [
   ['pkg/wasm/edgescore_core_bg.wasm', true],
   ['pkg/wasm/edgescore_core.js', false],

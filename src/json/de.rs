@@ -27,7 +27,11 @@ const NULLABLE_TOKEN: &str = "$edgescore::json::Nullable";
 
 /// A typed-reading error: what is wrong, and where in the document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeError {
+pub struct DeError(Box<DeErrorInner>);
+
+/// Boxed, so every `Result` of the generated readers stays one word wide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DeErrorInner {
     message: String,
     /// Innermost first: each level the error passes on its way out adds its member or index.
     path: Vec<Segment>,
@@ -48,7 +52,7 @@ impl DeError {
     /// The path to the value that failed, such as `bins[0].points` (empty at the top).
     pub fn path(&self) -> String {
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Member(name) => {
                     if !out.is_empty() {
@@ -62,8 +66,17 @@ impl DeError {
         out
     }
 
-    fn at(mut self, segment: Segment) -> DeError {
-        self.path.push(segment);
+    // Out of line: these run once per failed document, and keeping them out of the generic
+    // access code keeps every derived type's reader small.
+    #[inline(never)]
+    fn at_member(mut self, name: &str) -> DeError {
+        self.0.path.push(Segment::Member(name.to_owned()));
+        self
+    }
+
+    #[inline(never)]
+    fn at_index(mut self, index: usize) -> DeError {
+        self.0.path.push(Segment::Index(index));
         self
     }
 }
@@ -71,17 +84,76 @@ impl DeError {
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.path() {
-            path if path.is_empty() => f.write_str(&self.message),
-            path => write!(f, "{path}: {}", self.message),
+            path if path.is_empty() => f.write_str(&self.0.message),
+            path => write!(f, "{path}: {}", self.0.message),
         }
     }
 }
 
 impl std::error::Error for DeError {}
 
+/// Messages in edgescore's own words ("unknown member", "is missing"), which also keeps
+/// serde's value formatting (floats, escaped strings) out of the WebAssembly module: a message
+/// names the kind of value found, never echoes it.
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(message: T) -> DeError {
-        DeError { message: message.to_string(), path: Vec::new() }
+        DeError(Box::new(DeErrorInner { message: message.to_string(), path: Vec::new() }))
+    }
+
+    fn invalid_type(found: Unexpected<'_>, expected: &dyn de::Expected) -> DeError {
+        DeError::custom(format_args!("must be {}, not {}", expectation(expected), kind(&found)))
+    }
+
+    fn invalid_value(found: Unexpected<'_>, expected: &dyn de::Expected) -> DeError {
+        DeError::custom(format_args!("must be {}, not this {}", expectation(expected), kind(&found)))
+    }
+
+    fn invalid_length(length: usize, expected: &dyn de::Expected) -> DeError {
+        DeError::custom(format_args!("has {length} items, expected {expected}"))
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> DeError {
+        DeError::custom(format_args!(
+            "\"{}\" is not one of {}",
+            crate::error::truncate(variant, 40),
+            expected.join(", ")
+        ))
+    }
+
+    fn unknown_field(field: &str, _expected: &'static [&'static str]) -> DeError {
+        DeError::custom(format_args!("unknown member \"{}\"", crate::error::truncate(field, 40)))
+    }
+
+    fn missing_field(field: &'static str) -> DeError {
+        DeError::custom(format_args!("\"{field}\" is missing"))
+    }
+
+    fn duplicate_field(field: &'static str) -> DeError {
+        DeError::custom(format_args!("\"{field}\" is given twice"))
+    }
+}
+
+/// What a visitor expects, with derived structs named as what they are in JSON.
+fn expectation(expected: &dyn de::Expected) -> String {
+    let text = expected.to_string();
+    match text.strip_prefix("struct ") {
+        Some(_) => "an object".to_owned(),
+        None => text,
+    }
+}
+
+/// The kind of a value found, without the value.
+fn kind<'a>(found: &Unexpected<'a>) -> &'a str {
+    match found {
+        Unexpected::Bool(_) => "a boolean",
+        Unexpected::Unsigned(_) | Unexpected::Signed(_) | Unexpected::Float(_) => "a number",
+        Unexpected::Char(_) | Unexpected::Str(_) => "a string",
+        Unexpected::Bytes(_) => "bytes",
+        Unexpected::Unit | Unexpected::Option => "null",
+        Unexpected::Seq => "an array",
+        Unexpected::Map => "an object",
+        Unexpected::Other(other) => other,
+        _ => "another kind of value",
     }
 }
 
@@ -121,25 +193,26 @@ impl<'de> ValueDeserializer<'de> {
     }
 
     fn signed<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match integer_text(self.0).map(str::parse::<i64>) {
-            Some(Ok(value)) => visitor.visit_i64(value),
-            Some(Err(_)) => Err(de::Error::custom("the number is out of range")),
-            None if matches!(self.0, Value::Number(_)) => {
-                Err(de::Error::custom("expected a whole number written without a fraction or an exponent"))
-            }
-            None => Err(self.invalid(&visitor)),
-        }
+        let value = integer(self.0, &visitor)?;
+        visitor.visit_i64(value)
     }
 
     fn unsigned<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        match integer_text(self.0).map(str::parse::<u64>) {
-            Some(Ok(value)) => visitor.visit_u64(value),
-            Some(Err(_)) => Err(de::Error::custom("the number is out of range")),
-            None if matches!(self.0, Value::Number(_)) => {
-                Err(de::Error::custom("expected a whole number written without a fraction or an exponent"))
-            }
-            None => Err(self.invalid(&visitor)),
+        let value = integer(self.0, &visitor)?;
+        visitor.visit_u64(value)
+    }
+}
+
+/// An integer from integer text only (`1.0`, `1e3` and out-of-range values are errors).
+#[inline(never)]
+fn integer<T: std::str::FromStr>(value: &Value, expected: &dyn de::Expected) -> Result<T, DeError> {
+    match integer_text(value).map(str::parse::<T>) {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(_)) => Err(de::Error::custom("the number is out of range")),
+        None if matches!(value, Value::Number(_)) => {
+            Err(de::Error::custom("expected a whole number written without a fraction or an exponent"))
         }
+        None => Err(de::Error::invalid_type(unexpected(value), expected)),
     }
 }
 
@@ -368,9 +441,7 @@ impl<'de> SeqAccess<'de> for ArrayAccess<'de> {
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
-            Some((index, item)) => {
-                seed.deserialize(ValueDeserializer(item)).map(Some).map_err(|e| e.at(Segment::Index(index)))
-            }
+            Some((index, item)) => seed.deserialize(ValueDeserializer(item)).map(Some).map_err(|e| e.at_index(index)),
             None => Ok(None),
         }
     }
@@ -400,9 +471,7 @@ impl<'de> MapAccess<'de> for ObjectAccess<'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match self.value.take() {
-            Some((name, value)) => {
-                seed.deserialize(ValueDeserializer(value)).map_err(|e| e.at(Segment::Member(name.to_owned())))
-            }
+            Some((name, value)) => seed.deserialize(ValueDeserializer(value)).map_err(|e| e.at_member(name)),
             None => Err(de::Error::custom("a member value was read before its name")),
         }
     }
