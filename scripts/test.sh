@@ -18,7 +18,10 @@ node scripts/check-docs.mjs
 
 step "lint (all targets, CLI included; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets --features cli -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown --features wasm -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features wasm,terse-model-errors -- -D warnings
+
+step "feature matrix (each feature alone, the shipped combinations, wasm32) and the MSRV build"
+./scripts/check-features.sh
 
 step "tests: unit, vectors, hostile table, golden scores, properties, CLI"
 cargo test --features cli

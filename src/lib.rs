@@ -21,35 +21,45 @@
 //!   [`snapshot::verify_snapshot`]; scoring a snapshot needs a `VerifiedSnapshot`. (The CLI's
 //!   `inspect` shows a token without verifying it; that decoding lives in the CLI, as
 //!   `inspect::decode_without_verifying`, not here.)
+//! - **Valid by construction.** A [`Model`] has private fields and two ways in, reading a
+//!   document and `Model::try_from(ModelSpec)`, which run the same checks; so does every other
+//!   checked type (keys, policies, claims): nothing holds a value its own reader would refuse.
+//! - **Strict reading, typed by serde.** Every document goes through the strict parser
+//!   ([`json`]: duplicate names, nesting cap, exact number text) and is then read into types by
+//!   serde over the parsed value, with unknown members refused where the format says so and
+//!   `null` never standing in for "absent" unless a member says it may.
 //! - **Integer scoring.** Feature values and bin bounds compare as exact decimals
 //!   ([`decimal`]); points, sums and sub-scores are integers. Results are bit-identical on
 //!   every platform.
 //! - **No panics.** Bad input is an [`Error`] with a stable [`ErrorCode`]; `unwrap`, `expect`,
 //!   `panic!` and indexing are denied by lint outside tests (a panic in WebAssembly is a trap).
+//!   No `unsafe` anywhere.
 //! - **Adapters at the edge.** Argument parsing and files live in the CLI (`cli` feature),
 //!   JavaScript bindings in the wasm adapter; neither leaks into the core.
 //!
 //! ## Code map
-//! | module | owns |
-//! |---|---|
-//! | [`error`] | `Error`, `ErrorCode` and the `ERR_…` strings |
-//! | [`json`] | strict JSON parser (duplicate names, nesting cap, exact numbers) and writer |
-//! | [`decimal`] | exact decimal numbers and their ordering |
-//! | [`b64`] | strict base64url |
-//! | [`ed25519`] | hardened Ed25519 keys and verification, signing |
-//! | [`jwk`] | JWK, private JWK, issuer JWKS, RFC 7638 thumbprints |
-//! | [`jws`] | compact JWS: header rules, size caps, verify-then-decode |
-//! | [`snapshot`] | snapshot claims, clock, audience, holder binding |
-//! | [`model`] | the scorecard model format and signed models |
-//! | [`scorecard`] | evaluation: points, bands, sub-scores, reasons |
-//! | [`policy`] | merchant policy and deposit decisions |
-//! | [`scorer`] | the verifier pipeline and the result's JSON form |
-//! | [`issue`] | signing snapshots, models and key-binding JWS |
-//! | [`demo`] | embedded demo issuer keys, models and people (demo only) |
-//! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JSON envelopes in and out |
-//! | `lifecycle` | (feature `lifecycle`, native only) fitting, PMML and Python-tool imports, PMML export, monitoring reports |
-//! | `metrics` (features `lifecycle` or `issuer`, native only) | AUC, KS, Gini, population stability index, in `f64` |
-//! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG, outside the pure core |
+//! | module | owns | may not |
+//! |---|---|---|
+//! | [`error`] | `Error`, `ErrorCode`, the one list of `ERR_…` codes and the one error object | |
+//! | [`limits`] | every size cap and range the core enforces | |
+//! | [`json`] | strict JSON parser and writer; serde over parsed values ([`json::from_value`], [`json::to_value`]) | let a number pass through floating point |
+//! | [`decimal`] | exact decimal numbers and their ordering; the one rounder for floating-point figures | use floating point in comparisons |
+//! | [`b64`] | strict base64url | |
+//! | [`ed25519`] | hardened Ed25519 keys and verification, signing | |
+//! | [`jwk`] | JWK, private JWK, issuer JWKS, RFC 7638 thumbprints | |
+//! | [`jws`] | compact JWS: header rules, size caps, verify-then-decode | hand out a payload before verification |
+//! | [`snapshot`] | snapshot claims, clock, audience, holder binding → `VerifiedSnapshot` | read a clock |
+//! | [`model`] | the validated model, its spec and document, signed models | build a `Model` without validating it |
+//! | [`scorecard`] | evaluation: points, bands, sub-scores, reasons | score anything but a `VerifiedSnapshot` (or explicit raw features, for analytics) |
+//! | [`policy`] | merchant policy, order context, deposit decisions | |
+//! | [`scorer`] | the verifier pipeline and the result's JSON form | |
+//! | [`issue`] | signing snapshots, models and key-binding JWS | draw randomness (ids and keys come in) |
+//! | [`demo`] | embedded demo issuer keys, models and people (demo only) | be in the WebAssembly package with its private key |
+//! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JS values in, results and error envelopes out, Web Crypto randomness, the allocator | be the only place anything is validated (the core validates everything again) |
+//! | `lifecycle` (feature `lifecycle`, native only) | fitting, PMML and Python-tool imports, PMML export, monitoring reports | be in the WebAssembly package; score a model other than through `Model::score_features` |
+//! | `metrics` (features `lifecycle` or `issuer`, native only) | AUC, KS, Gini, population stability index, in `f64` | |
+//! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG | be reachable from the no-feature build |
+//! | `src/bin/edgescore` (feature `cli`) | arguments, files, stdin, clock, randomness, exit codes | |
 
 pub mod b64;
 pub mod decimal;

@@ -1,11 +1,14 @@
 //! The WebAssembly adapter: the only module that knows wasm-bindgen (feature `wasm`).
 //!
-//! Everything crosses the boundary as JSON text, parsed here by the core's strict parser, and
-//! every call that can fail returns an envelope, `{"ok":true,"result":…}` or
+//! Everything crosses the boundary as JSON text, parsed here by the core's strict parser (so
+//! documents keep the strict rules: duplicate names, exact numbers) and written by
+//! [`json::to_string`]; JSON text measured as fast as serde-wasm-bindgen objects for results
+//! (docs/js.md, "The boundary") at no size cost. Every call that can fail returns an envelope, `{"ok":true,"result":…}` or
 //! `{"ok":false,"error":{"code":"ERR_…","message":"…"}}`, so no Rust error ever becomes a trap.
 //! The JavaScript package (`pkg/edgescore.js`) turns envelopes into results and
 //! `EdgescoreError`s, and re-instantiates the module if anything traps.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::b64;
@@ -17,24 +20,33 @@ use crate::jwk::{Jwk, Jwks, PrivateJwk};
 use crate::limits::MAX_BATCH;
 use crate::model::SignedModel;
 use crate::policy::{OrderContext, Policy};
-use crate::scorer::{Disclosure, ScoreRequest, Scorer};
+use crate::scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 use crate::snapshot::VerifyOptions;
 
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-fn ok_envelope(result: Value) -> String {
-    Object::new().with("ok", true).with("result", result).to_json()
+/// What every call that can fail returns: `{"ok":true,"result":…}` or
+/// `{"ok":false,"error":{…}}`, written as JSON text in one pass.
+#[derive(Serialize)]
+struct Envelope<'a, T> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Object>,
 }
 
 fn error_envelope(error: &Error) -> String {
-    Object::new().with("ok", false).with("error", error.to_object()).to_json()
+    let failed: Envelope<'_, ()> = Envelope { ok: false, result: None, error: Some(error.to_object()) };
+    json::to_string(&failed).unwrap_or_default()
 }
 
-fn envelope(result: Result<Value>) -> String {
+fn envelope<T: Serialize>(result: Result<T>) -> String {
     match result {
-        Ok(value) => ok_envelope(value),
+        Ok(value) => json::to_string(&Envelope { ok: true, result: Some(&value), error: None })
+            .unwrap_or_else(|e| error_envelope(&e.into_error(ErrorCode::Malformed))),
         Err(error) => error_envelope(&error),
     }
 }
@@ -143,7 +155,7 @@ impl WasmScorer {
         nonce: Option<&str>,
         context: Option<String>,
         full: bool,
-    ) -> Result<Value> {
+    ) -> Result<ScoreResult> {
         let request = ScoreRequest {
             now: seconds(now, "now must be whole seconds since the epoch")? as i64,
             presentation,
@@ -151,7 +163,7 @@ impl WasmScorer {
             context: context_from(context)?,
             disclose: if full { Disclosure::Full } else { Disclosure::Band },
         };
-        Ok(Value::Object(self.scorer.score(snapshot, &request)?.to_object()))
+        self.scorer.score(snapshot, &request)
     }
 
     /// Scores many snapshots; returns a JSON array with one envelope per item. `items`:
@@ -249,7 +261,7 @@ impl WasmHolder {
     pub fn present(&self, snapshot: &str, nonce: &str, audience: &str, now: f64) -> String {
         let now = if now.is_finite() && now.fract() == 0.0 { Some(now as i64) } else { None };
         envelope(match now {
-            Some(now) => issue::present(snapshot, &self.secret, nonce, audience, now).map(Value::from),
+            Some(now) => issue::present(snapshot, &self.secret, nonce, audience, now),
             None => Err(config_error("now must be whole seconds since the epoch")),
         })
     }

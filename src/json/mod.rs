@@ -21,7 +21,7 @@ mod ser;
 pub(crate) use de::NUMBER_TOKEN;
 pub use de::{from_value, nullable, DeError, ValueDeserializer};
 pub use map::OrderedMap;
-pub use ser::{to_value, SerError};
+pub use ser::{to_string, to_value, SerError};
 
 pub use crate::limits::{MAX_DEPTH, MAX_OBJECT_MEMBERS};
 
@@ -594,24 +594,34 @@ fn write_pretty(out: &mut String, value: &Value, indent: usize) {
 }
 
 fn write_string(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                for nibble in [(c as u8) >> 4, (c as u8) & 15] {
-                    out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
-                }
+    // Runs of characters that need no escape are copied whole; escapes are ASCII, so every cut
+    // falls on a character boundary.
+    let mut run_start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(text.get(run_start..at).unwrap_or_default());
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            for nibble in [byte >> 4, byte & 15] {
+                out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
             }
-            c => out.push(c),
+        } else {
+            out.push_str(escape);
         }
+        run_start = at + 1;
     }
+    out.push_str(text.get(run_start..).unwrap_or_default());
     out.push('"');
 }
 

@@ -14,11 +14,11 @@ use edgescore::snapshot::sd_hash;
 use sha2::{Digest, Sha256};
 
 /// The verification time of every case (2026-09-21T14:13:20Z).
-pub const NOW: i64 = 1_790_000_000;
+pub(crate) const NOW: i64 = 1_790_000_000;
 /// The verifier's audience.
-pub const AUDIENCE: &str = "https://rentals.example";
+pub(crate) const AUDIENCE: &str = "https://rentals.example";
 /// The nonce the verifier issued.
-pub const NONCE: &str = "n-0S6_WzA2Mj";
+pub(crate) const NONCE: &str = "n-0S6_WzA2Mj";
 const DAY: i64 = 86_400;
 /// The group order L of edwards25519, little-endian.
 const L: [u8; 32] = [
@@ -196,7 +196,7 @@ impl Gen {
 }
 
 /// The whole table as JSON text.
-pub fn build() -> String {
+pub(crate) fn build() -> String {
     let mut g = Gen::new();
     let good = g.signed(&base_claims());
     let (gh, gp, gs) = parts(&good);

@@ -426,7 +426,7 @@ fn report_is_self_contained_and_reads_psi() {
 }
 
 /// No URL but the SVG namespace: the page opens without a network.
-pub fn assert_offline(html: &str) {
+pub(crate) fn assert_offline(html: &str) {
     let stripped = html.replace("http://www.w3.org/2000/svg", "");
     assert!(
         !stripped.contains("http:") && !stripped.contains("https:") && !stripped.contains("//cdn"),

@@ -76,7 +76,7 @@ fn model_for(kind: &str) -> Model {
 }
 
 #[cfg(feature = "demo-issuer")]
-pub fn demo_people_score_as_computed_by_hand() {
+pub(crate) fn demo_people_score_as_computed_by_hand() {
     let people = demo::people().unwrap();
     assert_eq!(people.len(), GOLDEN.len());
     for golden in GOLDEN {
@@ -92,7 +92,7 @@ pub fn demo_people_score_as_computed_by_hand() {
     }
 }
 
-pub fn empty_profile_lands_in_missing_bins() {
+pub(crate) fn empty_profile_lands_in_missing_bins() {
     // Every feature missing: the sum of the missing bins is 176 → 526 (poor: fair starts at 550). Reasons:
     // R01 60-20=40, R15 30-0=30, R02 40-15=25, R03 40-20=20 (then R12 17, …).
     let model = model_for("consumer");
@@ -104,7 +104,7 @@ pub fn empty_profile_lands_in_missing_bins() {
     assert_eq!(codes, ["R01", "R15", "R02", "R03"]);
 }
 
-pub fn bin_boundaries_are_exact() {
+pub(crate) fn bin_boundaries_are_exact() {
     let model = model_for("consumer");
     let points = |value: &str| {
         let features = json::parse_object(format!(r#"{{"repay_on_time_ratio_24m":{value}}}"#).as_bytes()).unwrap();
@@ -154,7 +154,7 @@ fn reasons(outcome: &edgescore::scorecard::ScoreOutcome) -> Vec<(&str, i64)> {
     outcome.reasons.iter().map(|Reason { code, points }| (code.as_str(), *points)).collect()
 }
 
-pub fn scorecard_semantics() {
+pub(crate) fn scorecard_semantics() {
     // a=5 → 0 (X: 10), b="x" → 0 (Y: 10), c=false → else 0 (X: 10) → X totals 20, Y 10.
     let outcome = tiny(r#"{"a":5,"b":"x","c":false}"#).unwrap();
     assert_eq!(outcome.score, 50);
@@ -185,7 +185,7 @@ pub fn scorecard_semantics() {
     assert_eq!((outcome.score, outcome.band), (60, 1));
 }
 
-pub fn points_above_ranks_the_other_way() {
+pub(crate) fn points_above_ranks_the_other_way() {
     let text = TINY.replace("\"score\":", "\"reason_code_algorithm\": \"points_above\", \"score\":");
     let model = Model::parse(text.as_bytes()).unwrap();
     let outcome = model.score_features(&json::parse_object(br#"{"a":12,"b":"q","c":true}"#).unwrap()).unwrap();

@@ -12,11 +12,11 @@ use edgescore::snapshot::VerifyOptions;
 use edgescore::{demo, ErrorCode, Jwks};
 
 /// The table, embedded.
-pub const HOSTILE_JSON: &str = include_str!("../vectors/hostile.json");
+pub(crate) const HOSTILE_JSON: &str = include_str!("../vectors/hostile.json");
 
 /// What one case gave.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Case name.
     pub name: String,
     /// Which section it is in.
@@ -29,7 +29,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// Whether the case passed.
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.expected == self.got
     }
 }
@@ -46,7 +46,7 @@ fn result_of<T>(result: edgescore::Result<T>, ok: impl FnOnce(T) -> String) -> S
 }
 
 /// Runs every case of `doc`; returns each outcome.
-pub fn run(doc: &str) -> Vec<Outcome> {
+pub(crate) fn run(doc: &str) -> Vec<Outcome> {
     let doc = json::parse_object(doc.as_bytes()).expect("hostile.json parses");
     let now = doc.get("now").and_then(Value::as_i64).expect("now");
     let audience = text(&doc, "audience").expect("audience").to_owned();
@@ -124,7 +124,7 @@ fn outcome(case: &Object, section: &'static str, got: String) -> Outcome {
     }
 }
 
-pub fn every_case_gives_its_code() {
+pub(crate) fn every_case_gives_its_code() {
     let outcomes = run(HOSTILE_JSON);
     let failures: Vec<String> = outcomes
         .iter()
@@ -137,7 +137,7 @@ pub fn every_case_gives_its_code() {
     assert!(hostile_snapshots >= 40, "only {hostile_snapshots} hostile snapshot cases");
 }
 
-pub fn table_covers_every_input_code() {
+pub(crate) fn table_covers_every_input_code() {
     let outcomes = run(HOSTILE_JSON);
     let seen: BTreeSet<&str> = outcomes.iter().map(|o| o.expected.as_str()).collect();
     // ERR_CONFIG_INVALID is about the verifier's own options (tests/it/config.rs);
@@ -151,7 +151,7 @@ pub fn table_covers_every_input_code() {
     assert!(missing.is_empty(), "no hostile case for {missing:?}");
 }
 
-pub fn case_names_are_unique() {
+pub(crate) fn case_names_are_unique() {
     let outcomes = run(HOSTILE_JSON);
     let mut names = BTreeSet::new();
     for outcome in &outcomes {

@@ -15,7 +15,7 @@ fn hex(text: &str) -> Vec<u8> {
     (0..clean.len()).step_by(2).map(|i| u8::from_str_radix(&clean[i..i + 2], 16).unwrap()).collect()
 }
 
-pub fn wycheproof_every_case_agrees() {
+pub(crate) fn wycheproof_every_case_agrees() {
     let doc = json::parse_object(WYCHEPROOF.as_bytes()).unwrap();
     let groups = doc.get("testGroups").and_then(Value::as_array).unwrap();
     let (mut valid, mut invalid, mut disagreements) = (0, 0, Vec::new());
@@ -56,7 +56,7 @@ pub fn wycheproof_every_case_agrees() {
     assert_eq!((valid, invalid), (88, 63), "case counts");
 }
 
-pub fn rfc8032_section_7_1() {
+pub(crate) fn rfc8032_section_7_1() {
     let mut count = 0;
     for block in RFC8032.split("-----TEST ").skip(1) {
         let field = |name: &str| -> Vec<u8> {
@@ -96,7 +96,7 @@ fn rfc8037_line(label: &str) -> &'static str {
         .unwrap()
 }
 
-pub fn rfc8037_appendix_a() {
+pub(crate) fn rfc8037_appendix_a() {
     let private_text = &RFC8037[RFC8037.find("{\"kty\"").unwrap()..];
     let private_text = &private_text[..private_text.find('}').unwrap() + 1];
     let private = PrivateJwk::parse(private_text.as_bytes()).unwrap();

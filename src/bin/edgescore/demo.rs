@@ -12,7 +12,7 @@ use crate::input::{self, usage, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Write the material into this folder instead of printing it.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
@@ -27,7 +27,7 @@ pub struct DemoArgs {
     pub now: Option<i64>,
 }
 
-pub fn demo(args: DemoArgs) -> CliResult<Output> {
+pub(crate) fn demo(args: DemoArgs) -> CliResult<Output> {
     let now = input::now_or(args.now);
     let people = demo::people()?;
     for wanted in &args.person {

@@ -14,11 +14,11 @@ const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A failure of the CLI itself (not of the input's content): exit code 2.
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub(crate) struct UsageError(pub String);
 
 /// What a command can fail with: rejected input (exit 1) or a usage problem (exit 2).
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     Rejected(Error),
     Usage(UsageError),
 }
@@ -35,19 +35,19 @@ impl From<UsageError> for Failure {
     }
 }
 
-pub type CliResult<T> = Result<T, Failure>;
+pub(crate) type CliResult<T> = Result<T, Failure>;
 
-pub fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure::Usage(UsageError(message.into()))
 }
 
 /// Reads a file, or standard input for `-`, up to [`MAX_INPUT_BYTES`].
-pub fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
+pub(crate) fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
     read_bytes_up_to(path, MAX_INPUT_BYTES)
 }
 
 /// Reads a file, or standard input for `-`, up to `max` bytes.
-pub fn read_bytes_up_to(path: &Path, max: u64) -> CliResult<Vec<u8>> {
+pub(crate) fn read_bytes_up_to(path: &Path, max: u64) -> CliResult<Vec<u8>> {
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
         io::stdin().lock().take(max + 1).read_to_end(&mut bytes)
@@ -65,7 +65,7 @@ pub fn read_bytes_up_to(path: &Path, max: u64) -> CliResult<Vec<u8>> {
 
 /// Reads a compact token from a file or `-`. One trailing line ending is removed (files end
 /// with one); anything else, whitespace included, is left for the core to judge.
-pub fn read_token(path: &Path) -> CliResult<String> {
+pub(crate) fn read_token(path: &Path) -> CliResult<String> {
     let bytes = read_bytes(path)?;
     let mut text = String::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::Malformed, "token is not UTF-8 text"))?;
     if text.ends_with('\n') {
@@ -78,7 +78,7 @@ pub fn read_token(path: &Path) -> CliResult<String> {
 }
 
 /// Writes `contents` to `path`, refusing to overwrite unless `force`.
-pub fn write_new(path: &Path, contents: &str, force: bool) -> CliResult<()> {
+pub(crate) fn write_new(path: &Path, contents: &str, force: bool) -> CliResult<()> {
     if path.exists() && !force {
         return Err(usage(format!("{} exists; pass --force to overwrite", path.display())));
     }
@@ -89,23 +89,23 @@ pub fn write_new(path: &Path, contents: &str, force: bool) -> CliResult<()> {
 }
 
 /// Joins a directory and a file name.
-pub fn in_dir(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn in_dir(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
 
 /// The current time in seconds, unless `--now` gave one.
-pub fn now_or(given: Option<i64>) -> i64 {
+pub(crate) fn now_or(given: Option<i64>) -> i64 {
     given.unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0))
 }
 
 /// `len` random bytes from the operating system.
-pub fn random_bytes<const N: usize>() -> CliResult<[u8; N]> {
+pub(crate) fn random_bytes<const N: usize>() -> CliResult<[u8; N]> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| usage(format!("no randomness available: {e}")))?;
     Ok(bytes)
 }
 
 /// A fresh random identifier (16 bytes, base64url): for `jti` and nonces.
-pub fn random_id() -> CliResult<String> {
+pub(crate) fn random_id() -> CliResult<String> {
     Ok(b64::encode(&random_bytes::<16>()?))
 }

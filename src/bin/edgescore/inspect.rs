@@ -13,12 +13,12 @@ use crate::input::{self, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Any compact JWS (file or -).
     pub token: PathBuf,
 }
 
-pub fn inspect(args: InspectArgs) -> CliResult<Output> {
+pub(crate) fn inspect(args: InspectArgs) -> CliResult<Output> {
     let token = input::read_token(&args.token)?;
     let (header, payload) = decode_without_verifying(&token)?;
     let kind = kind_of_header(&header);
@@ -43,7 +43,7 @@ pub fn inspect(args: InspectArgs) -> CliResult<Output> {
 
 /// Decodes a compact JWS's header and payload **without verifying anything**: for showing a
 /// token to a person, never for a decision. The size cap is the largest of any kind's.
-pub fn decode_without_verifying(token: &str) -> edgescore::Result<(Object, Value)> {
+pub(crate) fn decode_without_verifying(token: &str) -> edgescore::Result<(Object, Value)> {
     if token.len() > edgescore::limits::MAX_MODEL_BYTES {
         let message = format!("token is larger than {} bytes", edgescore::limits::MAX_MODEL_BYTES);
         return Err(Error::with_message(ErrorCode::TooLarge, message));
@@ -60,7 +60,7 @@ pub fn decode_without_verifying(token: &str) -> edgescore::Result<(Object, Value
 
 /// The kind of token a token says it is (its unverified `typ`), when it decodes and names one
 /// of edgescore's: which verification to run, never whether to trust it.
-pub fn kind_without_verifying(token: &str) -> Option<TokenKind> {
+pub(crate) fn kind_without_verifying(token: &str) -> Option<TokenKind> {
     decode_without_verifying(token).ok().and_then(|(header, _)| kind_of_header(&header))
 }
 

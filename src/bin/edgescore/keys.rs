@@ -15,7 +15,7 @@ use crate::input::{self, usage, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct KeygenArgs {
+pub(crate) struct KeygenArgs {
     /// Write the private JWK here (otherwise both go to stdout).
     #[arg(long, value_name = "FILE")]
     pub private: Option<PathBuf>,
@@ -31,7 +31,7 @@ pub struct KeygenArgs {
 }
 
 #[derive(Args)]
-pub struct SigningKeyArgs {
+pub(crate) struct SigningKeyArgs {
     /// The issuer's private JWK.
     #[arg(long, value_name = "FILE", required_unless_present = "demo_key")]
     pub key: Option<PathBuf>,
@@ -43,7 +43,7 @@ pub struct SigningKeyArgs {
     pub alg: String,
 }
 
-pub fn keygen(args: KeygenArgs) -> CliResult<Output> {
+pub(crate) fn keygen(args: KeygenArgs) -> CliResult<Output> {
     let seed = input::random_bytes::<32>()?;
     let secret = SecretKey::from_seed(&seed);
     let kid = args.kid.unwrap_or_else(|| edgescore::jwk::thumbprint(&secret.public_key()));
@@ -71,7 +71,7 @@ pub fn keygen(args: KeygenArgs) -> CliResult<Output> {
 
 impl SigningKeyArgs {
     /// The `iss` to sign as: the one given, else with `--demo-key` the demo issuer's.
-    pub fn issuer_name(&self, given: Option<&str>) -> CliResult<String> {
+    pub(crate) fn issuer_name(&self, given: Option<&str>) -> CliResult<String> {
         match (given, self.demo_key) {
             (Some(iss), _) => Ok(iss.to_owned()),
             (None, true) => Ok(demo::DEMO_ISSUER.to_owned()),
@@ -80,7 +80,7 @@ impl SigningKeyArgs {
     }
 }
 
-pub fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
+pub(crate) fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
     let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
     let issuer = match &args.key {
         Some(path) => Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?),
@@ -90,7 +90,7 @@ pub fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
 }
 
 /// A holder key file: a public JWK, a private JWK (its public half is used), or a JWKS of one.
-pub fn read_holder_public(path: &Path) -> CliResult<Jwk> {
+pub(crate) fn read_holder_public(path: &Path) -> CliResult<Jwk> {
     let object = json::parse_object(&input::read_bytes(path)?)?;
     if object.contains("d") {
         return Ok(PrivateJwk::from_object(&object)?.public_jwk());

@@ -12,7 +12,7 @@ use crate::verify::{load_jwks, load_model, verify_options, VerifierArgs};
 use crate::Output;
 
 #[derive(Args)]
-pub struct ScoreArgs {
+pub(crate) struct ScoreArgs {
     /// The snapshot (file or -).
     pub snapshot: PathBuf,
     #[command(flatten)]
@@ -37,7 +37,7 @@ pub struct ScoreArgs {
     pub disclose: String,
 }
 
-pub fn score(args: ScoreArgs) -> CliResult<Output> {
+pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
     let disclose = Disclosure::parse(&args.disclose).map_err(|e| usage(e.message().to_owned()))?;
     let snapshot = input::read_token(&args.snapshot)?;
     let keys = load_jwks(args.verifier.jwks.as_deref())?;

@@ -14,7 +14,7 @@ use crate::verify::{load_jwks, load_model};
 use crate::Output;
 
 #[derive(Args)]
-pub struct IssueArgs {
+pub(crate) struct IssueArgs {
     /// Features JSON object (file or - for stdin).
     pub features: PathBuf,
     #[command(flatten)]
@@ -55,7 +55,7 @@ pub struct IssueArgs {
 }
 
 #[derive(Args)]
-pub struct SignModelArgs {
+pub(crate) struct SignModelArgs {
     /// Model JSON (file or -).
     pub model: PathBuf,
     #[command(flatten)]
@@ -66,7 +66,7 @@ pub struct SignModelArgs {
 }
 
 #[derive(Args)]
-pub struct PresentArgs {
+pub(crate) struct PresentArgs {
     /// The snapshot (file or -).
     pub snapshot: PathBuf,
     /// The holder's private JWK.
@@ -86,7 +86,7 @@ pub struct PresentArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn issue(args: IssueArgs) -> CliResult<Output> {
+pub(crate) fn issue(args: IssueArgs) -> CliResult<Output> {
     let issuer = signing_issuer(&args.signing)?;
     let features = json::parse_object(&input::read_bytes(&args.features)?).map_err(|e| e.context("features"))?;
     let keys = load_jwks(args.jwks.as_deref())?;
@@ -118,13 +118,13 @@ pub fn issue(args: IssueArgs) -> CliResult<Output> {
     emit_token(issuer.issue(&claims)?, args.out.as_deref())
 }
 
-pub fn sign_model(args: SignModelArgs) -> CliResult<Output> {
+pub(crate) fn sign_model(args: SignModelArgs) -> CliResult<Output> {
     let issuer = signing_issuer(&args.signing)?;
     let token = issuer.sign_model(&input::read_bytes(&args.model)?)?;
     emit_token(token, args.out.as_deref())
 }
 
-pub fn present(args: PresentArgs) -> CliResult<Output> {
+pub(crate) fn present(args: PresentArgs) -> CliResult<Output> {
     let snapshot = input::read_token(&args.snapshot)?;
     let holder = PrivateJwk::parse(&input::read_bytes(&args.holder)?)?;
     let now = input::now_or(args.now);
@@ -143,7 +143,7 @@ fn emit_token(token: String, out: Option<&Path>) -> CliResult<Output> {
 }
 
 /// Parses `3600`, `90m`, `12h`, `30d`.
-pub fn parse_duration(text: &str) -> CliResult<i64> {
+pub(crate) fn parse_duration(text: &str) -> CliResult<i64> {
     let (digits, unit) = match text.char_indices().last() {
         Some((at, unit)) if unit.is_ascii_alphabetic() => (text.get(..at).unwrap_or(""), unit),
         _ => (text, 's'),

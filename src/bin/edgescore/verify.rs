@@ -15,7 +15,7 @@ use crate::inspect;
 use crate::Output;
 
 #[derive(Args)]
-pub struct VerifierArgs {
+pub(crate) struct VerifierArgs {
     /// Issuer JWKS (default: the demo issuer's).
     #[arg(long, value_name = "FILE")]
     pub jwks: Option<PathBuf>,
@@ -46,28 +46,28 @@ pub struct VerifierArgs {
 }
 
 #[derive(Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Snapshot or signed model (file or -).
     pub token: PathBuf,
     #[command(flatten)]
     pub verifier: VerifierArgs,
 }
 
-pub fn load_jwks(path: Option<&Path>) -> CliResult<Jwks> {
+pub(crate) fn load_jwks(path: Option<&Path>) -> CliResult<Jwks> {
     Ok(match path {
         Some(path) => Jwks::parse(&input::read_bytes(path)?)?,
         None => demo::jwks()?,
     })
 }
 
-pub fn load_model(path: Option<&Path>, keys: &Jwks) -> CliResult<SignedModel> {
+pub(crate) fn load_model(path: Option<&Path>, keys: &Jwks) -> CliResult<SignedModel> {
     Ok(match path {
         Some(path) => SignedModel::verify(&input::read_token(path)?, keys)?,
         None => demo::consumer_model()?,
     })
 }
 
-pub fn verify_options(args: &VerifierArgs) -> VerifyOptions {
+pub(crate) fn verify_options(args: &VerifierArgs) -> VerifyOptions {
     VerifyOptions {
         audience: args.aud.clone(),
         issuers: args.iss.clone(),
@@ -78,7 +78,7 @@ pub fn verify_options(args: &VerifierArgs) -> VerifyOptions {
     }
 }
 
-pub fn verify(args: VerifyArgs) -> CliResult<Output> {
+pub(crate) fn verify(args: VerifyArgs) -> CliResult<Output> {
     let token = input::read_token(&args.token)?;
     let keys = load_jwks(args.verifier.jwks.as_deref())?;
     if inspect::kind_without_verifying(&token) == Some(TokenKind::Model) {

@@ -17,7 +17,7 @@ use crate::verify::load_jwks;
 use crate::Output;
 
 #[derive(Args)]
-pub struct FeaturesArgs {
+pub(crate) struct FeaturesArgs {
     /// The people, as `synth` writes them (a file: it is read twice).
     #[arg(long = "in", value_name = "FILE")]
     pub input: PathBuf,
@@ -55,7 +55,7 @@ fn signed_model(
     })
 }
 
-pub fn features(args: FeaturesArgs) -> CliResult<Output> {
+pub(crate) fn features(args: FeaturesArgs) -> CliResult<Output> {
     let kind = match args.kind.as_deref() {
         None => None,
         Some(name) => Some(Kind::parse(name).ok_or_else(|| usage("--kind must be consumer or seller"))?),

@@ -20,7 +20,7 @@ use crate::verify::load_jwks;
 use crate::Output;
 
 #[derive(Args)]
-pub struct IssueBatchArgs {
+pub(crate) struct IssueBatchArgs {
     /// Features lines (file or - for stdin).
     #[arg(long = "in", value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
@@ -61,7 +61,7 @@ pub struct IssueBatchArgs {
     pub restart: bool,
 }
 
-pub fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
+pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
     let shard = match args.shard.as_deref() {
         None => Shard::ALL,
         Some(text) => Shard::parse(text).ok_or_else(|| usage("--shard must be i/n with 0 <= i < n"))?,

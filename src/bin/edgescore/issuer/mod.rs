@@ -2,11 +2,11 @@
 //! the work itself is in `edgescore::issuer`. This module holds what the three share: threads,
 //! output and error writers, the ordered row writer and the summary line.
 
-pub mod features;
-pub mod issue_batch;
+pub(crate) mod features;
+pub(crate) mod issue_batch;
 mod progress;
 mod resume;
-pub mod synth;
+pub(crate) mod synth;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -19,16 +19,16 @@ use crate::input::{self, usage, CliResult};
 use crate::Output;
 use progress::Progress;
 
-pub fn threads(given: Option<usize>) -> usize {
+pub(crate) fn threads(given: Option<usize>) -> usize {
     given.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-pub fn io_failure(what: &Path, error: io::Error) -> input::Failure {
+pub(crate) fn io_failure(what: &Path, error: io::Error) -> input::Failure {
     usage(format!("{}: {error}", what.display()))
 }
 
 /// A buffered writer on a new (truncated) file, or on stdout.
-pub fn create(path: Option<&Path>) -> CliResult<Box<dyn Write>> {
+pub(crate) fn create(path: Option<&Path>) -> CliResult<Box<dyn Write>> {
     Ok(match path {
         Some(path) => Box::new(BufWriter::with_capacity(1 << 20, File::create(path).map_err(|e| io_failure(path, e))?)),
         None => Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock())),
@@ -36,14 +36,14 @@ pub fn create(path: Option<&Path>) -> CliResult<Box<dyn Write>> {
 }
 
 /// The error lines' writer: a new file, or stderr.
-pub fn create_errors(path: Option<&Path>) -> CliResult<Box<dyn Write>> {
+pub(crate) fn create_errors(path: Option<&Path>) -> CliResult<Box<dyn Write>> {
     match path {
         Some(path) => create(Some(path)),
         None => Ok(Box::new(io::stderr())),
     }
 }
 
-pub fn open_input(path: &Path) -> CliResult<(Box<dyn BufRead + Send>, Option<u64>)> {
+pub(crate) fn open_input(path: &Path) -> CliResult<(Box<dyn BufRead + Send>, Option<u64>)> {
     if path == Path::new("-") {
         return Ok((Box::new(BufReader::with_capacity(1 << 20, io::stdin())), None));
     }
@@ -53,20 +53,20 @@ pub fn open_input(path: &Path) -> CliResult<(Box<dyn BufRead + Send>, Option<u64
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in bytes.
-pub fn peak_rss_bytes() -> Option<i64> {
+pub(crate) fn peak_rss_bytes() -> Option<i64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: i64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
 
-pub fn per_second(count: u64, seconds: f64) -> i64 {
+pub(crate) fn per_second(count: u64, seconds: f64) -> i64 {
     (count as f64 / seconds.max(1e-6)).round() as i64
 }
 
 /// Prints the summary: on stdout when the data went to a file, on stderr when it went to
 /// stdout (so stdout stays pure JSON Lines).
-pub fn summary(object: Object, data_on_stdout: bool) -> Output {
+pub(crate) fn summary(object: Object, data_on_stdout: bool) -> Output {
     if data_on_stdout {
         eprintln!("{}", object.to_json());
         Output::Quiet
@@ -78,7 +78,7 @@ pub fn summary(object: Object, data_on_stdout: bool) -> Output {
 /// Runs `row` over the input's kept lines and writes each chunk: its error lines first,
 /// flushed, then its output lines, so a killed run never has output past its reported
 /// errors (resume relies on it). Returns the totals once both writers are flushed.
-pub fn write_rows(
+pub(crate) fn write_rows(
     input: impl BufRead + Send,
     threads: usize,
     max_line_bytes: usize,

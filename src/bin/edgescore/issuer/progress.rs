@@ -7,14 +7,14 @@ use edgescore::issuer::rows::Counts;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar on stderr when it is a terminal (rate and ETA); nothing otherwise.
-pub struct Progress {
+pub(crate) struct Progress {
     pub bar: ProgressBar,
     pub started: Instant,
     noun: &'static str,
 }
 
 impl Progress {
-    pub fn new(total_bytes: Option<u64>, noun: &'static str) -> Progress {
+    pub(crate) fn new(total_bytes: Option<u64>, noun: &'static str) -> Progress {
         let bar = if io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::stderr());
             let template = if total_bytes.is_some() {
@@ -33,14 +33,14 @@ impl Progress {
         Progress { bar, started: Instant::now(), noun }
     }
 
-    pub fn update(&self, bytes: u64, counts: &Counts) {
+    pub(crate) fn update(&self, bytes: u64, counts: &Counts) {
         let rate = counts.written as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         self.bar.set_position(bytes);
         self.bar
             .set_message(format!("{} {} · {:.0}/s · {} rejected", counts.written, self.noun, rate, counts.rejected));
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

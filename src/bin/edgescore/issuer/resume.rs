@@ -12,7 +12,7 @@ use crate::input::{usage, CliResult};
 /// Opens an output file for resuming: trims a partial last line (and, with `limit`, lines
 /// past it) and returns the file positioned at its end with its last line; `restart`
 /// truncates it instead.
-pub fn open_resumable(path: &Path, restart: bool, limit: Option<u64>) -> CliResult<(File, Option<Object>)> {
+pub(super) fn open_resumable(path: &Path, restart: bool, limit: Option<u64>) -> CliResult<(File, Option<Object>)> {
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)

@@ -14,7 +14,7 @@ use crate::input::{usage, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct SynthArgs {
+pub(crate) struct SynthArgs {
     /// How many people.
     #[arg(long)]
     pub people: u64,
@@ -35,7 +35,7 @@ pub struct SynthArgs {
     pub threads: Option<usize>,
 }
 
-pub fn synth(args: SynthArgs) -> CliResult<Output> {
+pub(crate) fn synth(args: SynthArgs) -> CliResult<Output> {
     if args.people == 0 || args.people > edgescore::issuer::record::MAX_PERSON + 1 {
         return Err(usage("--people must be 1 to 4294967296"));
     }

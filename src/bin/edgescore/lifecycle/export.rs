@@ -11,7 +11,7 @@ use crate::input::{self, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     #[command(subcommand)]
     format: ExportFormat,
 }
@@ -28,7 +28,7 @@ enum ExportFormat {
     },
 }
 
-pub fn export(args: ExportArgs) -> CliResult<Output> {
+pub(crate) fn export(args: ExportArgs) -> CliResult<Output> {
     let ExportFormat::Pmml { model, out } = args.format;
     let model = Model::parse(&input::read_bytes(&model)?)?;
     write_or_print(out.as_deref(), pmml::export(&model), "pmml")

@@ -16,7 +16,7 @@ use crate::input::{self, usage, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct FitArgs {
+pub(crate) struct FitArgs {
     /// Training data: CSV with a header line (an empty cell is a missing value).
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
@@ -119,7 +119,7 @@ fn parse_bands(pairs: &[String], score_min: i64) -> CliResult<Vec<Band>> {
         .collect()
 }
 
-pub fn fit(args: FitArgs) -> CliResult<Output> {
+pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
     let (dimensions, default_dimension) = args.dimension.resolve()?;
     let mut options = FitOptions::new(&args.target);
     options.bad = args.bad;

@@ -12,13 +12,13 @@ use crate::input::{self, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     #[command(subcommand)]
     format: ImportFormat,
 }
 
 #[derive(Args)]
-pub struct ImportCommon {
+pub(crate) struct ImportCommon {
     /// Model id (default: from the file, else the format's name).
     #[arg(long)]
     id: Option<String>,
@@ -74,7 +74,7 @@ fn import_options(common: &ImportCommon) -> CliResult<ImportOptions> {
     })
 }
 
-pub fn import(args: ImportArgs) -> CliResult<Output> {
+pub(crate) fn import(args: ImportArgs) -> CliResult<Output> {
     let (model, common): (Model, &ImportCommon) = match &args.format {
         ImportFormat::Pmml { file, common } => {
             let bytes = input::read_bytes(file)?;

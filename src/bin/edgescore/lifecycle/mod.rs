@@ -1,10 +1,10 @@
 //! The model-lifecycle commands: `fit`, `import`, `export`, `report`. This module holds what
 //! they share: reading data files, writing or printing a result, and the dimension flags.
 
-pub mod export;
-pub mod fit;
-pub mod import;
-pub mod report;
+pub(crate) mod export;
+pub(crate) mod fit;
+pub(crate) mod import;
+pub(crate) mod report;
 
 use std::path::Path;
 
@@ -19,11 +19,11 @@ use crate::Output;
 /// Data files may be larger than tokens and models.
 const MAX_DATA_BYTES: u64 = 512 * 1024 * 1024;
 
-pub fn read_data(path: &Path) -> CliResult<Vec<u8>> {
+pub(crate) fn read_data(path: &Path) -> CliResult<Vec<u8>> {
     input::read_bytes_up_to(path, MAX_DATA_BYTES)
 }
 
-pub fn write_or_print(out: Option<&Path>, text: String, what: &str) -> CliResult<Output> {
+pub(crate) fn write_or_print(out: Option<&Path>, text: String, what: &str) -> CliResult<Output> {
     match out {
         Some(path) => {
             input::write_new(path, &text, true)?;
@@ -39,7 +39,7 @@ fn parse_dimension(text: &str) -> CliResult<Dimension> {
 
 /// How the model's characteristics get their dimensions (the formats do not say).
 #[derive(Args)]
-pub struct DimensionArgs {
+pub(crate) struct DimensionArgs {
     /// A feature's dimension, as FEATURE=DIMENSION; repeat for several.
     #[arg(long = "dimension", value_name = "FEATURE=DIM")]
     dimensions: Vec<String>,
@@ -49,7 +49,7 @@ pub struct DimensionArgs {
 }
 
 impl DimensionArgs {
-    pub fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
+    pub(crate) fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
         let pairs = build::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
         Ok((pairs, parse_dimension(&self.default_dimension)?))
     }

@@ -12,7 +12,7 @@ use crate::input::{self, CliResult};
 use crate::Output;
 
 #[derive(Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Model JSON.
     #[arg(long, value_name = "FILE")]
     model: PathBuf,
@@ -30,7 +30,7 @@ pub struct ReportArgs {
     out: PathBuf,
 }
 
-pub fn report(args: ReportArgs) -> CliResult<Output> {
+pub(crate) fn report(args: ReportArgs) -> CliResult<Output> {
     let model = Model::parse(&input::read_bytes(&args.model)?)?;
     let (population, ignored) = read_population(&model, &read_data(&args.population)?)?;
     let reference = match &args.reference {
