@@ -46,12 +46,13 @@ pub use issuer_side::*;
 
 #[cfg(feature = "demo-issuer")]
 mod issuer_side {
+    use serde::Deserialize;
     use sha2::{Digest, Sha256};
 
     use crate::ed25519::SecretKey;
-    use crate::error::{bail, Result};
+    use crate::error::{ErrorCode, Result};
     use crate::issue::{Issuer, SnapshotClaims};
-    use crate::json::{self, Object, Value};
+    use crate::json::{self, Object};
     use crate::jwk::{Jwk, PrivateJwk};
 
     use super::DEMO_ISSUER;
@@ -69,7 +70,8 @@ mod issuer_side {
     }
 
     /// A demo person.
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct DemoPerson {
         /// Short id (`lin`, `chen`, …), also the snapshot's `sub` after `demo-`.
         pub id: String,
@@ -87,24 +89,14 @@ mod issuer_side {
 
     /// The demo people.
     pub fn people() -> Result<Vec<DemoPerson>> {
-        let root = json::parse_object(DEMO_PEOPLE_JSON.as_bytes())?;
-        let Some(Value::Array(entries)) = root.get("people") else {
-            bail!(Malformed, "demo people: no \"people\" array");
-        };
-        entries
-            .iter()
-            .map(|entry| {
-                let text =
-                    |name: &str| entry.as_object().and_then(|o| o.get(name)).and_then(Value::as_str).map(str::to_owned);
-                let features = entry.as_object().and_then(|o| o.get("features")).and_then(Value::as_object).cloned();
-                match (text("id"), text("name"), text("about"), text("model"), text("schema"), features) {
-                    (Some(id), Some(name), Some(about), Some(model), Some(schema), Some(features)) => {
-                        Ok(DemoPerson { id, name, about, model, schema, features })
-                    }
-                    _ => bail!(Malformed, "demo people: an entry lacks id, name, about, model, schema or features"),
-                }
-            })
-            .collect()
+        #[derive(Deserialize)]
+        struct DemoPeople {
+            people: Vec<DemoPerson>,
+        }
+        let root = json::parse(DEMO_PEOPLE_JSON.as_bytes())?;
+        let people: DemoPeople =
+            json::from_value(&root).map_err(|e| e.into_error(ErrorCode::Malformed).context("demo people"))?;
+        Ok(people.people)
     }
 
     /// A demo person's holder key, derived from their id (so the wallet demo can present).

@@ -24,6 +24,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::b64;
@@ -107,28 +108,17 @@ impl BatchIssuer {
 
     /// Signs one input row and returns its output line (without line ending).
     pub fn issue_row(&self, line: u64, bytes: &[u8]) -> Result<String> {
-        let row = json::parse_object(bytes)?;
-        if let Some((name, _)) = row.iter().find(|(name, _)| !matches!(*name, "sub" | "schema" | "features" | "holder"))
-        {
-            bail!(Malformed, "unknown member {:?} (a row has sub, schema, features, holder)", truncate(name, 40));
-        }
-        let text = |name: &str| match row.get(name) {
-            Some(Value::String(text)) => Ok(text.clone()),
-            _ => bail!(Malformed, "{name:?} must be a string"),
+        let value = json::parse(bytes)?;
+        let row: BatchRow = json::from_value(&value).map_err(|e| e.into_error(ErrorCode::Malformed))?;
+        let Some(model) = self.models.iter().find(|model| model.schema() == row.schema) else {
+            bail!(SchemaMismatch, "no model for schema {:?}", truncate(&row.schema, 60));
         };
-        let (sub, schema) = (text("sub")?, text("schema")?);
-        let Some(Value::Object(features)) = row.get("features") else {
-            bail!(Malformed, "\"features\" must be an object");
+        model.score_features(&row.features)?;
+        let holder = match &row.holder {
+            None => None,
+            Some(jwk) => Some(Jwk::from_object(jwk).map_err(|e| e.context("holder"))?),
         };
-        let Some(model) = self.models.iter().find(|model| model.schema() == schema) else {
-            bail!(SchemaMismatch, "no model for schema {:?}", truncate(&schema, 60));
-        };
-        model.score_features(features)?;
-        let holder = match row.get("holder") {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(jwk)) => Some(Jwk::from_object(jwk).map_err(|e| e.context("holder"))?),
-            Some(_) => bail!(Malformed, "\"holder\" must be a public JWK object"),
-        };
+        let (sub, schema, features) = (row.sub, row.schema, row.features);
         let claims = SnapshotClaims {
             issuer: self.iss.clone(),
             jti: self.jti(&sub),
@@ -138,7 +128,7 @@ impl BatchIssuer {
             expires_at: self.issued_at.saturating_add(self.lifetime),
             audience: self.audience.clone(),
             schema,
-            features: features.clone(),
+            features,
             holder,
         };
         let snapshot = self.issuer.issue(&claims)?;
@@ -149,6 +139,18 @@ impl BatchIssuer {
             .with("snapshot", snapshot)
             .to_json())
     }
+}
+
+/// One input row of `issue-batch`: `sub`, `schema`, `features` and, for a bound snapshot, the
+/// holder's public JWK (`null` or absent for none). Other members are refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchRow {
+    sub: String,
+    schema: String,
+    features: Object,
+    #[serde(default, deserialize_with = "json::nullable")]
+    holder: Option<Object>,
 }
 
 /// Makes a JSON Lines file written in line order end at a complete line: drops a partial
