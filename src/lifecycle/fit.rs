@@ -150,7 +150,7 @@ pub struct FitOutcome {
     pub model: Model,
     /// The model JSON (ready to sign).
     pub model_json: Object,
-    /// The fit report (see the README).
+    /// The fit report (see docs/lifecycle.md).
     pub report: Object,
     /// One outcome per input row, in input order.
     pub rows: Vec<RowOutcome>,

@@ -14,7 +14,7 @@
 //! - fill in a plain [`ModelSpec`] (what the lifecycle code does when it fits or imports a
 //!   model) and convert it with `Model::try_from(spec)`.
 //!
-//! Writing goes the other way: [`Model::to_spec`] gives the spec, [`Model::to_json`] its
+//! Writing goes the other way: [`Model::to_spec`] gives the spec, [`Model::to_value`] its
 //! document. Reading is strict: unknown members are refused, so a typo cannot silently change a
 //! score.
 //!

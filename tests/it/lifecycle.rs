@@ -138,10 +138,10 @@ fn fits_german_credit_and_the_core_scores_it_alike() {
     assert_eq!(outcome.test.rows, 300);
     assert_eq!(outcome.rows.iter().filter(|r| r.test && r.bad).count(), 90);
     assert_eq!(outcome.test.scored, 300, "every test row scores");
-    // The documented result (README: test AUC 0.8049, KS 0.4603), and a floor that means it.
+    // The documented result (docs/lifecycle.md: test AUC 0.8049, KS 0.4603), and a floor that means it.
     let test = outcome.test.probability;
     assert!(test.auc >= 0.70, "test AUC {}", test.auc);
-    assert!(close(test.auc, 0.8049, 0.0005), "test AUC {} differs from the README's", test.auc);
+    assert!(close(test.auc, 0.8049, 0.0005), "test AUC {} differs from the documented figure", test.auc);
     assert!(close(test.ks, 0.4603, 0.0005), "test KS {}", test.ks);
     assert!(close(test.gini, 2.0 * test.auc - 1.0, 1e-12));
     // Integer points through the core rank like the probabilities (up to rounding ties).

@@ -26,7 +26,7 @@ pub(crate) struct FitArgs {
     /// The target's bad value (default: 1 of 0/1, bad of good/bad).
     #[arg(long)]
     bad: Option<String>,
-    /// Split seed (the split is stratified; see README).
+    /// Split seed (the split is stratified; see docs/lifecycle.md).
     #[arg(long, default_value_t = 1994)]
     seed: u64,
     /// Share of each class held out for testing.
