@@ -88,14 +88,14 @@ fn main() {
         let bad = person.truth.default_12m;
         oracle.push((-(person.truth.pd_12m * 1e6) as i64, bad));
         if person.truth.kind == "seller" {
-            seller_cases.push((seller.model().score_features(features).unwrap().score, bad));
+            seller_cases.push((seller.model().score_features(features).unwrap().score.millionths(), bad));
         } else {
             let outcome = consumer.model().score_features(features).unwrap();
             let band = consumer.model().band(outcome.band).map(|b| b.id.clone()).unwrap_or_default();
             let entry: &mut (u64, u64) = bands.entry((outcome.band, band)).or_default();
             entry.0 += 1;
             entry.1 += u64::from(bad);
-            consumer_cases.push((outcome.score, bad));
+            consumer_cases.push((outcome.score.millionths(), bad));
         }
     }
     let record = json::parse_object(people[0].record.to_json().as_bytes()).unwrap();

@@ -144,6 +144,26 @@ impl Decimal {
         Decimal::parse(&(scaled / scale).to_string()).ok()
     }
 
+    /// `value · 10^places` when that is a whole number that fits an `i128` (the inverse of
+    /// [`Decimal::from_scaled`]); `None` when digits would remain after the point.
+    pub fn to_scaled(&self, places: u32) -> Option<i128> {
+        if self.is_zero() {
+            return Some(0);
+        }
+        let whole_digits = i64::from(self.exponent) + i64::from(places);
+        if (self.digits.len() as i64) > whole_digits || whole_digits > 38 {
+            return None;
+        }
+        let mut scaled: i128 = 0;
+        for digit in self.digits.iter() {
+            scaled = scaled.checked_mul(10)?.checked_add(i128::from(digit.wrapping_sub(b'0')))?;
+        }
+        for _ in self.digits.len() as i64..whole_digits {
+            scaled = scaled.checked_mul(10)?;
+        }
+        Some(if self.negative { -scaled } else { scaled })
+    }
+
     /// An integer as a decimal.
     pub fn from_i64(value: i64) -> Decimal {
         Decimal::parse(&value.to_string()).unwrap_or_else(|_| Decimal::zero())
@@ -387,6 +407,19 @@ mod tests {
         assert_eq!(Decimal::from_scaled(0, 4), Decimal::zero());
         assert_eq!(Decimal::from_scaled(i128::MIN, 9), d("-170141183460469231731687303715.884105728"));
         assert_eq!(Decimal::from_scaled(5, 0), d("5"));
+        for (text, places, scaled) in [
+            ("0.985", 3, Some(985)),
+            ("12.5", 6, Some(12_500_000)),
+            ("-1e-6", 6, Some(-1)),
+            ("1e-7", 6, None),
+            ("0", 6, Some(0)),
+            ("1e40", 0, None),
+        ] {
+            assert_eq!(d(text).to_scaled(places), scaled, "{text}");
+            if let Some(scaled) = scaled {
+                assert_eq!(Decimal::from_scaled(scaled, places), d(text));
+            }
+        }
     }
 
     #[test]

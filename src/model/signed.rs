@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::spec::ModelSpec;
 use super::validate::invalid;
-use super::{Model, MODEL_FORMAT_VERSION};
+use super::{Model, MODEL_FORMAT_VERSIONS};
 use crate::error::truncate;
 use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json::{self, Value};
@@ -89,10 +89,10 @@ impl Model {
             return Err(invalid!("a model is a JSON object, not {}", value.type_name()));
         };
         match object.get("format_version") {
-            Some(version) if version.as_i64() == Some(i64::from(MODEL_FORMAT_VERSION)) => {}
+            Some(version) if MODEL_FORMAT_VERSIONS.iter().any(|v| version.as_i64() == Some(i64::from(*v))) => {}
             Some(Value::Number(number)) => bail!(
                 UnsupportedVersion,
-                "format_version {} is not supported (this build reads {MODEL_FORMAT_VERSION})",
+                "format_version {} is not supported (this build reads 1 and 2)",
                 truncate(number.as_str(), 20)
             ),
             _ => return Err(invalid!("\"format_version\" must be a number")),
@@ -101,7 +101,7 @@ impl Model {
         Model::try_from(spec)
     }
 
-    /// The model document (`format_version` 1) as a JSON value: what `sign-model` signs.
+    /// The model document (in its own `format_version`) as a JSON value: what `sign-model` signs.
     pub fn to_value(&self) -> Result<Value> {
         json::to_value(&self.to_spec()).map_err(|e| e.into_error(ErrorCode::ModelInvalid))
     }

@@ -1,6 +1,6 @@
 //! [`ModelSpec`]: a model document as plain data, and its serde form.
 //!
-//! The spec mirrors the document (`format_version` 1) member for member: characteristics name
+//! The spec mirrors the document (`format_version` 1 or 2) member for member: characteristics name
 //! their feature, baselines may be left to the model's `baseline_score`, reason texts are an
 //! object keyed by code. Reading a document deserializes a spec (shape only: unknown members,
 //! wrong types); [`Model::try_from`](super::Model) then checks every rule. Lifecycle code fills
@@ -11,7 +11,9 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Band, Bin, Bound, Dimension, FeatureSpec, FeatureType, Predicate, ReasonAlgorithm, ReasonText, Scalar};
+use super::{
+    Band, Bin, Bound, Dimension, FeatureSpec, FeatureType, Points, Predicate, ReasonAlgorithm, ReasonText, Scalar,
+};
 use crate::decimal::Decimal;
 use crate::json::{Value, NUMBER_TOKEN};
 
@@ -41,12 +43,16 @@ pub struct ModelSpec {
     pub schema: String,
     /// Score range and initial score.
     pub score: ScoreSpec,
+    /// Whether results carry reason codes (`format_version` 2 may say `false`, as PMML's
+    /// `useReasonCodes="false"`; then characteristics need no reason codes or baselines).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub reason_codes: bool,
     /// Reason points algorithm.
     #[serde(default, rename = "reason_code_algorithm")]
     pub reason_algorithm: ReasonAlgorithm,
     /// The baseline of characteristics that give none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_score: Option<i64>,
+    pub baseline_score: Option<Points>,
     /// The feature schema.
     pub features: Vec<FeatureSpec>,
     /// Bands, ascending.
@@ -63,11 +69,11 @@ pub struct ModelSpec {
 #[serde(deny_unknown_fields)]
 pub struct ScoreSpec {
     /// Lowest score.
-    pub min: i64,
+    pub min: Points,
     /// Highest score.
-    pub max: i64,
+    pub max: Points,
     /// Score before any characteristic.
-    pub initial: i64,
+    pub initial: Points,
 }
 
 /// A characteristic as written: it names its feature.
@@ -80,11 +86,13 @@ pub struct CharacteristicSpec {
     pub feature: String,
     /// The dimension it counts towards.
     pub dimension: Dimension,
-    /// The reason code.
-    pub reason_code: String,
+    /// The reason code: required in `format_version` 1; in 2 it may be left out when every
+    /// bin names its own, or when the model has no reason codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
     /// The baseline; the model's `baseline_score` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<i64>,
+    pub baseline: Option<Points>,
     /// English and Simplified Chinese labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Texts>,
@@ -106,6 +114,14 @@ fn is_false(flag: &bool) -> bool {
     !*flag
 }
 
+fn is_true(flag: &bool) -> bool {
+    *flag
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// A feature as written (`description` is accepted and not kept).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,13 +133,15 @@ pub(super) struct FeatureDoc {
     min: Option<Decimal>,
     #[serde(default)]
     max: Option<Decimal>,
+    #[serde(default)]
+    source: Option<String>,
     #[serde(default, rename = "description")]
     _description: Option<Value>,
 }
 
 impl From<FeatureDoc> for FeatureSpec {
     fn from(doc: FeatureDoc) -> FeatureSpec {
-        FeatureSpec { name: doc.name, kind: doc.kind, min: doc.min, max: doc.max }
+        FeatureSpec { name: doc.name, kind: doc.kind, min: doc.min, max: doc.max, source: doc.source }
     }
 }
 
@@ -132,7 +150,7 @@ impl From<FeatureDoc> for FeatureSpec {
 #[serde(deny_unknown_fields)]
 pub(super) struct BandDoc {
     id: String,
-    min: i64,
+    min: Points,
     label: Texts,
 }
 
@@ -148,8 +166,8 @@ impl From<Band> for BandDoc {
     }
 }
 
-/// A bin as written: exactly one predicate form (`missing`, `else`, `in`, `not_in`, or a
-/// range of `gt`/`gte` and/or `lt`/`lte`) beside `points` and an optional `reason_code`.
+/// A bin as written: exactly one predicate form (`missing`, `else`, `present`, `in`, `not_in`,
+/// or a range of `gt`/`gte` and/or `lt`/`lte`) beside `points` and an optional `reason_code`.
 /// `label` is accepted and not kept.
 #[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +176,8 @@ pub(super) struct BinDoc {
     missing: Option<bool>,
     #[serde(default, rename = "else", skip_serializing_if = "Option::is_none")]
     otherwise: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    present: Option<bool>,
     #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
     within: Option<Vec<Scalar>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,23 +190,25 @@ pub(super) struct BinDoc {
     lt: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     lte: Option<Decimal>,
-    points: i64,
+    points: Points,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reason_code: Option<String>,
     #[serde(default, rename = "label", skip_serializing)]
     _label: Option<Value>,
 }
 
-const ONE_FORM: &str = "a bin has exactly one of missing, else, in, not_in or a range (gt/gte/lt/lte)";
+const ONE_FORM: &str = "a bin has exactly one of missing, else, present, in, not_in or a range (gt/gte/lt/lte)";
 
 impl TryFrom<BinDoc> for Bin {
     type Error = String;
 
     fn try_from(doc: BinDoc) -> Result<Bin, String> {
         let mut forms = Vec::with_capacity(1);
-        for (name, flag, predicate) in
-            [("missing", doc.missing, Predicate::Missing), ("else", doc.otherwise, Predicate::Else)]
-        {
+        for (name, flag, predicate) in [
+            ("missing", doc.missing, Predicate::Missing),
+            ("else", doc.otherwise, Predicate::Else),
+            ("present", doc.present, Predicate::Present),
+        ] {
             match flag {
                 None => {}
                 Some(true) => forms.push(predicate),
@@ -219,6 +241,7 @@ impl From<Bin> for BinDoc {
         match bin.predicate {
             Predicate::Missing => doc.missing = Some(true),
             Predicate::Else => doc.otherwise = Some(true),
+            Predicate::Present => doc.present = Some(true),
             Predicate::In(items) => doc.within = Some(items),
             Predicate::NotIn(items) => doc.not_in = Some(items),
             Predicate::Range { lower, upper } => {

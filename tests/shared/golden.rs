@@ -2,7 +2,7 @@
 //! and small purpose-built models for each scorecard rule.
 
 use edgescore::json::{self, Object};
-use edgescore::model::Model;
+use edgescore::model::{Model, Points};
 use edgescore::scorecard::Reason;
 use edgescore::{demo, ErrorCode};
 
@@ -70,6 +70,11 @@ const GOLDEN: &[Golden] = &[
     },
 ];
 
+/// Whole points as an integer (the demo models' points are whole).
+fn whole(points: Points) -> i64 {
+    points.to_whole().unwrap()
+}
+
 fn model_for(kind: &str) -> Model {
     let model = if kind == "seller" { demo::seller_model() } else { demo::consumer_model() };
     model.unwrap().model().clone()
@@ -83,11 +88,11 @@ pub(crate) fn demo_people_score_as_computed_by_hand() {
         let person = people.iter().find(|p| p.id == golden.person).unwrap();
         let model = model_for(&person.model);
         let outcome = model.score_features(&person.features).unwrap();
-        assert_eq!(outcome.score, golden.score, "{} score", golden.person);
+        assert_eq!(outcome.score, Points::whole(golden.score), "{} score", golden.person);
         assert_eq!(model.band(outcome.band).unwrap().id, golden.band, "{} band", golden.person);
         assert_eq!(outcome.dimensions, golden.dimensions, "{} dimensions", golden.person);
         let positive: Vec<(&str, i64)> =
-            outcome.reasons.iter().filter(|r| r.points > 0).map(|r| (r.code.as_str(), r.points)).collect();
+            outcome.reasons.iter().filter(|r| r.points > Points::ZERO).map(|r| (r.code.as_str(), whole(r.points))).collect();
         assert_eq!(positive, golden.reasons, "{} reasons", golden.person);
     }
 }
@@ -97,7 +102,7 @@ pub(crate) fn empty_profile_lands_in_missing_bins() {
     // R01 60-20=40, R15 30-0=30, R02 40-15=25, R03 40-20=20 (then R12 17, …).
     let model = model_for("consumer");
     let outcome = model.score_features(&Object::new()).unwrap();
-    assert_eq!(outcome.score, 526);
+    assert_eq!(whole(outcome.score), 526);
     assert_eq!(model.band(outcome.band).unwrap().id, "poor");
     assert_eq!(outcome.dimensions, [Some(32), Some(18), Some(25), Some(8), Some(35)]);
     let codes: Vec<&str> = outcome.reasons.iter().map(|r| r.code.as_str()).collect();
@@ -108,7 +113,7 @@ pub(crate) fn bin_boundaries_are_exact() {
     let model = model_for("consumer");
     let points = |value: &str| {
         let features = json::parse_object(format!(r#"{{"repay_on_time_ratio_24m":{value}}}"#).as_bytes()).unwrap();
-        model.score_features(&features).unwrap().partial_scores[0]
+        whole(model.score_features(&features).unwrap().partial_scores[0])
     };
     // Bins: <0.8 → 0, [0.8,0.9) → 20, [0.9,0.97) → 45, [0.97,0.99) → 60, ≥0.99 → 70.
     for (value, expected) in [
@@ -151,27 +156,27 @@ fn tiny(features: &str) -> edgescore::Result<edgescore::scorecard::ScoreOutcome>
 }
 
 fn reasons(outcome: &edgescore::scorecard::ScoreOutcome) -> Vec<(&str, i64)> {
-    outcome.reasons.iter().map(|Reason { code, points }| (code.as_str(), *points)).collect()
+    outcome.reasons.iter().map(|Reason { code, points }| (code.as_str(), whole(*points))).collect()
 }
 
 pub(crate) fn scorecard_semantics() {
     // a=5 → 0 (X: 10), b="x" → 0 (Y: 10), c=false → else 0 (X: 10) → X totals 20, Y 10.
     let outcome = tiny(r#"{"a":5,"b":"x","c":false}"#).unwrap();
-    assert_eq!(outcome.score, 50);
+    assert_eq!(whole(outcome.score), 50);
     assert_eq!(reasons(&outcome), [("X", 20), ("Y", 10)]);
     // Ties keep the order codes were first produced: X (from ca) before Y.
     let outcome = tiny(r#"{"a":5,"b":"x","c":true}"#).unwrap();
     assert_eq!(reasons(&outcome), [("X", 10), ("Y", 10)]);
     // A bin's reason code overrides the characteristic's; negative totals are dropped, zero kept.
     let outcome = tiny(r#"{"a":12,"b":"q","c":true}"#).unwrap();
-    assert_eq!(outcome.score, 100);
+    assert_eq!(whole(outcome.score), 100);
     assert_eq!(reasons(&outcome), [("Y", 0), ("X", 0)]);
     // Clamping: 50 + 40 + 10 + 10 = 110 → 100; 50 − 100 + … → 0.
-    assert_eq!(outcome.raw_score, 110);
-    assert_eq!(tiny(r#"{"a":-1}"#).unwrap().score, 0);
+    assert_eq!(whole(outcome.raw_score), 110);
+    assert_eq!(whole(tiny(r#"{"a":-1}"#).unwrap().score), 0);
     // Missing values only match "missing" or "else": b missing → 5; c missing → else.
     let outcome = tiny(r#"{"a":0}"#).unwrap();
-    assert_eq!(outcome.partial_scores, [0, 5, 0]);
+    assert_eq!(outcome.partial_scores.iter().copied().map(whole).collect::<Vec<_>>(), [0, 5, 0]);
     // not_in never matches a missing value, and a value no bin takes is an error.
     let error = tiny(r#"{"a":0,"b":"z"}"#).unwrap_err();
     assert_eq!(error.code(), ErrorCode::FeatureInvalid);
@@ -182,7 +187,7 @@ pub(crate) fn scorecard_semantics() {
     let outcome = tiny(r#"{"a":5,"b":"x","c":true}"#).unwrap();
     assert_eq!(outcome.dimensions, [Some(67), None, None, None, Some(100)]);
     // 50 + 0 + 0 + 10 = 60: the first score of band "high".
-    assert_eq!((outcome.score, outcome.band), (60, 1));
+    assert_eq!((whole(outcome.score), outcome.band), (60, 1));
 }
 
 pub(crate) fn points_above_ranks_the_other_way() {

@@ -71,8 +71,10 @@ function renderDimensions(result, info, lang) {
   }));
 }
 
+// The result ranks reason codes as PMML does, zero totals included; a code at zero points did
+// not lower the score, so the wallet shows only those above zero.
 function renderReasons(result, lang) {
-  const reasons = result?.reasons ?? [];
+  const reasons = (result?.reasons ?? []).filter((reason) => reason.points > 0);
   $('#reasons').replaceChildren(...(reasons.length === 0
     ? [element('li', { className: 'none', text: result ? translate(lang, 'noReasons') : '' })]
     : reasons.map((reason) => element('li', { attrs: { 'data-code': reason.code } }, [

@@ -25,6 +25,7 @@ fn write_predicate(out: &mut String, field: &str, spec: &FeatureSpec, predicate:
     let text = match predicate {
         Predicate::Missing => simple("isMissing", None),
         Predicate::Else => "<True/>".to_owned(),
+        Predicate::Present => simple("isNotMissing", None),
         Predicate::Range { lower, upper } => {
             let lower = lower
                 .as_ref()
@@ -169,12 +170,9 @@ pub fn export(model: &Model) -> String {
     for c in model.characteristics() {
         let spec = model.features().get(c.feature_index());
         let field = spec.map_or("", |s| s.name.as_str());
-        out.push_str(&format!(
-            "      <Characteristic name=\"{}\" reasonCode=\"{}\" baselineScore=\"{}\">\n",
-            escape(c.id()),
-            escape(c.reason_code()),
-            c.baseline()
-        ));
+        let code = c.reason_code().map(|code| format!(" reasonCode=\"{}\"", escape(code))).unwrap_or_default();
+        let baseline = c.baseline().map(|b| format!(" baselineScore=\"{b}\"")).unwrap_or_default();
+        out.push_str(&format!("      <Characteristic name=\"{}\"{code}{baseline}>\n", escape(c.id())));
         for bin in c.bins() {
             let code =
                 bin.reason_code.as_ref().map(|code| format!(" reasonCode=\"{}\"", escape(code))).unwrap_or_default();
@@ -193,6 +191,7 @@ pub fn export(model: &Model) -> String {
 fn extension(model: &Model) -> Extension {
     let characteristics = model.characteristics();
     Extension {
+        format_version: Some(model.format_version()),
         id: Some(model.id().to_owned()),
         version: Some(model.version().to_owned()),
         schema: Some(model.schema().to_owned()),

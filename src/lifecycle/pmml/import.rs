@@ -6,8 +6,8 @@ use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json;
 use crate::lifecycle::build::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
 use crate::model::{
-    Bin, Bound, CharacteristicSpec, FeatureSpec, FeatureType, Model, ModelSpec, Predicate, ReasonAlgorithm, ReasonText,
-    Scalar, ScoreSpec, MODEL_FORMAT_VERSION,
+    Bin, Bound, CharacteristicSpec, FeatureSpec, FeatureType, Model, ModelSpec, Points, Predicate, ReasonAlgorithm,
+    ReasonText, Scalar, ScoreSpec, MODEL_FORMAT_VERSION,
 };
 
 fn refuse(message: impl Into<String>) -> Error {
@@ -24,13 +24,10 @@ fn child<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<
     children(node, name).next()
 }
 
-fn whole(text: &str, what: &str) -> Result<i64> {
+fn whole(text: &str, what: &str) -> Result<Points> {
     let decimal = Decimal::parse(text.trim()).map_err(|_| refuse(format!("{what} {text:?} is not a number")))?;
-    decimal.to_i64().filter(|v| v.abs() <= crate::limits::MAX_POINTS).ok_or_else(|| {
-        refuse(format!(
-            "{what} {text} is not a whole number within ±{}; the core's points are integers",
-            crate::limits::MAX_POINTS
-        ))
+    Points::from_decimal(&decimal).filter(|v| v.whole_magnitude() < crate::limits::MAX_POINTS).ok_or_else(|| {
+        refuse(format!("{what} {text} has more than 6 decimal places or exceeds ±{}", crate::limits::MAX_POINTS))
     })
 }
 
@@ -101,7 +98,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
             );
         }
         let (min, max) = read_interval(data_field, name)?;
-        features.push(FeatureSpec { name: name.to_owned(), kind, min, max });
+        features.push(FeatureSpec { name: name.to_owned(), kind, min, max, source: None });
     }
 
     let use_reason_codes = match scorecard.attribute("useReasonCodes").unwrap_or("true") {
@@ -114,7 +111,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
         "pointsAbove" => ReasonAlgorithm::PointsAbove,
         other => bail!(ModelInvalid, "PMML: reasonCodeAlgorithm {other:?} is not pointsBelow or pointsAbove"),
     };
-    let initial_score = scorecard.attribute("initialScore").map_or(Ok(0), |t| whole(t, "initialScore"))?;
+    let initial_score = scorecard.attribute("initialScore").map_or(Ok(Points::ZERO), |t| whole(t, "initialScore"))?;
     let default_baseline = scorecard.attribute("baselineScore").map(|t| whole(t, "baselineScore")).transpose()?;
 
     let characteristics_node = child(scorecard, "Characteristics").ok_or_else(|| refuse("no Characteristics"))?;
@@ -129,22 +126,19 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
             id = identifier(&format!("{name}_{}", index + 1));
         }
         let code = match (use_reason_codes, node.attribute("reasonCode")) {
-            (true, Some(code)) => code.to_owned(),
-            // Every attribute names its own code; the characteristic's is never produced.
-            (true, None) => read.bins.first().and_then(|b| b.reason_code.clone()).unwrap_or_default(),
-            (false, _) => format!("C{:02}", index + 1),
+            (true, Some(code)) => Some(code.to_owned()),
+            _ => None,
         };
-        let max_points = read.bins.iter().map(|b| b.points).max().unwrap_or(0);
         let baseline = match (node.attribute("baselineScore"), default_baseline, use_reason_codes) {
-            (Some(text), _, _) => whole(text, "baselineScore")?,
-            (None, Some(baseline), _) => baseline,
-            (None, None, false) => max_points,
+            (_, _, false) => None,
+            (Some(text), _, _) => Some(whole(text, "baselineScore")?),
+            (None, Some(baseline), _) => Some(baseline),
             (None, None, true) => {
                 bail!(ModelInvalid, "PMML: characteristic {name:?} has no baselineScore and the Scorecard none")
             }
         };
         let feature_name = features.get(read.feature).map_or("", |f| f.name.as_str());
-        for code in std::iter::once(code.as_str()).chain(read.bins.iter().filter_map(|b| b.reason_code.as_deref())) {
+        for code in code.iter().map(String::as_str).chain(read.bins.iter().filter_map(|b| b.reason_code.as_deref())) {
             if !reasons.iter().any(|r| r.code == code) {
                 let text = match metadata.reasons.get(code) {
                     Some(texts) => ReasonText { code: code.to_owned(), en: texts.en.clone(), zh: texts.zh.clone() },
@@ -158,7 +152,9 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
             .get(&id)
             .copied()
             .unwrap_or_else(|| dimension_of(feature_name, &options.dimensions, options.default_dimension));
-        let mut built = characteristic(id, feature_name, dimension, code, baseline, read.bins);
+        let mut built = characteristic(id, feature_name, dimension, String::new(), Points::ZERO, read.bins);
+        built.reason_code = code;
+        built.baseline = baseline;
         built.label = metadata.labels.get(&built.id).cloned();
         characteristics.push(built);
     }
@@ -190,7 +186,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
     let bands = metadata.bands.unwrap_or_else(|| build::single_band(score_min));
     let version = metadata.version.unwrap_or_else(|| options.version.clone());
     let spec = ModelSpec {
-        format_version: MODEL_FORMAT_VERSION,
+        format_version: metadata.format_version.unwrap_or(MODEL_FORMAT_VERSION),
         id,
         version,
         demo: metadata.demo,
@@ -199,6 +195,7 @@ pub fn import(xml: &str, options: &ImportOptions) -> Result<Model> {
         issuer: metadata.issuer,
         schema,
         score: ScoreSpec { min: score_min, max: score_max, initial: initial_score },
+        reason_codes: use_reason_codes,
         reason_algorithm,
         baseline_score: None,
         features,

@@ -52,6 +52,9 @@ pub const EXTENSION: &str = "edgescore-model";
 /// edgescore's own parts of a model, which PMML has no place for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
+    /// The model's format version (an import gives back the version that was exported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format_version: Option<u32>,
     /// Model id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -93,7 +93,7 @@ impl Html {
         &mut self,
         model: &Model,
         index: usize,
-        levels: &[(i64, String)],
+        levels: &[(crate::model::Points, String)],
         now: &[f64],
         before: Option<&[f64]>,
         mean_now: Option<f64>,

@@ -22,7 +22,7 @@ mod statistics;
 use crate::json::{Object, Value};
 use crate::lifecycle::figure;
 use crate::metrics::{psi, psi_verdict};
-use crate::model::Model;
+use crate::model::{Model, Points};
 
 use html::Html;
 use statistics::{
@@ -47,15 +47,18 @@ pub fn build(model: &Model, population: &[Object], reference: Option<&[Object]>,
     let mut html = Html::new(title, model);
 
     // Histogram of scores in up to 20 equal-width buckets over the scores seen.
-    let all: Vec<i64> = current.scores.iter().chain(base.iter().flat_map(|b| b.scores.iter())).copied().collect();
-    let low = all.iter().copied().min().unwrap_or(model.score_min());
-    let high = all.iter().copied().max().unwrap_or(model.score_max());
+    // Buckets of whole points (decimal scores fall in the bucket of their whole part).
+    let all: Vec<Points> = current.scores.iter().chain(base.iter().flat_map(|b| b.scores.iter())).copied().collect();
+    let floor = |p: Points| p.millionths().div_euclid(Points::whole(1).millionths());
+    let low = floor(all.iter().copied().min().unwrap_or(model.score_min()));
+    let high = floor(all.iter().copied().max().unwrap_or(model.score_max()));
     let width = ((high - low) / 20 + 1).max(1);
     let edges: Vec<i64> = (1..=((high - low) / width)).map(|k| low + k * width).collect();
     let labels: Vec<String> = std::iter::once(low)
         .chain(edges.iter().copied())
         .map(|start| format!("{start}–{}", start + width - 1))
         .collect();
+    let edges: Vec<Points> = edges.into_iter().map(Points::whole).collect();
     html.chart(
         "Score distribution",
         &labels,

@@ -3,14 +3,14 @@
 
 use crate::json::{Object, Value};
 use crate::lifecycle::figure;
-use crate::model::{Model, Predicate, Scalar};
+use crate::model::{Model, Points, Predicate, Scalar};
 
 /// A scored population.
 pub(super) struct Scored {
     pub(super) rows: usize,
-    pub(super) scores: Vec<i64>,
+    pub(super) scores: Vec<Points>,
     /// Partial scores per scored row, in characteristic order.
-    pub(super) partials: Vec<Vec<i64>>,
+    pub(super) partials: Vec<Vec<Points>>,
     pub(super) rejected: Vec<(&'static str, usize)>,
 }
 
@@ -39,7 +39,7 @@ pub(super) fn shares(counts: &[usize]) -> Vec<f64> {
     counts.iter().map(|&c| if total == 0 { 0.0 } else { c as f64 / total as f64 }).collect()
 }
 
-pub(super) fn band_counts(model: &Model, scores: &[i64]) -> Vec<usize> {
+pub(super) fn band_counts(model: &Model, scores: &[Points]) -> Vec<usize> {
     let mut counts = vec![0usize; model.band_count()];
     for &score in scores {
         if let Some(slot) = counts.get_mut(model.band_index_for(score)) {
@@ -50,10 +50,10 @@ pub(super) fn band_counts(model: &Model, scores: &[i64]) -> Vec<usize> {
 }
 
 /// Cut points at the deciles of `scores` (distinct, ascending).
-pub(super) fn decile_cuts(scores: &[i64]) -> Vec<i64> {
+pub(super) fn decile_cuts(scores: &[Points]) -> Vec<Points> {
     let mut sorted = scores.to_vec();
     sorted.sort_unstable();
-    let mut cuts: Vec<i64> = (1..10).filter_map(|k| sorted.get(k * sorted.len() / 10).copied()).collect();
+    let mut cuts: Vec<Points> = (1..10).filter_map(|k| sorted.get(k * sorted.len() / 10).copied()).collect();
     cuts.dedup();
     if cuts.first() == sorted.first() {
         cuts.remove(0);
@@ -61,7 +61,7 @@ pub(super) fn decile_cuts(scores: &[i64]) -> Vec<i64> {
     cuts
 }
 
-pub(super) fn bucket_counts(cuts: &[i64], scores: &[i64]) -> Vec<usize> {
+pub(super) fn bucket_counts(cuts: &[Points], scores: &[Points]) -> Vec<usize> {
     let mut counts = vec![0usize; cuts.len() + 1];
     for &score in scores {
         let index = cuts.iter().take_while(|&&cut| score >= cut).count();
@@ -73,9 +73,9 @@ pub(super) fn bucket_counts(cuts: &[i64], scores: &[i64]) -> Vec<usize> {
 }
 
 /// Distinct points of a characteristic, ascending, with the bins that give them.
-pub(super) fn points_levels(model: &Model, index: usize) -> Vec<(i64, String)> {
+pub(super) fn points_levels(model: &Model, index: usize) -> Vec<(Points, String)> {
     let Some(characteristic) = model.characteristics().get(index) else { return Vec::new() };
-    let mut levels: Vec<(i64, String)> = Vec::new();
+    let mut levels: Vec<(Points, String)> = Vec::new();
     for bin in characteristic.bins() {
         let label = predicate_label(&bin.predicate);
         match levels.iter_mut().find(|(p, _)| *p == bin.points) {
@@ -99,6 +99,7 @@ pub(super) fn predicate_label(predicate: &Predicate) -> String {
     match predicate {
         Predicate::Missing => "missing".to_owned(),
         Predicate::Else => "any other".to_owned(),
+        Predicate::Present => "any present".to_owned(),
         Predicate::In(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
         Predicate::NotIn(items) => format!("not {}", items.iter().map(scalar).collect::<Vec<_>>().join(", ")),
         Predicate::Range { lower, upper } => {
@@ -113,7 +114,7 @@ pub(super) fn predicate_label(predicate: &Predicate) -> String {
     }
 }
 
-pub(super) fn level_counts(levels: &[(i64, String)], partials: &[Vec<i64>], index: usize) -> Vec<usize> {
+pub(super) fn level_counts(levels: &[(Points, String)], partials: &[Vec<Points>], index: usize) -> Vec<usize> {
     let mut counts = vec![0usize; levels.len()];
     for row in partials {
         let points = row.get(index).copied();
@@ -124,9 +125,9 @@ pub(super) fn level_counts(levels: &[(i64, String)], partials: &[Vec<i64>], inde
     counts
 }
 
-pub(super) fn mean(values: impl Iterator<Item = i64>) -> Option<f64> {
-    let (sum, n) = values.fold((0i64, 0usize), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum as f64 / n as f64)
+pub(super) fn mean(values: impl Iterator<Item = Points>) -> Option<f64> {
+    let (sum, n) = values.fold((0f64, 0usize), |(s, n), v| (s + v.to_f64(), n + 1));
+    (n > 0).then(|| sum / n as f64)
 }
 
 pub(super) fn population_object(model: &Model, scored: &Scored) -> Object {

@@ -9,7 +9,7 @@ use edgescore::lifecycle::build;
 use edgescore::lifecycle::data::Table;
 use edgescore::lifecycle::figure;
 use edgescore::lifecycle::fit::{self, FitOptions};
-use edgescore::model::Band;
+use edgescore::model::{Band, Points};
 
 use super::{read_data, DimensionArgs};
 use crate::input::{self, usage, CliResult};
@@ -80,11 +80,14 @@ pub(crate) struct FitArgs {
     #[arg(long, default_value = "edgescore.fitted.v1")]
     schema: String,
     /// Lowest score (scores are clamped).
-    #[arg(long, default_value_t = 350, allow_negative_numbers = true)]
-    score_min: i64,
+    #[arg(long, default_value = "350", allow_negative_numbers = true)]
+    score_min: Points,
     /// Highest score.
-    #[arg(long, default_value_t = 950, allow_negative_numbers = true)]
-    score_max: i64,
+    #[arg(long, default_value = "950", allow_negative_numbers = true)]
+    score_max: Points,
+    /// Decimal places of the points and the initial score (0 to 6; 0 gives whole points).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=6))]
+    points_places: u32,
     /// Bands as ID=MIN, lowest first; repeat (default: the consumer bands, or one band).
     #[arg(long = "band", value_name = "ID=MIN")]
     bands: Vec<String>,
@@ -99,7 +102,7 @@ pub(crate) struct FitArgs {
     split_out: Option<PathBuf>,
 }
 
-fn parse_bands(pairs: &[String], score_min: i64) -> CliResult<Vec<Band>> {
+fn parse_bands(pairs: &[String], score_min: Points) -> CliResult<Vec<Band>> {
     if pairs.is_empty() {
         let consumer = build::consumer_bands();
         return Ok(if consumer.first().is_some_and(|b| b.min == score_min) {
@@ -112,7 +115,7 @@ fn parse_bands(pairs: &[String], score_min: i64) -> CliResult<Vec<Band>> {
         .iter()
         .map(|pair| {
             let (id, min) = pair.split_once('=').ok_or_else(|| usage(format!("band {pair:?} is not ID=MIN")))?;
-            let min = min.parse().map_err(|_| usage(format!("band {pair:?}: {min:?} is not a whole number")))?;
+            let min = min.parse().map_err(|_| usage(format!("band {pair:?}: {min:?} is not a number")))?;
             let label = id.replace('_', " ");
             Ok(Band { id: id.to_owned(), min, label_en: label.clone(), label_zh: label })
         })
@@ -144,6 +147,7 @@ pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
     options.schema = args.schema;
     options.score_min = args.score_min;
     options.score_max = args.score_max;
+    options.points_places = args.points_places;
     options.bands = parse_bands(&args.bands, args.score_min)?;
     let table = Table::from_csv(&read_data(&args.data)?)?;
     let outcome = fit::fit(&table, &options)?;

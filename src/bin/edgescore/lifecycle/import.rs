@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use edgescore::lifecycle::build::ImportOptions;
 use edgescore::lifecycle::{import_csv, pmml};
+use edgescore::model::Points;
 use edgescore::{Error, ErrorCode, Model};
 
 use super::{write_or_print, DimensionArgs};
@@ -56,8 +57,8 @@ enum ImportFormat {
         /// The table CSV.
         file: PathBuf,
         /// The scorecard's intercept_ (0 unless intercept_based=True).
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        intercept: i64,
+        #[arg(long, default_value = "0", allow_negative_numbers = true)]
+        intercept: Points,
         #[command(flatten)]
         common: ImportCommon,
     },
