@@ -133,6 +133,76 @@ pub fn dimension_of(feature: &str, pairs: &[(String, Dimension)], default: Dimen
     pairs.iter().find(|(name, _)| name == feature).map_or(default, |(_, d)| *d)
 }
 
+/// How names in the data (CSV columns, PMML fields, tool variables) become feature names,
+/// which are `a-z`, `0-9`, `_`, `-`, `.` (at most 64). A renamed feature records its source
+/// name in the model (`source`), so reports can show it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    /// Explicit renames, `FROM` → `TO`, applied first.
+    pub renames: Vec<(String, String)>,
+    /// Normalise every other name ([`normalize_name`]).
+    pub normalize: bool,
+}
+
+impl Names {
+    /// Parses `FROM=TO` pairs (the last `=` separates, so a source name may contain `=`).
+    pub fn parse_renames(pairs: &[String]) -> Result<Vec<(String, String)>> {
+        pairs
+            .iter()
+            .map(|pair| match pair.rsplit_once('=') {
+                Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_owned(), to.to_owned())),
+                _ => bail!(ConfigInvalid, "rename {pair:?} is not FROM=TO"),
+            })
+            .collect()
+    }
+
+    /// The feature name for a source name, and the source name when they differ.
+    pub fn feature_name(&self, source: &str) -> (String, Option<String>) {
+        let name = match self.renames.iter().find(|(from, _)| from == source) {
+            Some((_, to)) => to.clone(),
+            None if self.normalize => normalize_name(source),
+            None => source.to_owned(),
+        };
+        let source = (name != source).then(|| source.to_owned());
+        (name, source)
+    }
+
+    /// Whether `name` is a feature name the model format accepts.
+    pub fn is_feature_name(name: &str) -> bool {
+        !name.is_empty() && identifier(name) == name
+    }
+
+    /// The advice given with a name the format does not accept.
+    pub fn advice(source: &str) -> String {
+        format!(
+            "{source:?} is not a feature name (a-z, 0-9, '_', '-', '.'; at most 64): rename it with --rename \"{source}=NAME\" or use --normalize-names (which would make it {:?})",
+            normalize_name(source)
+        )
+    }
+}
+
+/// A name as a feature name: camelCase and PascalCase become snake_case (`MonthsOnBook` →
+/// `months_on_book`), letters are lowercased, every run of other characters becomes one `_`
+/// (`months on book` → `months_on_book`), `_` at either end is dropped, at most 64 characters
+/// (empty becomes `x`).
+pub fn normalize_name(text: &str) -> String {
+    let snake = identifier(text);
+    let mut out = String::with_capacity(snake.len());
+    for ch in snake.chars() {
+        if ch == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(ch);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
 /// What an importer is told about the model it makes (the imported formats do not say).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportOptions {
@@ -146,6 +216,8 @@ pub struct ImportOptions {
     pub dimensions: Vec<(String, Dimension)>,
     /// Dimension of the other features.
     pub default_dimension: Dimension,
+    /// How the file's names become feature names.
+    pub names: Names,
 }
 
 impl Default for ImportOptions {
@@ -156,6 +228,7 @@ impl Default for ImportOptions {
             schema: None,
             dimensions: Vec::new(),
             default_dimension: Dimension::CreditHistory,
+            names: Names::default(),
         }
     }
 }

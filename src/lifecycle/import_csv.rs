@@ -31,7 +31,7 @@
 
 use crate::decimal::Decimal;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
-use crate::lifecycle::build::{self, characteristic, dimension_of, identifier, reason_text, ImportOptions};
+use crate::lifecycle::build::{self, characteristic, dimension_of, reason_text, ImportOptions, Names};
 use crate::lifecycle::data::Table;
 use crate::model::{
     Bin, Bound, FeatureSpec, FeatureType, Model, ModelSpec, Points, Predicate, ReasonAlgorithm, Scalar, ScoreSpec,
@@ -230,12 +230,12 @@ fn build(
     let mut characteristics = Vec::new();
     let mut reasons = Vec::new();
     for (position, variable) in variables.into_iter().enumerate() {
-        let name = variable.name;
-        if identifier(&name) != name {
-            bail!(
-                ModelInvalid,
-                "{format}: variable {name:?} is not a feature name the core accepts (a-z, 0-9, '_', '-', '.')"
-            );
+        let (name, source) = options.names.feature_name(&variable.name);
+        if !Names::is_feature_name(&name) {
+            bail!(ModelInvalid, "{format}: variable {}", Names::advice(&variable.name));
+        }
+        if features.iter().any(|f: &FeatureSpec| f.name == name) {
+            bail!(ModelInvalid, "{format}: two variables become feature {name:?}; rename one with --rename");
         }
         let numeric = variable
             .bins
@@ -269,12 +269,12 @@ fn build(
             }
         }
         let kind = if numeric { FeatureType::Number } else { FeatureType::Category };
-        features.push(FeatureSpec { name: name.clone(), kind, min: None, max: None, source: None });
+        features.push(FeatureSpec { name: name.clone(), kind, min: None, max: None, source });
         let code = format!("R{:02}", position + 1);
         let baseline = bins.iter().map(|b| b.points).max().unwrap_or_default();
         let dimension = dimension_of(&name, &options.dimensions, options.default_dimension);
         characteristics.push(characteristic(name.clone(), &name, dimension, code.clone(), baseline, bins));
-        reasons.push(reason_text(&code, &name));
+        reasons.push(reason_text(&code, &variable.name));
     }
     let (score_min, score_max) = build::score_extremes(initial, &characteristics);
     let id = options.id_or(&format!("{prefix}-scorecard"));

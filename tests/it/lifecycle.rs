@@ -4,7 +4,7 @@
 
 use edgescore::json::{self, Object, Value};
 use edgescore::lifecycle::binning::{bin_feature, BinRule, BinningOptions};
-use edgescore::lifecycle::build::ImportOptions;
+use edgescore::lifecycle::build::{self, ImportOptions};
 use edgescore::lifecycle::data::{features_from_row, schema_columns, Table};
 use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome};
 use edgescore::lifecycle::logistic;
@@ -224,37 +224,36 @@ fn with_characteristic(body: &str) -> String {
 }
 
 #[test]
-fn pmml_features_the_core_cannot_express_are_refused() {
-    let cases = [
-        (
-            "two fields",
-            r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><CompoundPredicate booleanOperator="and"><SimplePredicate field="age" operator="greaterThan" value="1"/><SimplePredicate field="income" operator="lessThan" value="2"/></CompoundPredicate></Attribute></Characteristic>"#,
-        ),
-        (
-            "xor",
-            r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><CompoundPredicate booleanOperator="xor"><SimplePredicate field="age" operator="isMissing"/><True/></CompoundPredicate></Attribute></Characteristic>"#,
-        ),
-        (
-            "ComplexPartialScore",
-            r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute><True/><ComplexPartialScore><FieldRef field="age"/></ComplexPartialScore></Attribute></Characteristic>"#,
-        ),
-        (
-            "non-numeric",
-            r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><SimplePredicate field="department" operator="lessThan" value="m"/></Attribute></Characteristic>"#,
-        ),
-        (
-            "baselineScore",
-            r#"<Characteristic name="c" reasonCode="R"><Attribute partialScore="1"><SimplePredicate field="age" operator="isMissing"/></Attribute></Characteristic>"#,
-        ),
-    ];
-    for (needle, body) in cases {
-        let error = pmml::import(&with_characteristic(body), &ImportOptions::default()).unwrap_err();
-        assert_eq!(error.code(), ErrorCode::ModelInvalid, "{needle}");
-        assert!(error.message().contains(needle), "{needle}: {}", error.message());
+fn pmml_refusal_lists_every_blocker_with_its_line() {
+    // One document with seven things the model format cannot express, each on a line of its own.
+    let body = [
+        r#"<Characteristic name="two" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><CompoundPredicate booleanOperator="and"><SimplePredicate field="age" operator="greaterThan" value="1"/><SimplePredicate field="income" operator="lessThan" value="2"/></CompoundPredicate></Attribute></Characteristic>"#,
+        r#"<Characteristic name="complex" reasonCode="R" baselineScore="0"><Attribute><True/><ComplexPartialScore><FieldRef field="age"/></ComplexPartialScore></Attribute></Characteristic>"#,
+        r#"<Characteristic name="order" reasonCode="R" baselineScore="0"><Attribute partialScore="1"><SimplePredicate field="department" operator="lessThan" value="m"/></Attribute></Characteristic>"#,
+        r#"<Characteristic name="nobase" reasonCode="R"><Attribute partialScore="1"><SimplePredicate field="age" operator="isMissing"/></Attribute><Attribute partialScore="2"><True/></Attribute></Characteristic>"#,
+        r#"<Characteristic name="places" reasonCode="R" baselineScore="0"><Attribute partialScore="1.0000001"><True/></Attribute></Characteristic>"#,
+    ]
+    .join("\n");
+    let document = with_characteristic(&format!("\n{body}\n"))
+        .replace("<Characteristics>", "<Targets><Target field=\"overallScore\" rescaleFactor=\"2\"/></Targets>\n<Characteristics>")
+        .replace("<DataDictionary>", "<TransformationDictionary><DerivedField name=\"d\" optype=\"continuous\" dataType=\"double\"><FieldRef field=\"age\"/></DerivedField></TransformationDictionary>\n<DataDictionary>");
+    let line_of = |needle: &str| document.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let error = pmml::import(&document, &ImportOptions::default()).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ModelInvalid);
+    let message = error.message();
+    assert!(message.contains("(7 problems)"), "{message}");
+    for (needle, sentence) in [
+        ("DerivedField", "derived field \"d\""),
+        ("rescaleFactor", "the Target rescales the score"),
+        ("name=\"two\"", "this characteristic reads two fields (\"age\" and \"income\")"),
+        ("name=\"complex\"", "ComplexPartialScore computes points"),
+        ("name=\"order\"", "lessThan on the non-numeric field \"department\""),
+        ("name=\"nobase\"", "no baselineScore here or on the Scorecard"),
+        ("name=\"places\"", "partialScore 1.0000001 has more than six decimal places"),
+    ] {
+        let expected = format!("line {}: {sentence}", line_of(needle));
+        assert!(message.contains(&expected), "{expected:?} not in {message}");
     }
-    let replaced = DMG
-        .replace(r#"name="age" usageType="active""#, r#"name="age" usageType="active" missingValueReplacement="30""#);
-    assert_eq!(pmml::import(&replaced, &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
     assert_eq!(pmml::import("<PMML/>", &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
     let deep = format!(
         r#"<Characteristic name="c" reasonCode="R" baselineScore="0"><Attribute partialScore="1">{}<True/>{}</Attribute></Characteristic>"#,
@@ -266,6 +265,46 @@ fn pmml_features_the_core_cannot_express_are_refused() {
         ErrorCode::ModelInvalid
     );
     assert_eq!(pmml::import("not xml", &ImportOptions::default()).unwrap_err().code(), ErrorCode::ModelInvalid);
+    // A field name the format does not take: the refusal says how to rename it.
+    let camel = DMG.replace("\"department\"", "\"Department\"");
+    let message = pmml::import(&camel, &ImportOptions::default()).unwrap_err().message().to_owned();
+    assert!(message.contains("--rename \"Department=NAME\"") && message.contains("--normalize-names"), "{message}");
+}
+
+#[test]
+fn pmml_names_are_renamed_or_normalised_and_recorded() {
+    let camel = DMG.replace("\"department\"", "\"Department\"").replace("\"income\"", "\"monthly income\"");
+    let names = build::Names { renames: vec![("Department".to_owned(), "dept".to_owned())], normalize: true };
+    let model = pmml::import(&camel, &ImportOptions { names, ..ImportOptions::default() }).unwrap();
+    let named: Vec<(&str, Option<&str>)> =
+        model.features().iter().map(|f| (f.name.as_str(), f.source.as_deref())).collect();
+    assert_eq!(named, [("dept", Some("Department")), ("age", None), ("monthly_income", Some("monthly income"))]);
+    let outcome = model.score_features(&features(r#"{"dept":"engineering","age":25,"monthly_income":500}"#));
+    assert_eq!(outcome.unwrap().score, Points::whole(29));
+    // Reason texts name the source field.
+    assert!(model.reasons().iter().any(|r| r.en.contains("monthly income")));
+}
+
+#[test]
+fn pmml_xor_surrogate_and_mining_treatments_import_exactly() {
+    let body = r#"<Characteristic name="x" reasonCode="RX" baselineScore="10">
+        <Attribute partialScore="1.5"><CompoundPredicate booleanOperator="xor"><SimplePredicate field="age" operator="lessThan" value="30"/><SimplePredicate field="age" operator="greaterThan" value="20"/></CompoundPredicate></Attribute>
+        <Attribute partialScore="2.25"><CompoundPredicate booleanOperator="surrogate"><SimplePredicate field="age" operator="lessThan" value="25"/><True/></CompoundPredicate></Attribute>
+        <Attribute partialScore="7"><SimplePredicate field="age" operator="isNotMissing"/></Attribute>
+      </Characteristic>"#;
+    let replaced = with_characteristic(body).replace(
+        r#"name="age" usageType="active" invalidValueTreatment="asMissing""#,
+        r#"name="age" usageType="active" missingValueReplacement="22""#,
+    );
+    let model = pmml::import(&replaced, &ImportOptions::default()).unwrap();
+    let score = |text: &str| model.score_features(&features(text)).map(|o| o.score.to_string()).map_err(|e| e.code());
+    // ≤ 20 or ≥ 30 → xor true → 1.5; 21..29 → surrogate (< 25) → 2.25 below 25, else 7.
+    assert_eq!(score(r#"{"age":18}"#), Ok("1.5".to_owned()));
+    assert_eq!(score(r#"{"age":30}"#), Ok("1.5".to_owned()));
+    assert_eq!(score(r#"{"age":24}"#), Ok("2.25".to_owned()));
+    assert_eq!(score(r#"{"age":27}"#), Ok("7".to_owned()));
+    // Missing age is replaced by 22: as 22 → 2.25.
+    assert_eq!(score(r#"{}"#), Ok("2.25".to_owned()));
 }
 
 #[test]

@@ -1,30 +1,36 @@
 //! PMML 4.x `Scorecard` import ([`import`]) and PMML 4.4 export ([`export`]).
 //!
-//! **Import** takes the subset real scorecard files use and maps it onto the core model
-//! exactly, or refuses it (`ERR_MODEL_INVALID`) with the reason; it never approximates:
+//! **Import** reads every single-field construct of a PMML 4.4 `Scorecard` and maps it onto the
+//! model exactly, or refuses the document (`ERR_MODEL_INVALID`) listing **every** blocker with
+//! its line and a plain sentence; it never approximates:
 //! - `DataDictionary` fields of type string (category), integer, float/double (number) and
-//!   boolean; active `MiningField`s become the feature schema. A `missingValueReplacement`, an
-//!   `outliers` treatment other than `asIs`, or a `Value` declared as a missing-value token
-//!   change what a value means and are refused.
-//! - `Scorecard` with `initialScore`, `useReasonCodes`, `reasonCodeAlgorithm`
-//!   (`pointsBelow`/`pointsAbove`) and `baselineScore`; `Characteristic`s with `reasonCode` and
-//!   `baselineScore`; `Attribute`s with `partialScore` and `reasonCode`. Scores and baselines
-//!   must be whole numbers (the core's points are integers).
-//! - Predicates: `True`; `False` (never matches, so left out); `SimplePredicate` (`equal`,
-//!   `notEqual`, `lessThan`, `lessOrEqual`, `greaterThan`, `greaterOrEqual`, `isMissing`, and
-//!   `isNotMissing` after an `isMissing` attribute, where it is exactly `True`);
-//!   `SimpleSetPredicate` (`isIn`, `isNotIn`); `CompoundPredicate` `and` (comparisons on one
-//!   field, at most one lower and one upper bound) and `or` (any of these: one attribute
-//!   becomes consecutive bins with the same points, which first-match evaluation makes exact).
-//!   `xor`, `surrogate`, `ComplexPartialScore`, derived fields and a characteristic reading two
-//!   fields are refused.
-//! - `Targets`/`Target` `min`/`max` become the score range (a clamp, as PMML applies it);
-//!   rescaling is refused. Without them the range is what the points allow.
-//! - Evaluation is the core's, which is PMML's as JPMML applies it (first matching attribute,
-//!   "no attribute matched" is an error, unknown comparisons on missing values do not match).
-//!   One difference, on the strict side: a value of the wrong type is refused
-//!   (`ERR_FEATURE_INVALID`) even where `invalidValueTreatment="asMissing"` would score it as
-//!   missing.
+//!   boolean; active `MiningField`s become the feature schema (names through
+//!   [`crate::lifecycle::build::Names`]: `--rename`, `--normalize-names`, the source name kept).
+//!   Valid, invalid and missing `Value`s, `Interval`s, and the mining field's
+//!   `missingValueReplacement`, `missingValueTreatment` (`returnInvalid`),
+//!   `invalidValueTreatment` (`returnInvalid`, `asIs`, `asMissing`, `asValue` with
+//!   `invalidValueReplacement`) and `outliers` (`asMissingValues`, `asExtremeValues` with
+//!   `lowValue`/`highValue`) are all folded into the bins ([`regions`]): what a value is
+//!   treated as decides which bin takes it, and a value whose result would be invalid is taken
+//!   by no bin (so the core refuses it, as PMML's evaluators return an invalid result).
+//! - `Scorecard` with `initialScore`, `useReasonCodes` (`false`: a model without reason codes),
+//!   `reasonCodeAlgorithm` and `baselineScore`; `Characteristic`s with `reasonCode` and
+//!   `baselineScore`; `Attribute`s with `partialScore` and `reasonCode`. Points are exact
+//!   decimals with up to six places (`format_version` 2).
+//! - Predicates over one field, in any order and nesting: `True`, `False`, `SimplePredicate`
+//!   (all eight operators; order comparisons on numbers), `SimpleSetPredicate` (`isIn`,
+//!   `isNotIn`; string, int and real arrays, quoted entries), `CompoundPredicate` (`and`, `or`,
+//!   `xor`, `surrogate`) in PMML's three-valued logic.
+//! - `Targets`/`Target` `min`/`max` become the score range (a clamp, as PMML applies it).
+//! - Blockers: derived fields, `ComplexPartialScore`, a characteristic reading two fields, order
+//!   comparisons on strings, rescaling or integer casting by the `Target`, points with more than
+//!   six decimal places, missing baselines or reason codes while reason codes are on, names the
+//!   format does not take (with the rename to use), data types other than the four.
+//! - Evaluation is the core's, which is PMML's as JPMML-Evaluator applies it (first matching
+//!   attribute, "no attribute matched" is an error). One difference, on the strict side: a
+//!   value of the wrong JSON type (a string for a number) is refused (`ERR_FEATURE_INVALID`)
+//!   even where `invalidValueTreatment="asMissing"` would score it as missing; and a missing or
+//!   invalid value of a field no characteristic reads is not refused.
 //!
 //! **Export** writes a PMML 4.4 `Scorecard` that any PMML evaluator scores like the core: the
 //! score range as `Target` `min`/`max`, four reason-code outputs, and the edgescore-only parts
@@ -42,6 +48,7 @@ use crate::model::{Band, Dimension, Texts};
 
 mod export;
 mod import;
+mod regions;
 
 pub use export::export;
 pub use import::import;

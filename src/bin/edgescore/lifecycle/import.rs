@@ -8,7 +8,7 @@ use edgescore::lifecycle::{import_csv, pmml};
 use edgescore::model::Points;
 use edgescore::{Error, ErrorCode, Model};
 
-use super::{write_or_print, DimensionArgs};
+use super::{write_or_print, DimensionArgs, NameArgs};
 use crate::input::{self, CliResult};
 use crate::Output;
 
@@ -31,6 +31,8 @@ pub(crate) struct ImportCommon {
     schema: Option<String>,
     #[command(flatten)]
     dimension: DimensionArgs,
+    #[command(flatten)]
+    names: NameArgs,
     /// Write the model JSON here (default: stdout).
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -72,6 +74,7 @@ fn import_options(common: &ImportCommon) -> CliResult<ImportOptions> {
         schema: common.schema.clone(),
         dimensions,
         default_dimension,
+        names: common.names.resolve()?,
     })
 }
 

@@ -48,6 +48,26 @@ pub(crate) struct DimensionArgs {
     default_dimension: String,
 }
 
+/// How names in the data become feature names (`a-z`, `0-9`, `_`, `-`, `.`).
+#[derive(Args)]
+pub(crate) struct NameArgs {
+    /// Rename a column or field, as FROM=TO; repeat for several. The model records the source
+    /// name, so reports show it.
+    #[arg(long = "rename", value_name = "FROM=TO")]
+    renames: Vec<String>,
+    /// Make every other name a feature name: MonthsOnBook and "months on book" become
+    /// months_on_book.
+    #[arg(long)]
+    normalize_names: bool,
+}
+
+impl NameArgs {
+    pub(crate) fn resolve(&self) -> CliResult<build::Names> {
+        let renames = build::Names::parse_renames(&self.renames).map_err(|e| usage(e.message().to_owned()))?;
+        Ok(build::Names { renames, normalize: self.normalize_names })
+    }
+}
+
 impl DimensionArgs {
     pub(crate) fn resolve(&self) -> CliResult<(Vec<(String, Dimension)>, Dimension)> {
         let pairs = build::parse_dimensions(&self.dimensions).map_err(|e| usage(e.message().to_owned()))?;
