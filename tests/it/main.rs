@@ -6,6 +6,8 @@ mod cases;
 #[cfg(feature = "cli")]
 mod cli;
 mod config;
+#[cfg(feature = "lifecycle")]
+mod conformance;
 mod error_codes;
 #[cfg(feature = "demo-issuer")]
 mod hostile;
