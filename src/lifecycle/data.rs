@@ -143,9 +143,29 @@ pub fn features_from_row(model: &Model, columns: &[Option<usize>], row: &[Option
     Ok(object)
 }
 
-/// For each schema feature of the model, the table column of the same name (if any).
+/// For each schema feature of the model, the table column of its name, or of its source name
+/// (the column it was fitted or imported from), if any.
 pub fn schema_columns(model: &Model, table: &Table) -> Vec<Option<usize>> {
-    model.features().iter().map(|spec| table.columns.iter().position(|c| *c == spec.name)).collect()
+    feature_columns(model, &table.columns)
+}
+
+/// For each schema feature, the position in `columns` of its name or its source name.
+pub fn feature_columns(model: &Model, columns: &[String]) -> Vec<Option<usize>> {
+    model
+        .features()
+        .iter()
+        .map(|spec| {
+            columns
+                .iter()
+                .position(|c| *c == spec.name)
+                .or_else(|| spec.source.as_ref().and_then(|source| columns.iter().position(|c| c == source)))
+        })
+        .collect()
+}
+
+/// Whether a column is read as one of the model's features (by name or source name).
+pub fn is_feature_column(model: &Model, column: &str) -> bool {
+    model.features().iter().any(|spec| spec.name == column || spec.source.as_deref() == Some(column))
 }
 
 /// Features objects from a population file: JSON Lines (one object per line) when the first
@@ -173,7 +193,7 @@ pub fn read_population(model: &Model, bytes: &[u8]) -> Result<(Vec<Object>, Vec<
     }
     let table = Table::from_csv(bytes)?;
     let columns = schema_columns(model, &table);
-    let ignored = table.columns.iter().filter(|c| model.feature(c).is_none()).cloned().collect();
+    let ignored = table.columns.iter().filter(|c| !is_feature_column(model, c)).cloned().collect();
     let objects = table
         .rows
         .iter()

@@ -1,8 +1,10 @@
 //! Fitting a scorecard: split, bin, select by IV, regress on WoE, scale to integer points,
 //! and measure it — the classic credit-scorecard method, end to end.
 //!
-//! 1. **Split** the rows by [`crate::lifecycle::split::stratified_split`] (seed and test share
-//!    fixed up front). Everything below is fitted on the training rows only.
+//! 1. **Split** the rows ([`Split`]): by default [`crate::lifecycle::split::stratified_split`]
+//!    (seed and test share fixed up front); or the caller's own split (a column of `train` /
+//!    `test`, or rows marked by the caller, as `--train FILE --test FILE` does); or no test
+//!    rows at all (`--holdout 0`). Everything below is fitted on the training rows only.
 //! 2. **Bin** every feature ([`crate::lifecycle::binning`]) and take its IV; keep the features
 //!    with IV ≥ [`FitOptions::min_iv`] (at most [`FitOptions::max_features`], highest IV first).
 //! 3. **Regress** good (1) vs bad (0) on the WoE-coded features ([`crate::lifecycle::logistic`],
@@ -18,13 +20,17 @@
 //!    are the points a person lost against the best bin), generated reason texts in English and
 //!    Chinese, a dimension per characteristic (flags, else a default), the score range and bands
 //!    given. The model goes through [`crate::lifecycle::build::finish`].
-//! 6. **Measure** on both splits: AUC, KS and Gini of the fitted probabilities, and the same of
-//!    the integer scores the core gives ([`crate::Model::score_features`]).
+//! 6. **Measure** on both splits (the test split when there is one): AUC, KS and Gini of the
+//!    fitted probabilities, and the same of the scores the core gives
+//!    ([`crate::Model::score_features`]).
+//!
+//! Column names become feature names through [`Names`] (`--rename`, `--normalize-names`); a
+//! renamed feature keeps its column name as its `source`, and reason texts use it.
 
 use crate::error::{bail, Result};
 use crate::json::{Object, Value};
 use crate::lifecycle::binning::{bin_feature, BinningOptions, FeatureBinning};
-use crate::lifecycle::build::{self, characteristic, dimension_of, reason_text};
+use crate::lifecycle::build::{self, characteristic, dimension_of, reason_text, Names};
 use crate::lifecycle::data::{features_from_row, schema_columns, target_classes, Table};
 use crate::lifecycle::figure;
 use crate::lifecycle::logistic::{self, sigmoid, Logistic};
@@ -42,10 +48,10 @@ pub struct FitOptions {
     pub target: String,
     /// The target's bad value (default: `1` of `0`/`1`, `bad` of `good`/`bad`).
     pub bad: Option<String>,
-    /// Split seed.
-    pub seed: u64,
-    /// Share of each class held out for testing.
-    pub test_share: f64,
+    /// How rows are split into training and test rows.
+    pub split: Split,
+    /// How column names become feature names.
+    pub names: Names,
     /// Binning options.
     pub binning: BinningOptions,
     /// Smallest IV for a feature to enter the regression.
@@ -94,8 +100,8 @@ impl FitOptions {
         FitOptions {
             target: target.to_owned(),
             bad: None,
-            seed: 1994,
-            test_share: 0.3,
+            split: Split::Stratified { test_share: 0.3, seed: 1994 },
+            names: Names::default(),
             binning: BinningOptions::default(),
             min_iv: 0.02,
             max_features: None,
@@ -118,6 +124,75 @@ impl FitOptions {
         }
     }
 }
+
+/// How rows are split into training and test rows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Split {
+    /// Stratified by class, `test_share` of each class held out, shuffled with `seed` (see
+    /// [`crate::lifecycle::split`]).
+    Stratified {
+        /// Share of each class held out.
+        test_share: f64,
+        /// Shuffle seed.
+        seed: u64,
+    },
+    /// Every row trains; nothing is held out (no test metrics).
+    None,
+    /// A column whose cells are `train` or `test` (the column is not a feature).
+    Column(String),
+    /// The caller's own marks, one per row (`true`: test), as `--train`/`--test` files give.
+    Rows(Vec<bool>),
+}
+
+impl Split {
+    /// Which rows are test rows, and how the split was made (for the report).
+    fn apply(&self, table: &Table, is_bad: &[bool]) -> Result<(Vec<bool>, Object)> {
+        let (is_test, about) = match self {
+            Split::Stratified { test_share, seed } => (
+                stratified_split(is_bad, *test_share, *seed)?,
+                Object::new()
+                    .with("method", "stratified, SplitMix64 Fisher-Yates per class")
+                    .with("seed", seed.to_string())
+                    .with("test_share", figure(*test_share)),
+            ),
+            Split::None => (vec![false; table.rows.len()], Object::new().with("method", "none: every row trains")),
+            Split::Column(name) => {
+                let column = table.column(name)?;
+                let marks = table
+                    .cells(column)
+                    .enumerate()
+                    .map(|(row, cell)| match cell {
+                        Some("test") => Ok(true),
+                        Some("train") => Ok(false),
+                        other => bail!(DataInvalid, "split column {name:?}, row {row}: {other:?} is not train or test"),
+                    })
+                    .collect::<Result<Vec<bool>>>()?;
+                (marks, Object::new().with("method", "given: column").with("column", name.as_str()))
+            }
+            Split::Rows(marks) => {
+                if marks.len() != table.rows.len() {
+                    bail!(DataInvalid, "{} split marks for {} rows", marks.len(), table.rows.len());
+                }
+                (marks.clone(), Object::new().with("method", "given: training and test files"))
+            }
+        };
+        if !is_test.iter().any(|t| !t) {
+            bail!(DataInvalid, "the split leaves no training rows");
+        }
+        Ok((is_test, about))
+    }
+
+    /// The column the split reads, which is not a feature.
+    fn column(&self) -> Option<&str> {
+        match self {
+            Split::Column(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// Held-out row numbers are listed in the report up to this many (`--split-out` has them all).
+const LISTED_TEST_ROWS: usize = 10_000;
 
 /// What happened to one row.
 #[derive(Clone, Debug, PartialEq)]
@@ -160,12 +235,13 @@ pub struct FitOutcome {
     pub rows: Vec<RowOutcome>,
     /// Training metrics.
     pub train: SplitMetrics,
-    /// Test metrics.
-    pub test: SplitMetrics,
+    /// Test metrics (`None` when nothing was held out).
+    pub test: Option<SplitMetrics>,
 }
 
 struct Candidate {
     name: String,
+    source: Option<String>,
     column: usize,
     binning: FeatureBinning,
 }
@@ -176,22 +252,27 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
         bail!(ConfigInvalid, "pdo and base odds must be positive");
     }
     let (is_bad, bad_label) = target_classes(table, &options.target, options.bad.as_deref())?;
-    let is_test = stratified_split(&is_bad, options.test_share, options.seed)?;
+    let (is_test, split_about) = options.split.apply(table, &is_bad)?;
     let train_rows: Vec<usize> = (0..table.rows.len()).filter(|&r| is_test.get(r) == Some(&false)).collect();
     let train_bad: Vec<bool> = train_rows.iter().map(|&r| is_bad.get(r).copied().unwrap_or(false)).collect();
 
     // Bin every candidate feature on the training rows.
     let mut candidates: Vec<Candidate> = Vec::new();
-    for (column, name) in table.columns.iter().enumerate() {
-        if *name == options.target || options.exclude.contains(name) {
+    for (column, source) in table.columns.iter().enumerate() {
+        if *source == options.target
+            || options.exclude.contains(source)
+            || Some(source.as_str()) == options.split.column()
+        {
             continue;
         }
-        if build::identifier(name) != *name {
-            bail!(
-                DataInvalid,
-                "column {name:?} is not a feature name (a-z, 0-9, '_', '-', '.'; at most 64): rename or --exclude it"
-            );
+        let (name, renamed_from) = options.names.feature_name(source);
+        if !Names::is_feature_name(&name) {
+            bail!(DataInvalid, "column {}, or --exclude it", Names::advice(source));
         }
+        if candidates.iter().any(|c: &Candidate| c.name == name) {
+            bail!(DataInvalid, "two columns become feature {name:?}; rename one with --rename");
+        }
+        let name = &name;
         let numeric = table.is_numeric(column) && !options.categorical.contains(name);
         let cells: Vec<Option<&str>> = train_rows
             .iter()
@@ -199,7 +280,7 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
             .collect();
         let binning = bin_feature(&cells, &train_bad, numeric, &options.binning)
             .map_err(|e| e.context(&format!("feature {name:?}")))?;
-        candidates.push(Candidate { name: name.clone(), column, binning });
+        candidates.push(Candidate { name: name.clone(), source: renamed_from, column, binning });
     }
     let mut ranked: Vec<usize> =
         (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.binning.iv >= options.min_iv)).collect();
@@ -261,7 +342,7 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
         });
     }
     let train = split_metrics(&rows, false)?;
-    let test = split_metrics(&rows, true)?;
+    let test = if is_test.contains(&true) { Some(split_metrics(&rows, true)?) } else { None };
     let report = fit_report(&FitReportInput {
         options,
         bad_label: &bad_label,
@@ -272,7 +353,8 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
         model: &model,
         rows: &rows,
         train: &train,
-        test: &test,
+        test: test.as_ref(),
+        split: split_about,
     });
     Ok(FitOutcome { model, model_json, report, rows, train, test })
 }
@@ -320,7 +402,13 @@ fn build_spec(
     for (position, (&index, &beta)) in selected.iter().zip(&regression.coefficients).enumerate() {
         let Some(candidate) = candidates.get(index) else { continue };
         let kind = if candidate.binning.numeric { FeatureType::Number } else { FeatureType::Category };
-        features.push(FeatureSpec { name: candidate.name.clone(), kind, min: None, max: None, source: None });
+        features.push(FeatureSpec {
+            name: candidate.name.clone(),
+            kind,
+            min: None,
+            max: None,
+            source: candidate.source.clone(),
+        });
         let mut bins = Vec::new();
         for bin in &candidate.binning.bins {
             bins.push(Bin {
@@ -340,7 +428,7 @@ fn build_spec(
             baseline,
             bins,
         ));
-        reasons.push(reason_text(&code, &candidate.name));
+        reasons.push(reason_text(&code, candidate.source.as_deref().unwrap_or(&candidate.name)));
     }
     Ok(ModelSpec {
         format_version: MODEL_FORMAT_VERSION,
@@ -385,7 +473,8 @@ struct FitReportInput<'a> {
     model: &'a Model,
     rows: &'a [RowOutcome],
     train: &'a SplitMetrics,
-    test: &'a SplitMetrics,
+    test: Option<&'a SplitMetrics>,
+    split: Object,
 }
 
 fn metrics_object(metrics: &SplitMetrics) -> Object {
@@ -441,9 +530,10 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
         object.insert("bins", bins);
         features.push(Value::Object(object));
     }
-    // Score distribution by band on the test rows.
+    // Score distribution by band on the test rows (the training rows when none are held out).
     let mut bands = Vec::new();
-    let test_scored: Vec<&RowOutcome> = input.rows.iter().filter(|r| r.test && r.score.is_some()).collect();
+    let on_test = input.test.is_some();
+    let test_scored: Vec<&RowOutcome> = input.rows.iter().filter(|r| r.test == on_test && r.score.is_some()).collect();
     for (index, band) in input.model.bands().enumerate() {
         let upper = input.model.band(index + 1).map_or(Points::from_millionths(i64::MAX), |b| b.min);
         let members: Vec<&&RowOutcome> =
@@ -475,15 +565,20 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
                 .with("bad_value", input.bad_label)
                 .with("bad_rows", input.rows.iter().filter(|r| r.bad).count() as i64),
         )
-        .with(
-            "split",
-            Object::new()
-                .with("method", "stratified, SplitMix64 Fisher-Yates per class")
-                .with("seed", options.seed.to_string())
-                .with("test_share", figure(options.test_share))
+        .with("split", {
+            let held_out: Vec<Value> =
+                input.rows.iter().enumerate().filter(|(_, r)| r.test).map(|(i, _)| Value::from(i as i64)).collect();
+            let mut split = input
+                .split
+                .clone()
                 .with("train_rows", input.train.rows as i64)
-                .with("test_rows", input.test.rows as i64),
-        )
+                .with("test_rows", held_out.len() as i64);
+            if held_out.len() <= LISTED_TEST_ROWS {
+                // Data rows numbered from 0 in file order.
+                split.insert("test_row_numbers", held_out);
+            }
+            split
+        })
         .with(
             "scaling",
             Object::new()
@@ -496,8 +591,8 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
                 .with("initial_score", input.model.initial_score()),
         )
         .with("train", metrics_object(input.train))
-        .with("test", metrics_object(input.test))
-        .with("test_bands", bands)
+        .with("test", input.test.map_or(Value::Null, |test| Value::Object(metrics_object(test))))
+        .with(if on_test { "test_bands" } else { "train_bands" }, bands)
         .with("rows_refused_by_core", refused as i64)
         .with("rows_at_score_limit", clamped as i64)
         .with("features", features)

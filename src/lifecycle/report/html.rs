@@ -104,12 +104,16 @@ impl Html {
             self.body.push_str("<h2>Characteristics</h2>\n<p>Mean points and the share of rows at each points level (the bins giving those points).</p>\n");
         }
         let Some(c) = model.characteristics().get(index) else { return };
-        let feature = model.features().get(c.feature_index()).map_or("", |f| f.name.as_str());
+        // The feature, with the column it was fitted or imported from when it was renamed.
+        let feature = model.features().get(c.feature_index()).map_or(String::new(), |f| match &f.source {
+            Some(source) => format!("{} from column {source}", f.name),
+            None => f.name.clone(),
+        });
         let fmt = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.1}"));
         let mut head = format!(
             "<h3>{} <small>({}, {}, mean points {}",
             escape(c.id()),
-            escape(feature),
+            escape(&feature),
             c.dimension().id(),
             fmt(mean_now)
         );

@@ -8,18 +8,28 @@ use edgescore::json::Object;
 use edgescore::lifecycle::build;
 use edgescore::lifecycle::data::Table;
 use edgescore::lifecycle::figure;
-use edgescore::lifecycle::fit::{self, FitOptions};
+use edgescore::lifecycle::fit::{self, FitOptions, Split};
 use edgescore::model::{Band, Points};
 
-use super::{read_data, DimensionArgs};
+use super::{read_data, DimensionArgs, NameArgs};
 use crate::input::{self, usage, CliResult};
 use crate::Output;
 
 #[derive(Args)]
 pub(crate) struct FitArgs {
-    /// Training data: CSV with a header line (an empty cell is a missing value).
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
+    /// The data: CSV with a header line (an empty cell is a missing value), split into
+    /// training and test rows as the split options say.
+    #[arg(long, value_name = "FILE", required_unless_present = "train", conflicts_with = "train")]
+    data: Option<PathBuf>,
+    /// Training rows, when you split the data yourself (CSV; every row trains).
+    #[arg(long, value_name = "FILE", requires = "test")]
+    train: Option<PathBuf>,
+    /// Test rows, with --train (CSV with the same columns; every row is held out).
+    #[arg(long, value_name = "FILE", requires = "train")]
+    test: Option<PathBuf>,
+    /// A column of the data saying `train` or `test` for each row (not a feature).
+    #[arg(long, value_name = "COLUMN", conflicts_with_all = ["train", "test_share"])]
+    split_column: Option<String>,
     /// The target column.
     #[arg(long)]
     target: String,
@@ -29,9 +39,9 @@ pub(crate) struct FitArgs {
     /// Split seed (the split is stratified; see docs/lifecycle.md).
     #[arg(long, default_value_t = 1994)]
     seed: u64,
-    /// Share of each class held out for testing.
-    #[arg(long, default_value_t = 0.3)]
-    test_share: f64,
+    /// Share of each class held out for testing; 0 trains on every row.
+    #[arg(long, alias = "holdout", value_name = "SHARE")]
+    test_share: Option<f64>,
     /// Points to double the odds.
     #[arg(long, default_value_t = 20.0)]
     pdo: f64,
@@ -70,6 +80,8 @@ pub(crate) struct FitArgs {
     keep_negative: bool,
     #[command(flatten)]
     dimension: DimensionArgs,
+    #[command(flatten)]
+    names: NameArgs,
     /// Model id.
     #[arg(long, default_value = "fitted-scorecard")]
     id: String,
@@ -122,12 +134,30 @@ fn parse_bands(pairs: &[String], score_min: Points) -> CliResult<Vec<Band>> {
         .collect()
 }
 
+/// One table of the training rows then the test rows (columns in the training file's order),
+/// and which rows are test rows.
+fn train_and_test(train: &Table, test: Table) -> CliResult<(Table, Vec<bool>)> {
+    let mut positions = Vec::with_capacity(train.columns.len());
+    for name in &train.columns {
+        positions.push(test.column(name).map_err(|_| usage(format!("the test file has no column {name:?}")))?);
+    }
+    if test.columns.len() != train.columns.len() {
+        return Err(usage("the training and test files have different columns"));
+    }
+    let mut table = train.clone();
+    let mut marks = vec![false; table.rows.len()];
+    for row in test.rows {
+        table.rows.push(positions.iter().map(|&p| row.get(p).cloned().flatten()).collect());
+        marks.push(true);
+    }
+    Ok((table, marks))
+}
+
 pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
     let (dimensions, default_dimension) = args.dimension.resolve()?;
     let mut options = FitOptions::new(&args.target);
     options.bad = args.bad;
-    options.seed = args.seed;
-    options.test_share = args.test_share;
+    options.names = args.names.resolve()?;
     options.pdo = args.pdo;
     options.base_score = args.base_score;
     options.base_odds = args.base_odds;
@@ -149,7 +179,23 @@ pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
     options.score_max = args.score_max;
     options.points_places = args.points_places;
     options.bands = parse_bands(&args.bands, args.score_min)?;
-    let table = Table::from_csv(&read_data(&args.data)?)?;
+    let table = match (&args.data, &args.train, &args.test) {
+        (Some(data), _, _) => {
+            options.split = match (&args.split_column, args.test_share) {
+                (Some(column), _) => Split::Column(column.clone()),
+                (None, Some(0.0)) => Split::None,
+                (None, share) => Split::Stratified { test_share: share.unwrap_or(0.3), seed: args.seed },
+            };
+            Table::from_csv(&read_data(data)?)?
+        }
+        (None, Some(train), Some(test)) => {
+            let (table, marks) =
+                train_and_test(&Table::from_csv(&read_data(train)?)?, Table::from_csv(&read_data(test)?)?)?;
+            options.split = Split::Rows(marks);
+            table
+        }
+        _ => return Err(usage("give --data, or --train and --test")),
+    };
     let outcome = fit::fit(&table, &options)?;
     if let Some(path) = &args.report {
         input::write_new(path, &(outcome.report.to_json_pretty() + "\n"), true)?;
@@ -181,7 +227,7 @@ pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
                     .with("written", path.display().to_string())
                     .with("characteristics", outcome.model.characteristics().len() as i64)
                     .with("train", metrics(&outcome.train))
-                    .with("test", metrics(&outcome.test)),
+                    .with("test", outcome.test.as_ref().map_or(edgescore::json::Value::Null, |t| metrics(t).into())),
             ))
         }
         None => Ok(Output::Text(model_text.trim_end().to_owned())),
