@@ -53,11 +53,11 @@ describe('Scorer', () => {
       presentation: presentFor('wang', 'n1'),
       disclose: 'full',
     });
-    assert.equal(result.score, 627);
+    assert.equal(result.score, 624);
     assert.deepEqual(Object.keys(result.dimensions), [
       'credit_history', 'behaviour_preferences', 'fulfilment_capacity', 'identity_traits', 'relationships',
     ]);
-    assert.deepEqual(result.reasons.map((r) => r.code), ['R01', 'R19', 'R12', 'R05']);
+    assert.deepEqual(result.reasons.map((r) => r.code), ['R13', 'R04', 'R19', 'R18']);
     assert.ok(result.reasons.every((r) => r.text.en && r.text.zh));
   });
 

@@ -48,7 +48,7 @@ describe('jose signs, edgescore verifies and scores', () => {
       const scorer = new Scorer({ jwks: { keys: [issuerJwk] }, audience: AUDIENCE, issuers: ['https://bureau.example'] });
       const result = scorer.score(snapshot, { now: NOW, presentation, nonce: 'jose-nonce', disclose: 'full' });
       assert.equal(result.band, 'good');
-      assert.equal(result.score, 627);
+      assert.equal(result.score, 624);
       // The same token with one feature edited must not verify.
       const [h, p, s] = snapshot.split('.');
       const edited = JSON.parse(Buffer.from(p, 'base64url'));

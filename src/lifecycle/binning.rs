@@ -272,9 +272,22 @@ fn boundary(prebins: &[(PreKey, Counts)], at: usize) -> Option<f64> {
     let left = prebins.get(at.checked_sub(1)?)?;
     let right = prebins.get(at)?;
     match (&left.0, &right.0) {
-        (PreKey::Values(_, high), PreKey::Values(low, _)) => Some(high + (low - high) / 2.0),
+        (PreKey::Values(_, high), PreKey::Values(low, _)) => Some(short_halfway(*high, *low)),
         _ => None,
     }
+}
+
+/// Halfway between `a < b`, as the shortest decimal within a few units in the last place of
+/// the floating-point midpoint: `0.8851` and `0.8852` give `0.88515`, not
+/// `0.8851500000000001`. The cut still lies strictly between the two values, so it splits
+/// the data the same way.
+fn short_halfway(a: f64, b: f64) -> f64 {
+    let middle = a + (b - a) / 2.0;
+    let tolerance = 4.0 * f64::EPSILON * middle.abs().max(f64::MIN_POSITIVE);
+    (0..=17)
+        .filter_map(|places| format!("{middle:.places$}").parse::<f64>().ok())
+        .find(|&short| (short - middle).abs() <= tolerance && a < short && short < b)
+        .unwrap_or(middle)
 }
 
 fn numeric_prebins(values: &[(f64, bool)], prebins: usize) -> Vec<(PreKey, Counts)> {
@@ -364,4 +377,17 @@ fn is_monotonic(groups: &[Counts], totals: Counts) -> bool {
     let rising = woes.windows(2).all(|w| w.first() <= w.last());
     let falling = woes.windows(2).all(|w| w.first() >= w.last());
     rising || falling
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cuts_are_short_decimals_halfway() {
+        assert_eq!(super::short_halfway(0.8851, 0.8852).to_string(), "0.88515");
+        assert_eq!(super::short_halfway(0.1261, 0.1262).to_string(), "0.12615");
+        assert_eq!(super::short_halfway(11.0, 12.0).to_string(), "11.5");
+        assert_eq!(super::short_halfway(2.0, 3.0).to_string(), "2.5");
+        assert_eq!(super::short_halfway(-1.0, 1.0).to_string(), "0");
+        assert_eq!(super::short_halfway(1e-9, 2e-9).to_string(), "0.0000000015");
+    }
 }

@@ -37,8 +37,8 @@ use crate::lifecycle::logistic::{self, sigmoid, Logistic};
 use crate::lifecycle::split::stratified_split;
 use crate::metrics::{discrimination, Discrimination};
 use crate::model::{
-    Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ModelSpec, Points, ReasonAlgorithm, ScoreSpec,
-    MODEL_FORMAT_VERSION,
+    Band, Bin, Dimension, FeatureSpec, FeatureType, Model, ModelSpec, Points, Predicate, ReasonAlgorithm, ReasonText,
+    Scalar, ScoreSpec, MODEL_FORMAT_VERSION,
 };
 
 /// Everything `fit` can be told. [`FitOptions::new`] gives the documented defaults.
@@ -90,6 +90,11 @@ pub struct FitOptions {
     pub score_max: Points,
     /// Bands; the first must start at `score_min`.
     pub bands: Vec<Band>,
+    /// A model to refit: its feature schema (every feature, with types and ranges), schema id,
+    /// title, description, issuer, demo flag, score range and bands are kept, and a feature's
+    /// characteristic keeps its id, reason code and texts, label and dimension; only columns
+    /// of its schema are candidates.
+    pub template: Option<Model>,
 }
 
 impl FitOptions {
@@ -121,6 +126,7 @@ impl FitOptions {
             score_min: Points::whole(350),
             score_max: Points::whole(950),
             bands: build::consumer_bands(),
+            template: None,
         }
     }
 }
@@ -273,7 +279,12 @@ pub fn fit(table: &Table, options: &FitOptions) -> Result<FitOutcome> {
             bail!(DataInvalid, "two columns become feature {name:?}; rename one with --rename");
         }
         let name = &name;
-        let numeric = table.is_numeric(column) && !options.categorical.contains(name);
+        let numeric = match options.template.as_ref().map(|t| t.feature(name)) {
+            // A template's schema says what a column is; a column outside it is no candidate.
+            Some(None) => continue,
+            Some(Some(spec)) => spec.kind.is_numeric(),
+            None => table.is_numeric(column) && !options.categorical.contains(name),
+        };
         let cells: Vec<Option<&str>> = train_rows
             .iter()
             .map(|&r| table.rows.get(r).and_then(|row| row.get(column)).and_then(|c| c.as_deref()))
@@ -396,57 +407,105 @@ fn build_spec(
 ) -> Result<ModelSpec> {
     let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
     let initial_score = round_points(offset + factor * regression.intercept, options.points_places)?;
+    let template = options.template.as_ref();
     let mut features = Vec::new();
     let mut characteristics = Vec::new();
-    let mut reasons = Vec::new();
+    let mut reasons: Vec<ReasonText> = Vec::new();
     for (position, (&index, &beta)) in selected.iter().zip(&regression.coefficients).enumerate() {
         let Some(candidate) = candidates.get(index) else { continue };
-        let kind = if candidate.binning.numeric { FeatureType::Number } else { FeatureType::Category };
-        features.push(FeatureSpec {
-            name: candidate.name.clone(),
-            kind,
-            min: None,
-            max: None,
-            source: candidate.source.clone(),
-        });
+        let schema = template.and_then(|t| t.feature(&candidate.name));
+        let kind = match schema {
+            Some(spec) => spec.kind,
+            None if candidate.binning.numeric => FeatureType::Number,
+            None => FeatureType::Category,
+        };
+        if template.is_none() {
+            features.push(FeatureSpec {
+                name: candidate.name.clone(),
+                kind,
+                min: None,
+                max: None,
+                source: candidate.source.clone(),
+            });
+        }
         let mut bins = Vec::new();
         for bin in &candidate.binning.bins {
+            let mut predicate = bin.predicate()?;
+            if kind == FeatureType::Boolean {
+                predicate = boolean_predicate(predicate, &candidate.name)?;
+            }
             bins.push(Bin {
-                predicate: bin.predicate()?,
+                predicate,
                 points: round_points(factor * beta * bin.woe, options.points_places)?,
                 reason_code: None,
             });
         }
-        let code = format!("R{:02}", position + 1);
         let baseline = bins.iter().map(|b| b.points).max().unwrap_or_default();
-        let dimension = dimension_of(&candidate.name, &options.dimensions, options.default_dimension);
-        characteristics.push(characteristic(
-            candidate.name.clone(),
-            &candidate.name,
-            dimension,
-            code.clone(),
-            baseline,
-            bins,
-        ));
-        reasons.push(reason_text(&code, candidate.source.as_deref().unwrap_or(&candidate.name)));
+        // The template's characteristic for this feature, if any, gives its names and texts.
+        let known = template.and_then(|t| {
+            t.characteristics()
+                .iter()
+                .find(|c| t.features().get(c.feature_index()).is_some_and(|f| f.name == candidate.name))
+        });
+        let (id, code, dimension, label) = match known {
+            Some(c) => (
+                c.id().to_owned(),
+                c.reason_code().map_or_else(|| format!("R{:02}", position + 1), str::to_owned),
+                c.dimension(),
+                c.label().cloned(),
+            ),
+            None => (
+                candidate.name.clone(),
+                format!("R{:02}", position + 1),
+                dimension_of(&candidate.name, &options.dimensions, options.default_dimension),
+                None,
+            ),
+        };
+        let mut built = characteristic(id, &candidate.name, dimension, code.clone(), baseline, bins);
+        built.label = label;
+        characteristics.push(built);
+        if !reasons.iter().any(|r| r.code == code) {
+            reasons.push(match template.and_then(|t| t.reason_text(&code)) {
+                Some(text) => text.clone(),
+                None => reason_text(&code, candidate.source.as_deref().unwrap_or(&candidate.name)),
+            });
+        }
     }
+    let (score_min, score_max, bands) = match template {
+        Some(t) => (t.score_min(), t.score_max(), t.bands().cloned().collect()),
+        None => (options.score_min, options.score_max, options.bands.clone()),
+    };
     Ok(ModelSpec {
         format_version: MODEL_FORMAT_VERSION,
         id: options.id.clone(),
         version: options.version.clone(),
-        demo: false,
-        title: None,
-        description: None,
-        issuer: None,
-        schema: options.schema.clone(),
-        score: ScoreSpec { min: options.score_min, max: options.score_max, initial: initial_score },
+        demo: template.is_some_and(Model::is_demo),
+        title: template.and_then(|t| t.title().cloned()),
+        description: template.and_then(|t| t.description().cloned()),
+        issuer: template.and_then(|t| t.issuer().cloned()),
+        schema: template.map_or_else(|| options.schema.clone(), |t| t.schema().to_owned()),
+        score: ScoreSpec { min: score_min, max: score_max, initial: initial_score },
         reason_codes: true,
         reason_algorithm: ReasonAlgorithm::PointsBelow,
         baseline_score: None,
-        features,
-        bands: options.bands.clone(),
+        features: template.map_or(features, |t| t.features().to_vec()),
+        bands,
         characteristics,
         reasons,
+    })
+}
+
+/// A categorical bin of a boolean column (`"true"`, `"false"`) as a bin of booleans.
+fn boolean_predicate(predicate: Predicate, feature: &str) -> Result<Predicate> {
+    let flag = |scalar: Scalar| match scalar {
+        Scalar::Text(text) if text == "true" => Ok(Scalar::Bool(true)),
+        Scalar::Text(text) if text == "false" => Ok(Scalar::Bool(false)),
+        other => bail!(DataInvalid, "boolean feature {feature:?} holds {other:?}, not true or false"),
+    };
+    Ok(match predicate {
+        Predicate::In(items) => Predicate::In(items.into_iter().map(flag).collect::<Result<_>>()?),
+        Predicate::NotIn(items) => Predicate::NotIn(items.into_iter().map(flag).collect::<Result<_>>()?),
+        other => other,
     })
 }
 

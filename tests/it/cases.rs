@@ -899,7 +899,10 @@ fn model_cases(g: &Gen) -> Vec<Value> {
     let issuer = demo::issuer().unwrap();
     let signed = issuer.sign_model(source.as_bytes()).unwrap();
     let (mh, mp, ms) = parts(&signed);
-    let tampered_model = json::parse(edit("\"points\": 70}", "\"points\": 700}").as_bytes()).unwrap().to_json();
+    let tampered_model =
+        json::parse(edit("{\"gte\": 0.98615, \"points\": 13}", "{\"gte\": 0.98615, \"points\": 700}").as_bytes())
+            .unwrap()
+            .to_json();
     let attacker_model = sign_raw(
         &header(&[("alg", "EdDSA".into()), ("typ", "edgescore-model+jwt".into()), ("kid", "attacker-1".into())]),
         source.as_bytes(),
@@ -912,13 +915,13 @@ fn model_cases(g: &Gen) -> Vec<Value> {
         (
             "model_future_version",
             "format_version supported",
-            edit("\"format_version\": 1", "\"format_version\": 3"),
+            edit("\"format_version\": 2", "\"format_version\": 3"),
             "ERR_UNSUPPORTED_VERSION",
         ),
         (
             "model_version_string",
             "format_version a number",
-            edit("\"format_version\": 1", "\"format_version\": \"1\""),
+            edit("\"format_version\": 2", "\"format_version\": \"2\""),
             "ERR_MODEL_INVALID",
         ),
         (
@@ -930,29 +933,45 @@ fn model_cases(g: &Gen) -> Vec<Value> {
         (
             "model_bin_two_predicates",
             "one predicate per bin",
-            edit("{\"missing\": true, \"points\": 20}", "{\"missing\": true, \"else\": true, \"points\": 20}"),
+            edit("{\"missing\": true, \"points\": -2}", "{\"missing\": true, \"else\": true, \"points\": -2}"),
             "ERR_MODEL_INVALID",
         ),
         (
             "model_range_on_category",
             "ranges need numeric features",
-            edit(
-                "{\"in\": [\"household\", \"education\", \"groceries\"], \"points\": 25}",
-                "{\"gte\": 1, \"points\": 25}",
-            ),
+            edit("{\"in\": [\"luxury\", \"gaming\"], \"points\": -10}", "{\"gte\": 1, \"points\": -10}"),
             "ERR_MODEL_INVALID",
         ),
         (
             "model_empty_range",
             "ranges not empty",
-            edit("{\"gte\": 0.8, \"lt\": 0.9, \"points\": 20}", "{\"gte\": 0.9, \"lt\": 0.8, \"points\": 20}"),
+            edit(
+                "{\"gte\": 0.9269, \"lt\": 0.98615, \"points\": 3}",
+                "{\"gte\": 0.98615, \"lt\": 0.9269, \"points\": 3}",
+            ),
             "ERR_MODEL_INVALID",
         ),
         (
-            "model_fractional_points",
-            "integer points",
-            edit("\"points\": 70}", "\"points\": 70.5}"),
+            "model_too_many_decimal_places",
+            "points have at most six decimal places",
+            edit("{\"gte\": 0.98615, \"points\": 13}", "{\"gte\": 0.98615, \"points\": 13.0000001}"),
             "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_v1_fractional_points",
+            "format_version 1 has whole points",
+            edit("\"format_version\": 2", "\"format_version\": 1").replacen(
+                "{\"gte\": 0.98615, \"points\": 13}",
+                "{\"gte\": 0.98615, \"points\": 13.5}",
+                1,
+            ),
+            "ERR_MODEL_INVALID",
+        ),
+        (
+            "model_v1_ok",
+            "control: the demo consumer model read as format_version 1 (it uses nothing newer)",
+            edit("\"format_version\": 2", "\"format_version\": 1"),
+            "ok",
         ),
         (
             "model_reason_without_text",

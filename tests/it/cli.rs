@@ -101,7 +101,7 @@ fn demo_flow_scores_a_bound_snapshot() {
     .json();
     assert_eq!(result.get("band").and_then(Value::as_str), Some("excellent"));
     assert_eq!(result.get("decision").and_then(Value::as_str), Some("deposit_free"));
-    assert_eq!(result.get("score").and_then(Value::as_i64), Some(802));
+    assert_eq!(result.get("score").and_then(Value::as_i64), Some(724));
     // Band disclosure (the default) carries no score.
     let band_only =
         run(&["score", p(&snapshot), "--presentation", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW])

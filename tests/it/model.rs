@@ -84,42 +84,38 @@ fn specs_and_documents_are_refused_alike() {
 #[cfg(not(feature = "terse-model-errors"))]
 #[test]
 fn document_errors_name_the_member() {
-    let source = demo::DEMO_CONSUMER_MODEL_JSON;
+    // The demo consumer model uses nothing newer than format_version 1, so it also reads as 1.
+    let source = demo::DEMO_CONSUMER_MODEL_JSON.replacen(r#""format_version": 2,"#, r#""format_version": 1,"#, 1);
+    let bin = r#"{"lt": 0.9269, "points": -12}"#;
     let cases = [
-        (r#"{"lt": 0.8, "points": 0}"#, r#"{"lt": 0.8, "points": "0"}"#, "model: characteristics[0].bins[1].points: "),
-        (
-            r#"{"lt": 0.8, "points": 0}"#,
-            r#"{"lt": 0.8, "lte2": 1, "points": 0}"#,
-            "model: characteristics[0].bins[1]: ",
-        ),
+        (bin, r#"{"lt": 0.9269, "points": "-12"}"#, "model: characteristics[0].bins[1].points: "),
+        (bin, r#"{"lt": 0.9269, "lte2": 1, "points": -12}"#, "model: characteristics[0].bins[1]: "),
         // Seven decimal places do not fit the points type; 0.5 does, but format_version 1 has
         // whole points only (a rule of the version, checked with the characteristic's path).
+        (bin, r#"{"lt": 0.9269, "points": 0.0000005}"#, "model: characteristics[0].bins[1].points: "),
         (
-            r#"{"lt": 0.8, "points": 0}"#,
-            r#"{"lt": 0.8, "points": 0.0000005}"#,
-            "model: characteristics[0].bins[1].points: ",
-        ),
-        (
-            r#"{"lt": 0.8, "points": 0}"#,
-            r#"{"lt": 0.8, "points": 0.5}"#,
+            bin,
+            r#"{"lt": 0.9269, "points": 0.5}"#,
             "model: characteristics[0]: bins[1]: \"points\" must be a whole number in format_version 1",
         ),
-        (
-            r#"{"lt": 0.8, "points": 0}"#,
-            r#"{"lt": 0.8, "gt": 0.1, "gte": 0.2, "points": 0}"#,
-            "model: characteristics[0].bins[1]: ",
-        ),
-        (r#"{"lt": 0.8, "points": 0}"#, r#"{"lt": "0.8", "points": 0}"#, "model: characteristics[0].bins[1].lt: "),
-        (r#""baseline": 60,"#, r#""baseline": 60, "weight": 1,"#, "model: characteristics[0]: "),
+        (bin, r#"{"lt": 0.9269, "gt": 0.1, "gte": 0.2, "points": -12}"#, "model: characteristics[0].bins[1]: "),
+        (bin, r#"{"lt": "0.9269", "points": -12}"#, "model: characteristics[0].bins[1].lt: "),
+        (r#""baseline": 13,"#, r#""baseline": 13, "weight": 1,"#, "model: characteristics[0]: "),
         (r#""dimension": "credit_history","#, r#""dimension": "credit","#, "model: characteristics[0].dimension: "),
         (r#""format_version": 1,"#, r#""format_version": 1, "extra": true,"#, "model: "),
         // null is not a way to leave a member out.
         (
-            r#"{"missing": true, "points": 20}"#,
-            r#"{"missing": true, "gt": null, "points": 20}"#,
+            r#"{"missing": true, "points": -2}"#,
+            r#"{"missing": true, "gt": null, "points": -2}"#,
             "model: characteristics[0].bins[0].gt: ",
         ),
-        (r#""baseline": 60,"#, r#""baseline": null,"#, "model: characteristics[0].baseline: "),
+        (r#""baseline": 13,"#, r#""baseline": null,"#, "model: characteristics[0].baseline: "),
+        // Newer members in an older version.
+        (
+            r#"{"missing": true, "points": -2}"#,
+            r#"{"present": true, "points": -2}"#,
+            "model: characteristics[0]: bins[0]: \"present\" needs format_version 2",
+        ),
     ];
     for (from, to, prefix) in cases {
         assert!(source.contains(from), "{from}");
@@ -127,8 +123,13 @@ fn document_errors_name_the_member() {
         assert_eq!(error.code(), ErrorCode::ModelInvalid, "{to}");
         assert!(error.message().starts_with(prefix), "{to}: {}", error.message());
     }
+    // The same document as format_version 2 takes decimal points, to six places.
+    let decimal = demo::DEMO_CONSUMER_MODEL_JSON.replacen(bin, r#"{"lt": 0.9269, "points": -12.125}"#, 1);
+    let model = Model::parse(decimal.as_bytes()).unwrap();
+    assert_eq!(model.format_version(), 2);
+    assert_eq!(model.characteristics()[0].min_points().to_string(), "-12.125");
     // The number of a bound is exact: a value just below a boundary is its own bin.
-    let exact = source.replacen(r#"{"lt": 0.8, "points": 0}"#, r#"{"lt": 0.79999999999999999999, "points": 0}"#, 1);
+    let exact = source.replacen(bin, r#"{"lt": 0.92689999999999999999, "points": -12}"#, 1);
     assert!(Model::parse(exact.as_bytes()).is_ok());
 }
 

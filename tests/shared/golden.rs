@@ -14,59 +14,70 @@ struct Golden {
     reasons: &'static [(&'static str, i64)],
 }
 
-/// Computed by hand from `src/assets/models/*.json` (points per characteristic are listed for
-/// the first profiles) and cross-checked with an independent script.
+/// Computed by hand from `src/assets/models/*.json` (the demo models fitted by
+/// `scripts/demo-models.sh`; points per characteristic are listed for the first profiles) and
+/// cross-checked with an independent script. Sub-scores: per dimension, (points − least) / (most
+/// − least) of its characteristics, × 100 rounded half up. Reasons: baseline − points summed
+/// per code, ranked, ties in document order; the points above zero are listed.
 const GOLDEN: &[Golden] = &[
-    // lin: repay .985 → 60, late 0 → 40, defaults 0 → 40, utility .96 → 25, lines 5 → 20
-    // (credit 185 of 5..210 → 88); orders 20 → 20, electronics 18, returns .08 → 18,
-    // digital .94 → 25, autopay false → 10 (behaviour 91 of 26..132 → 61); income 3k-8k 20,
-    // assets 56000 → 22, utilisation .41 → 18, services missing 12 (72 of 5..132 → 53);
-    // real name 30, college 8, residence 38 → 18, phone 70 → 20 (76 of 3..90 → 84);
-    // contacts .86 → 20, verified 14 → 8 (28 of 2..36 → 76). 350 + 452 = 802.
+    // lin (initial 598): repay .985 → 3, defaults 0 → 2, utility .98 → 48, lines 5 → 3
+    // (credit 56 of −97..66 → 94); electronics 2, returns .08 → 10, digital .94 → 5 (behaviour 17 of
+    // −30..17 → 100); assets 56000 → 0, utilisation .41 → 6 (6 of −12..50 → 29); real name 2,
+    // college −2, residence 38 → 18, phone 70 → 24 (42 of −41..48 → 93); contacts .86 → 3,
+    // verified 14 → 2 (5 of −12..20 → 53). 598 + 126 = 724. Reasons: R13 50−6, R19 18−3,
+    // R01 13−3, R16 4−(−2).
     Golden {
         person: "lin",
-        score: 802,
+        score: 724,
         band: "excellent",
-        dimensions: [Some(88), Some(61), Some(53), Some(84), Some(76)],
-        reasons: &[("R10", 15), ("R14", 3)],
+        dimensions: [Some(94), Some(100), Some(29), Some(93), Some(53)],
+        reasons: &[("R13", 44), ("R19", 15), ("R01", 10), ("R16", 6)],
     },
+    // chen: repay .93 → 3, defaults 2, utility .97 → 48, lines 8 → 3 (56 → 94); travel 2, returns
+    // .2 → −1, digital .5 → −1 (0 of −30..17 → 64); assets 0, utilisation .7 → −12 (−12 → 0);
+    // real name 2, bachelor 1, residence 36 → 18, phone 62 → 24 (45 → 97); contacts .6 → −10,
+    // verified 3 → 0 (−10 → 6). 598 + 79 = 677.
     Golden {
         person: "chen",
-        score: 680,
+        score: 677,
         band: "very_good",
-        dimensions: [Some(68), Some(42), Some(26), Some(68), Some(35)],
-        reasons: &[("R01", 15), ("R05", 15), ("R10", 15), ("R14", 15)],
+        dimensions: [Some(94), Some(64), Some(0), Some(97), Some(6)],
+        reasons: &[("R13", 62), ("R19", 28), ("R08", 11), ("R01", 10)],
     },
-    // wang: no repayment history (missing → 20, reason R01 60-20 = 40) and few contacts in good
-    // standing (.45 → 0, R19 20) lead the reasons.
+    // wang: no repayment history (missing → −2), utility .92 → 14, no open lines → −3, no
+    // utilisation (missing → −3), phone 20 → −3, contacts .45 → −10. 598 + 26 = 624.
     Golden {
         person: "wang",
-        score: 627,
+        score: 624,
         band: "good",
-        dimensions: [Some(56), Some(32), Some(23), Some(67), Some(0)],
-        reasons: &[("R01", 40), ("R19", 20), ("R12", 17), ("R05", 15)],
+        dimensions: [Some(66), Some(87), Some(15), Some(65), Some(6)],
+        reasons: &[("R13", 53), ("R04", 34), ("R19", 28), ("R18", 27)],
     },
+    // zhao: repay .88 → −12, utility .8 → −26 (R04 48 − (−26) = 74), gaming −10, utilisation
+    // .25 → 23, residence 5 → −15, phone 10 → −3. 598 − 39 = 559.
     Golden {
         person: "zhao",
-        score: 579,
+        score: 559,
         band: "fair",
-        dimensions: [Some(44), Some(28), Some(6), Some(48), Some(53)],
-        reasons: &[("R01", 40), ("R02", 25), ("R04", 25), ("R12", 22)],
+        dimensions: [Some(39), Some(57), Some(56), Some(26), Some(13)],
+        reasons: &[("R04", 74), ("R17", 33), ("R19", 28), ("R13", 27)],
     },
     Golden {
         person: "liu",
-        score: 443,
+        score: 419,
         band: "poor",
-        dimensions: [Some(7), Some(35), Some(0), Some(0), Some(0)],
-        reasons: &[("R01", 60), ("R03", 40), ("R15", 30), ("R02", 25)],
+        dimensions: [Some(4), Some(6), Some(0), Some(2), Some(6)],
+        reasons: &[("R04", 118), ("R13", 62), ("R18", 39), ("R17", 33)],
     },
-    // The seller: four codes tie at 20 points below baseline; ties keep document order.
+    // The seller (initial 594): loans .97 → 2, disputes .002 → 21, refunds .03 → 6, rating 4.6 → 2,
+    // reviews .9 → 5, sales cv .5 → 0, sales 24000 → −1, shipping .97 → 25, tenure 20 → 3,
+    // licence 1, repeat .2 → 2. 594 + 66 = 660.
     Golden {
         person: "mei",
-        score: 695,
+        score: 660,
         band: "very_good",
-        dimensions: [Some(67), Some(57), Some(39), Some(67), Some(42)],
-        reasons: &[("S03", 20), ("S05", 20), ("S06", 20), ("S09", 20)],
+        dimensions: [Some(78), Some(50), Some(56), Some(58), Some(69)],
+        reasons: &[("S08", 48), ("S05", 24), ("S03", 19), ("S06", 8)],
     },
 ];
 
@@ -98,15 +109,16 @@ pub(crate) fn demo_people_score_as_computed_by_hand() {
 }
 
 pub(crate) fn empty_profile_lands_in_missing_bins() {
-    // Every feature missing: the sum of the missing bins is 176 → 526 (poor: fair starts at 550). Reasons:
-    // R01 60-20=40, R15 30-0=30, R02 40-15=25, R03 40-20=20 (then R12 17, …).
+    // Every feature missing: the missing bins sum to −15 (repay −2, utility −6, category −7,
+    // returns −11, digital −4, utilisation −3, contacts 18, the rest 0) → 583 (fair). Reasons:
+    // R04 48−(−6)=54, R13 50−(−3)=53, R18 24−0=24, R08 10−(−11)=21 (then R17 18, …).
     let model = model_for("consumer");
     let outcome = model.score_features(&Object::new()).unwrap();
-    assert_eq!(whole(outcome.score), 526);
-    assert_eq!(model.band(outcome.band).unwrap().id, "poor");
-    assert_eq!(outcome.dimensions, [Some(32), Some(18), Some(25), Some(8), Some(35)]);
+    assert_eq!(whole(outcome.score), 583);
+    assert_eq!(model.band(outcome.band).unwrap().id, "fair");
+    assert_eq!(outcome.dimensions, [Some(55), Some(17), Some(15), Some(46), Some(94)]);
     let codes: Vec<&str> = outcome.reasons.iter().map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["R01", "R15", "R02", "R03"]);
+    assert_eq!(codes, ["R04", "R13", "R18", "R08"]);
 }
 
 pub(crate) fn bin_boundaries_are_exact() {
@@ -115,20 +127,19 @@ pub(crate) fn bin_boundaries_are_exact() {
         let features = json::parse_object(format!(r#"{{"repay_on_time_ratio_24m":{value}}}"#).as_bytes()).unwrap();
         whole(model.score_features(&features).unwrap().partial_scores[0])
     };
-    // Bins: <0.8 → 0, [0.8,0.9) → 20, [0.9,0.97) → 45, [0.97,0.99) → 60, ≥0.99 → 70.
+    // Bins: missing → −2, <0.9269 → −12, [0.9269,0.98615) → 3, ≥0.98615 → 13.
     for (value, expected) in [
-        ("0", 0),
-        ("0.79999999999999999999", 0),
-        ("0.8", 20),
-        ("8e-1", 20),
-        ("0.800", 20),
-        ("0.8999999", 20),
-        ("0.9", 45),
-        ("0.97", 60),
-        ("0.98999999999999999999999", 60),
-        ("0.99", 70),
-        ("1", 70),
-        ("null", 20),
+        ("0", -12),
+        ("0.92689999999999999999", -12),
+        ("0.9269", 3),
+        ("9.269e-1", 3),
+        ("0.92690", 3),
+        ("0.98614999999", 3),
+        ("0.98614999999999999999999", 3),
+        ("0.98615", 13),
+        ("98615e-5", 13),
+        ("1", 13),
+        ("null", -2),
     ] {
         assert_eq!(points(value), expected, "repay_on_time_ratio_24m = {value}");
     }

@@ -85,7 +85,6 @@ describe('wallet', () => {
     // The result ranks codes as PMML does, zero totals included; the wallet shows those that
     // lowered the score.
     const lowered = result.reasons.filter((reason) => reason.points > 0);
-    assert.ok(lowered.length < result.reasons.length, 'the result also ranks codes at zero points');
     assert.deepEqual(english.reasons, lowered.map((reason) => reason.text.en));
     assert.ok(english.reasons.length > 0);
     assert.equal(english.characteristics, info.characteristics.length);

@@ -100,6 +100,10 @@ pub(crate) struct FitArgs {
     /// Decimal places of the points and the initial score (0 to 6; 0 gives whole points).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=6))]
     points_places: u32,
+    /// Refit this model JSON: keep its feature schema, schema id, texts, labels, dimensions,
+    /// reason codes, score range and bands; fit the characteristics anew from the data.
+    #[arg(long, value_name = "MODEL")]
+    template: Option<PathBuf>,
     /// Bands as ID=MIN, lowest first; repeat (default: the consumer bands, or one band).
     #[arg(long = "band", value_name = "ID=MIN")]
     bands: Vec<String>,
@@ -179,6 +183,9 @@ pub(crate) fn fit(args: FitArgs) -> CliResult<Output> {
     options.score_max = args.score_max;
     options.points_places = args.points_places;
     options.bands = parse_bands(&args.bands, args.score_min)?;
+    if let Some(path) = &args.template {
+        options.template = Some(edgescore::Model::parse(&input::read_bytes(path)?)?);
+    }
     let table = match (&args.data, &args.train, &args.test) {
         (Some(data), _, _) => {
             options.split = match (&args.split_column, args.test_share) {
