@@ -45,6 +45,6 @@ for kind in consumer seller; do
     "$edgescore" score-rows "src/assets/models/$kind.json" --input "$work/$set/$kind.csv" \
       --output "$work/$set/$kind.scored.jsonl" >/dev/null
     printf 'band shares, demo-%s, %s population: ' "$kind" "$set"
-    python3 scripts/demo_models.py bands "$work/$set/$kind.scored.jsonl"
+    python3 scripts/demo_models.py bands "$work/$set/$kind.scored.jsonl" "$work/$set/$kind.csv"
   done
 done

@@ -3,8 +3,10 @@
   join FEATURES.jsonl OUTCOMES.csv SCHEMA OUT.csv
       One CSV row per person of SCHEMA: `sub`, every feature (exact number text; an empty
       cell is missing; booleans as true/false), and `default_12m` from the outcomes.
-  bands SCORED.jsonl
-      Share of rows per band (score-rows JSON Lines output), as a JSON object.
+  bands SCORED.jsonl DATA.csv
+      Per band the share of rows and the 12-month default rate, and the AUC of the scores
+      against `default_12m` (ties count one half), from score-rows JSON Lines output and the
+      CSV it scored (matched by line number).
   layout MODEL.json
       Rewrites a model document in the demo models' layout (one feature, band, bin and reason
       per line), numbers kept as their exact text.
@@ -47,15 +49,37 @@ def join(features, outcomes, schema, out):
     print(f"{out}: {len(rows)} people", file=sys.stderr)
 
 
-def bands(scored):
-    counts = {}
-    total = 0
+def bands(scored, data):
+    with open(data, newline="") as lines:
+        bad = [row["default_12m"] == "1" for row in csv.DictReader(lines)]
+    rows = []
     with open(scored) as lines:
         for line in lines:
-            band = json.loads(line)["band"]
-            counts[band] = counts.get(band, 0) + 1
-            total += 1
-    print(json.dumps({band: round(count / total, 4) for band, count in counts.items()} | {"rows": total}))
+            record = json.loads(line)
+            rows.append((float(record["score"]), record["band"], bad[record["line"] - 2]))
+    per_band = {}
+    for _, band, is_bad in rows:
+        count, bads = per_band.get(band, (0, 0))
+        per_band[band] = (count + 1, bads + is_bad)
+    # AUC: the chance that a random good scores above a random bad, ties one half.
+    rows.sort(key=lambda r: r[0])
+    goods = sum(1 for r in rows if not r[2])
+    bads = len(rows) - goods
+    rank_sum, i = 0.0, 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j][0] == rows[i][0]:
+            j += 1
+        average_rank = (i + 1 + j) / 2
+        rank_sum += average_rank * sum(1 for r in rows[i:j] if not r[2])
+        i = j
+    auc = (rank_sum - goods * (goods + 1) / 2) / (goods * bads)
+    order = ["poor", "fair", "good", "very_good", "excellent"]
+    summary = {
+        band: {"share": round(count / len(rows), 4), "default_rate": round(bads_in / count, 4)}
+        for band, (count, bads_in) in sorted(per_band.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    }
+    print(json.dumps({"rows": len(rows), "auc": round(auc, 4), "bands": summary}))
 
 
 class Number(str):

@@ -144,23 +144,25 @@ impl Decimal {
         Decimal::parse(&(scaled / scale).to_string()).ok()
     }
 
-    /// `value · 10^places` when that is a whole number that fits an `i128` (the inverse of
-    /// [`Decimal::from_scaled`]); `None` when digits would remain after the point.
-    pub fn to_scaled(&self, places: u32) -> Option<i128> {
+    /// `value · 10^places` when that is a whole number that fits an `i64` (fixed-point
+    /// integers, as [`crate::model::Points`] keeps them); `None` when digits would remain
+    /// after the point or it does not fit.
+    pub fn to_scaled(&self, places: u32) -> Option<i64> {
         if self.is_zero() {
             return Some(0);
         }
         let whole_digits = i64::from(self.exponent) + i64::from(places);
-        if (self.digits.len() as i64) > whole_digits || whole_digits > 38 {
+        if (self.digits.len() as i64) > whole_digits || whole_digits > 19 {
             return None;
         }
-        let mut scaled: i128 = 0;
+        let mut scaled: u64 = 0;
         for digit in self.digits.iter() {
-            scaled = scaled.checked_mul(10)?.checked_add(i128::from(digit.wrapping_sub(b'0')))?;
+            scaled = scaled.checked_mul(10)?.checked_add(u64::from(digit.wrapping_sub(b'0')))?;
         }
         for _ in self.digits.len() as i64..whole_digits {
             scaled = scaled.checked_mul(10)?;
         }
+        let scaled = i64::try_from(scaled).ok()?;
         Some(if self.negative { -scaled } else { scaled })
     }
 
@@ -417,7 +419,7 @@ mod tests {
         ] {
             assert_eq!(d(text).to_scaled(places), scaled, "{text}");
             if let Some(scaled) = scaled {
-                assert_eq!(Decimal::from_scaled(scaled, places), d(text));
+                assert_eq!(Decimal::from_scaled(i128::from(scaled), places), d(text));
             }
         }
     }

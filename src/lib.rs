@@ -29,8 +29,9 @@
 //!   serde over the parsed value, with unknown members refused where the format says so and
 //!   `null` never standing in for "absent" unless a member says it may.
 //! - **Integer scoring.** Feature values and bin bounds compare as exact decimals
-//!   ([`decimal`]); points, sums and sub-scores are integers. Results are bit-identical on
-//!   every platform.
+//!   ([`decimal`]); points are exact decimals of up to six places held as whole millionths
+//!   ([`model::Points`]), so sums and sub-scores are integer arithmetic. Results are
+//!   bit-identical on every platform.
 //! - **No panics.** Bad input is an [`Error`] with a stable [`ErrorCode`]; `unwrap`, `expect`,
 //!   `panic!` and indexing are denied by lint outside tests (a panic in WebAssembly is a trap).
 //!   No `unsafe` anywhere.
@@ -56,7 +57,7 @@
 //! | [`issue`] | signing snapshots, models and key-binding JWS | draw randomness (ids and keys come in) |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) | be in the WebAssembly package with its private key |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JS values in, results and error envelopes out, Web Crypto randomness, the allocator | be the only place anything is validated (the core validates everything again) |
-//! | `lifecycle` (feature `lifecycle`, native only) | fitting, PMML and Python-tool imports, PMML export, monitoring reports | be in the WebAssembly package; score a model other than through `Model::score_features` |
+//! | `lifecycle` (feature `lifecycle`, native only) | fitting, PMML and Python-tool imports, PMML export, raw-row scoring, monitoring reports | be in the WebAssembly package; score a model other than through `Model::score_features` |
 //! | `metrics` (features `lifecycle` or `issuer`, native only) | AUC, KS, Gini, population stability index, in `f64` | |
 //! | `issuer` (feature `issuer`, native only) | synthetic bureau data, feature derivation, batch issuance: files, threads, a seeded RNG | be reachable from the no-feature build |
 //! | `src/bin/edgescore` (feature `cli`) | arguments, files, stdin, clock, randomness, exit codes | |

@@ -1,5 +1,5 @@
-//! Fitting a scorecard: split, bin, select by IV, regress on WoE, scale to integer points,
-//! and measure it — the classic credit-scorecard method, end to end.
+//! Fitting a scorecard: split, bin, select by IV, regress on WoE, scale to points (whole, or
+//! to a few decimal places), and measure it — the classic credit-scorecard method, end to end.
 //!
 //! 1. **Split** the rows ([`Split`]): by default [`crate::lifecycle::split::stratified_split`]
 //!    (seed and test share fixed up front); or the caller's own split (a column of `train` /

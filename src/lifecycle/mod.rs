@@ -3,8 +3,8 @@
 //!
 //! This is native analytics, not the scoring core: it may use floating point (binning, weight
 //! of evidence, the logistic regression, metrics), it reads CSV and XML, and it is never part of
-//! the WebAssembly package. Everything it produces is an ordinary format_version 1 model that
-//! `Model::try_from` validates and [`crate::Model::score_features`] scores in integers;
+//! the WebAssembly package. Everything it produces is an ordinary model (`format_version` 2)
+//! that `Model::try_from` validates and [`crate::Model::score_features`] scores in integers;
 //! nothing here evaluates a scorecard a second way.
 //!
 //! | module | owns |

@@ -45,13 +45,13 @@ impl Points {
 
     /// The exact value of a decimal, when it has at most six decimal places and fits.
     pub fn from_decimal(value: &Decimal) -> Option<Points> {
-        let scaled = value.to_scaled(Points::SCALE)?;
-        i64::try_from(scaled).ok().map(Points)
+        value.to_scaled(Points::SCALE).map(Points)
     }
 
     /// The value as an exact decimal.
     pub fn to_decimal(self) -> Decimal {
-        Decimal::from_scaled(i128::from(self.0), Points::SCALE)
+        // The text of a Points value is always a valid decimal.
+        Decimal::parse(&self.to_string()).unwrap_or_else(|_| Decimal::zero())
     }
 
     /// Whether the value is a whole number.
@@ -151,22 +151,38 @@ impl std::str::FromStr for Points {
 }
 
 impl fmt::Display for Points {
-    /// The shortest exact decimal: `802`, `250.5`, `-0.000001`.
+    /// The shortest exact decimal: `802`, `250.5`, `-0.000001` (integer arithmetic only, and
+    /// nothing wider than 64 bits, which keeps the WebAssembly module small).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.to_decimal(), f)
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        let unit = Points::UNIT.unsigned_abs();
+        let (whole, fraction) = (magnitude / unit, magnitude % unit);
+        if fraction == 0 {
+            return write!(f, "{sign}{whole}");
+        }
+        let mut digits = [b'0'; Points::SCALE as usize];
+        let mut rest = fraction;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        let used = digits.iter().rposition(|&d| d != b'0').map_or(0, |last| last + 1);
+        let digits = std::str::from_utf8(digits.get(..used).unwrap_or_default()).map_err(|_| fmt::Error)?;
+        write!(f, "{sign}{whole}.{digits}")
     }
 }
 
 impl From<Points> for crate::json::Value {
     fn from(points: Points) -> crate::json::Value {
-        crate::json::Value::Number(crate::json::Number::from_decimal(&points.to_decimal()))
+        crate::json::Number::from_text(&points.to_string()).map_or(crate::json::Value::Null, crate::json::Value::Number)
     }
 }
 
 /// Written as the exact number text.
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_decimal().serialize(serializer)
+        serializer.serialize_newtype_struct(crate::json::NUMBER_TOKEN, &self.to_string())
     }
 }
 
