@@ -145,6 +145,6 @@ fn terse_builds_say_one_fixed_thing() {
         assert_eq!(error.message(), format!("model: {}", edgescore::model::TERSE_MESSAGE));
     }
     let mut spec = demo::consumer_model().unwrap().model().to_spec();
-    spec.bands[0].min += 1;
+    spec.bands[0].min += Points::whole(1);
     assert_eq!(Model::try_from(spec).unwrap_err().message(), edgescore::model::TERSE_MESSAGE);
 }
