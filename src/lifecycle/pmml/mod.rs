@@ -10,7 +10,7 @@
 //!   `missingValueReplacement`, `missingValueTreatment` (`returnInvalid`),
 //!   `invalidValueTreatment` (`returnInvalid`, `asIs`, `asMissing`, `asValue` with
 //!   `invalidValueReplacement`) and `outliers` (`asMissingValues`, `asExtremeValues` with
-//!   `lowValue`/`highValue`) are all folded into the bins ([`regions`]): what a value is
+//!   `lowValue`/`highValue`) are all folded into the bins (`regions.rs`): what a value is
 //!   treated as decides which bin takes it, and a value whose result would be invalid is taken
 //!   by no bin (so the core refuses it, as PMML's evaluators return an invalid result).
 //! - `Scorecard` with `initialScore`, `useReasonCodes` (`false`: a model without reason codes),
