@@ -7,14 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=.cache/venv-peers
-stamp="$venv/.installed-$(sha256sum scripts/peers-requirements.txt | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  echo "installing the peer tools into $venv (first run only)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/peers-requirements.txt
-  touch "$stamp"
-fi
+source scripts/python-venv.sh
+python_venv .cache/venv-peers scripts/peers-requirements.txt
 cargo build --quiet --features cli
-exec "$venv/bin/python" scripts/compare_peers.py --edgescore target/debug/edgescore "$@"
+exec .cache/venv-peers/bin/python scripts/compare_peers.py --edgescore target/debug/edgescore "$@"

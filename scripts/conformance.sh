@@ -13,14 +13,7 @@ if ! command -v java >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 fi
-venv=.cache/venv-jpmml
-stamp="$venv/.installed-$(sha256sum scripts/conformance-requirements.txt | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  echo "installing JPMML-Evaluator and pypmml into $venv (first run only)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/conformance-requirements.txt
-  touch "$stamp"
-fi
+source scripts/python-venv.sh
+python_venv .cache/venv-jpmml scripts/conformance-requirements.txt
 cargo build --quiet --features cli
-exec "$venv/bin/python" scripts/conformance.py --edgescore target/debug/edgescore "$@"
+exec .cache/venv-jpmml/bin/python scripts/conformance.py --edgescore target/debug/edgescore "$@"

@@ -139,10 +139,10 @@ describe('Scorer', () => {
   test('modelInfo declares every characteristic with its weight', () => {
     const info = new Scorer({ jwks: demo.jwks }).modelInfo();
     assert.equal(info.id, 'demo-consumer');
-    assert.equal(info.characteristics.length, 20);
+    assert.equal(info.characteristics.length, 14);
     // Weight = the points a characteristic can move (max − min), as a share of all: credit history
-    // 205 of 559, behaviour 106, fulfilment 127, identity 87, relationships 34.
-    assert.deepEqual(info.dimensions.map((d) => d.weight_percent), [37, 19, 23, 16, 6]);
+    // 163 of 393, behaviour 47, fulfilment 62, identity 89, relationships 32.
+    assert.deepEqual(info.dimensions.map((d) => d.weight_percent), [41, 12, 16, 23, 8]);
     assert.ok(info.characteristics.every((c) => c.label.en && c.label.zh && c.weight_percent > 0));
   });
 });

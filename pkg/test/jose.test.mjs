@@ -94,7 +94,7 @@ describe('edgescore signs, jose verifies', () => {
     for (const token of [demo.models.consumer, demo.models.seller]) {
       const { payload, protectedHeader } = await jose.jwtVerify(token, keys, { typ: 'edgescore-model+jwt' });
       assert.equal(protectedHeader.kid, 'demo-bureau-2026-11');
-      assert.equal(payload.format_version, 1);
+      assert.equal(payload.format_version, 2);
       assert.ok(payload.characteristics.length > 0);
     }
   });

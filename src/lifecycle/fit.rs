@@ -406,7 +406,7 @@ fn build_spec(
     options: &FitOptions,
 ) -> Result<ModelSpec> {
     let (factor, offset) = pdo_scaling(options.pdo, options.base_score, options.base_odds);
-    let initial_score = round_points(offset + factor * regression.intercept, options.points_places)?;
+    let mut initial_score = round_points(offset + factor * regression.intercept, options.points_places)?;
     let template = options.template.as_ref();
     let mut features = Vec::new();
     let mut characteristics = Vec::new();
@@ -439,6 +439,14 @@ fn build_spec(
                 points: round_points(factor * beta * bin.woe, options.points_places)?,
                 reason_code: None,
             });
+        }
+        // A characteristic whose bins all round to the same points changes no score and no
+        // reason: its points join the initial score instead.
+        if let Some(first) = bins.first().map(|b| b.points) {
+            if bins.iter().all(|b| b.points == first) {
+                initial_score += first;
+                continue;
+            }
         }
         let baseline = bins.iter().map(|b| b.points).max().unwrap_or_default();
         // The template's characteristic for this feature, if any, gives its names and texts.
@@ -560,7 +568,15 @@ fn fit_report(input: &FitReportInput<'_>) -> Object {
             (None, None) if candidate.binning.iv < options.min_iv => "dropped: IV below the minimum".to_owned(),
             (None, None) => "dropped: beyond --max-features".to_owned(),
         };
-        let characteristic = position.and_then(|p| input.model.characteristics().get(p));
+        let model = input.model;
+        let characteristic = model
+            .characteristics()
+            .iter()
+            .find(|c| model.features().get(c.feature_index()).is_some_and(|f| f.name == candidate.name));
+        let status = match (&position, characteristic) {
+            (Some(_), None) => "selected, folded into the initial score: every bin gets the same points".to_owned(),
+            _ => status,
+        };
         let bins: Vec<Value> = candidate
             .binning
             .bins

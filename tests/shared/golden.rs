@@ -22,7 +22,7 @@ struct Golden {
 const GOLDEN: &[Golden] = &[
     // lin (initial 598): repay .985 → 3, defaults 0 → 2, utility .98 → 48, lines 5 → 3
     // (credit 56 of −97..66 → 94); electronics 2, returns .08 → 10, digital .94 → 5 (behaviour 17 of
-    // −30..17 → 100); assets 56000 → 0, utilisation .41 → 6 (6 of −12..50 → 29); real name 2,
+    // −30..17 → 100); utilisation .41 → 6 (6 of −12..50 → 29); real name 2,
     // college −2, residence 38 → 18, phone 70 → 24 (42 of −41..48 → 93); contacts .86 → 3,
     // verified 14 → 2 (5 of −12..20 → 53). 598 + 126 = 724. Reasons: R13 50−6, R19 18−3,
     // R01 13−3, R16 4−(−2).
@@ -34,7 +34,7 @@ const GOLDEN: &[Golden] = &[
         reasons: &[("R13", 44), ("R19", 15), ("R01", 10), ("R16", 6)],
     },
     // chen: repay .93 → 3, defaults 2, utility .97 → 48, lines 8 → 3 (56 → 94); travel 2, returns
-    // .2 → −1, digital .5 → −1 (0 of −30..17 → 64); assets 0, utilisation .7 → −12 (−12 → 0);
+    // .2 → −1, digital .5 → −1 (0 of −30..17 → 64); utilisation .7 → −12 (−12 → 0);
     // real name 2, bachelor 1, residence 36 → 18, phone 62 → 24 (45 → 97); contacts .6 → −10,
     // verified 3 → 0 (−10 → 6). 598 + 79 = 677.
     Golden {

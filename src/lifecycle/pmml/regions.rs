@@ -222,26 +222,9 @@ impl Regions {
 
     fn combine(&self, pred: &Pred, truth: impl Fn(&Pred) -> Truth) -> Truth {
         match pred {
-            Pred::And(parts) => {
-                let values: Vec<Truth> = parts.iter().map(&truth).collect();
-                if values.contains(&Truth::False) {
-                    Truth::False
-                } else if values.contains(&Truth::Unknown) {
-                    Truth::Unknown
-                } else {
-                    Truth::True
-                }
-            }
-            Pred::Or(parts) => {
-                let values: Vec<Truth> = parts.iter().map(&truth).collect();
-                if values.contains(&Truth::True) {
-                    Truth::True
-                } else if values.contains(&Truth::Unknown) {
-                    Truth::Unknown
-                } else {
-                    Truth::False
-                }
-            }
+            // `and`: one false part decides; `or`: one true part decides. Else unknown wins.
+            Pred::And(parts) => decided_by(parts.iter().map(&truth), Truth::False, Truth::True),
+            Pred::Or(parts) => decided_by(parts.iter().map(&truth), Truth::True, Truth::False),
             Pred::Xor(parts) => {
                 let values: Vec<Truth> = parts.iter().map(&truth).collect();
                 if values.contains(&Truth::Unknown) {
@@ -392,6 +375,22 @@ impl Regions {
             ranges.push(Predicate::In(points));
         }
         ranges
+    }
+}
+
+/// `decisive` if any part is, else unknown if any part is, else `otherwise`.
+fn decided_by(parts: impl Iterator<Item = Truth>, decisive: Truth, otherwise: Truth) -> Truth {
+    let mut unknown = false;
+    for part in parts {
+        if part == decisive {
+            return decisive;
+        }
+        unknown |= part == Truth::Unknown;
+    }
+    if unknown {
+        Truth::Unknown
+    } else {
+        otherwise
     }
 }
 
