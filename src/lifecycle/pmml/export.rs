@@ -133,8 +133,9 @@ pub fn export(model: &Model) -> String {
         "    <DataField name=\"{predicted}\" optype=\"continuous\" dataType=\"double\"/>\n  </DataDictionary>\n"
     ));
     out.push_str(&format!(
-        "  <Scorecard modelName=\"{}\" functionName=\"regression\" useReasonCodes=\"true\" reasonCodeAlgorithm=\"{}\" initialScore=\"{}\" baselineMethod=\"other\">\n",
+        "  <Scorecard modelName=\"{}\" functionName=\"regression\" useReasonCodes=\"{}\" reasonCodeAlgorithm=\"{}\" initialScore=\"{}\" baselineMethod=\"other\">\n",
         escape(model.id()),
+        model.uses_reason_codes(),
         match model.reason_algorithm() {
             ReasonAlgorithm::PointsBelow => "pointsBelow",
             ReasonAlgorithm::PointsAbove => "pointsAbove",
@@ -156,7 +157,8 @@ pub fn export(model: &Model) -> String {
         "      <MiningField name=\"{predicted}\" usageType=\"predicted\"/>\n    </MiningSchema>\n    <Output>\n"
     ));
     out.push_str("      <OutputField name=\"Final Score\" feature=\"predictedValue\" dataType=\"double\" optype=\"continuous\"/>\n");
-    for rank in 1..=crate::scorecard::MAX_REASONS {
+    let ranks = if model.uses_reason_codes() { crate::scorecard::MAX_REASONS } else { 0 };
+    for rank in 1..=ranks {
         out.push_str(&format!(
             "      <OutputField name=\"Reason Code {rank}\" rank=\"{rank}\" feature=\"reasonCode\" dataType=\"string\" optype=\"categorical\"/>\n"
         ));
