@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use edgescore::issue::{self, SnapshotClaims};
+use edgescore::issue::{self, KeyBinding, SnapshotClaims};
 use edgescore::jwk::Jwk;
 use edgescore::policy::{OrderContext, Policy};
 use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
@@ -52,15 +52,17 @@ fn main() {
         issued_at: NOW - 60,
         expires_at: NOW + 86_400,
         schema: person.schema.clone(),
-        features: person.features.clone(),
+        features: issue::schema_features(demo::consumer_model().expect("model").model(), &person.features),
         holder: None,
         ..Default::default()
     };
-    let unbound = issuer.issue(&claims).expect("issue");
+    let salt = || [9u8; 16];
+    let unbound = issuer.issue(&claims, &mut { salt }).expect("issue");
     let bound_claims = SnapshotClaims { holder: Some(Jwk::new(holder.public_key(), None)), ..claims.clone() };
-    let bound = issuer.issue(&bound_claims).expect("issue");
+    let bound = issuer.issue(&bound_claims, &mut { salt }).expect("issue");
     let audience = "https://rentals.example";
-    let presentation = issue::present(&bound, &holder, "nonce-1", audience, NOW - 1).expect("present");
+    let binding = |key| KeyBinding { key, nonce: "nonce-1", audience, issued_at: NOW - 1 };
+    let presentation = issue::present(&bound, None, Some(binding(&holder))).expect("present");
     let scorer = Scorer::new(
         demo::jwks().expect("jwks"),
         demo::consumer_model().expect("model"),
@@ -70,17 +72,12 @@ fn main() {
     .expect("scorer");
     let context = OrderContext { deposit: Some(29_900), ..OrderContext::default() };
     let plain = ScoreRequest { now: NOW, context: context.clone(), ..ScoreRequest::default() };
-    let with_binding = ScoreRequest {
-        now: NOW,
-        presentation: Some(&presentation),
-        nonce: Some("nonce-1"),
-        context,
-        disclose: Disclosure::Full,
-    };
+    let with_binding = ScoreRequest { now: NOW, nonce: Some("nonce-1"), context, disclose: Disclosure::Full };
     scorer.score(&unbound, &plain).expect("unbound scores");
-    scorer.score(&bound, &with_binding).expect("bound scores");
+    scorer.score(&presentation, &with_binding).expect("bound scores");
 
-    let message = unbound.rsplit_once('.').map(|(input, _)| input.to_owned()).expect("signing input");
+    let issuer_jwt = unbound.split('~').next().expect("issuer JWT");
+    let message = issuer_jwt.rsplit_once('.').map(|(input, _)| input.to_owned()).expect("signing input");
     let signature = demo_signature(&message);
     let public = demo::jwks().expect("jwks");
     let key = public.find(demo::DEMO_KID).expect("demo key").clone();
@@ -100,8 +97,8 @@ fn main() {
                 holder: Some(Jwk::new(holder.public_key(), None)),
                 ..claims.clone()
             };
-            let snapshot = issuer.issue(&claims).expect("issue");
-            let presentation = issue::present(&snapshot, holder, "nonce-1", audience, NOW - 1).expect("present");
+            let snapshot = issuer.issue(&claims, &mut { salt }).expect("issue");
+            let presentation = issue::present(&snapshot, None, Some(binding(holder))).expect("present");
             (snapshot, presentation)
         })
         .collect();
@@ -114,58 +111,51 @@ fn main() {
         )
         .expect("scorer")
     };
-    let requests: Vec<ScoreRequest<'_>> = many
-        .iter()
-        .map(|(_, presentation)| ScoreRequest {
-            now: NOW,
-            presentation: Some(presentation),
-            nonce: Some("nonce-1"),
-            ..ScoreRequest::default()
-        })
-        .collect();
+    let requests: Vec<ScoreRequest<'_>> =
+        many.iter().map(|_| ScoreRequest { now: NOW, nonce: Some("nonce-1"), ..ScoreRequest::default() }).collect();
     let per_item = |time: Duration| time / many.len() as u32;
     let new_holders = per_item(median(|| {
         let scorer = fresh_scorer();
-        for ((snapshot, _), request) in many.iter().zip(&requests) {
-            black_box(scorer.score(snapshot, request)).expect("scores");
+        for ((_, presentation), request) in many.iter().zip(&requests) {
+            black_box(scorer.score(presentation, request)).expect("scores");
         }
     }));
     let warm = fresh_scorer();
-    for ((snapshot, _), request) in many.iter().zip(&requests) {
-        warm.score(snapshot, request).expect("scores");
+    for ((_, presentation), request) in many.iter().zip(&requests) {
+        warm.score(presentation, request).expect("scores");
     }
     let known_holders = per_item(median(|| {
-        for ((snapshot, _), request) in many.iter().zip(&requests) {
-            black_box(warm.score(snapshot, request)).expect("scores");
+        for ((_, presentation), request) in many.iter().zip(&requests) {
+            black_box(warm.score(presentation, request)).expect("scores");
         }
     }));
 
     let cases: Vec<(&str, Duration)> = vec![
         ("bare Ed25519 verify_strict (baseline)", baseline),
         (
-            "score: unbound snapshot (1 verify + score + policy)",
+            "score: unbound SD-JWT, 20 disclosures (1 verify + disclosures + score + policy)",
             median(|| {
                 black_box(scorer.score(black_box(&unbound), &plain)).expect("scores");
             }),
         ),
         (
-            "score: snapshot + presentation (2 verifies + score + policy, full)",
+            "score: SD-JWT + key binding (2 verifies + disclosures + score + policy, full)",
             median(|| {
-                black_box(scorer.score(black_box(&bound), &with_binding)).expect("scores");
+                black_box(scorer.score(black_box(&presentation), &with_binding)).expect("scores");
             }),
         ),
         ("200 presentations, holders new to the scorer (each)", new_holders),
         ("200 presentations, holders the scorer has seen (each)", known_holders),
         (
-            "issue: sign a snapshot",
+            "issue: sign an SD-JWT snapshot (20 disclosures)",
             median(|| {
-                black_box(issuer.issue(black_box(&claims))).expect("issues");
+                black_box(issuer.issue(black_box(&claims), &mut { salt })).expect("issues");
             }),
         ),
         (
-            "present: sign a key-binding JWS",
+            "present: choose disclosures, sign a key-binding JWT",
             median(|| {
-                black_box(issue::present(&bound, &holder, "nonce-1", audience, NOW)).expect("presents");
+                black_box(issue::present(&bound, None, Some(binding(&holder)))).expect("presents");
             }),
         ),
         (

@@ -1,7 +1,10 @@
-//! Writes the native-vs-WebAssembly parity fixture: generated snapshots (random features, some
-//! invalid, some tampered, expired, unbound, wrongly presented) with the result the native core
-//! gives for each. `pkg/test/parity.test.mjs` scores every line in WebAssembly and requires the
-//! identical result or error code.
+//! Writes the native-vs-WebAssembly parity fixture: generated presentations (SD-JWT snapshots
+//! with random features, some invalid, some tampered, expired, unbound, wrongly presented, with
+//! features withheld or extra ones disclosed, some revoked or suspended in a status list) with
+//! the result the native core gives for each. The first line holds the status list token
+//! (`{"status_list":…}`) the scorers are given; every other line is a case.
+//! `pkg/test/parity.test.mjs` scores every case in WebAssembly and requires the identical
+//! result or error code.
 //!
 //! `cargo run --release --features demo-issuer --example parity -- OUT.jsonl [COUNT] [SEED]`
 
@@ -12,13 +15,14 @@ use std::io::Write;
 use edgescore::decimal::Decimal;
 use edgescore::demo;
 use edgescore::ed25519::SecretKey;
-use edgescore::issue::{self, SnapshotClaims};
+use edgescore::issue::{self, DerivedSalts, KeyBinding, SnapshotClaims, StatusListToken};
 use edgescore::json::{Number, Object, Value};
 use edgescore::jwk::Jwk;
 use edgescore::model::{FeatureType, Predicate, Scalar, SignedModel};
 use edgescore::policy::{OrderContext, Policy};
 use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
-use edgescore::snapshot::VerifyOptions;
+use edgescore::snapshot::{model_features, VerifyOptions};
+use edgescore::status::{StatusList, StatusReference};
 
 /// The verification time of every case.
 pub const NOW: i64 = 1_790_000_000;
@@ -112,15 +116,43 @@ fn main() {
     let seed: u64 = args.next().map_or(20_261_127, |n| n.parse().expect("seed"));
     let mut rng = Rng(seed);
     let issuer = demo::issuer().unwrap();
+    let salt_key = DerivedSalts::key_for(&issuer);
     let models = [("consumer", demo::consumer_model().unwrap()), ("seller", demo::seller_model().unwrap())];
+    // One status list for the cases that carry a status: every 7th entry revoked, every 11th
+    // suspended.
+    let status_uri = "https://demo-bureau.example/status/parity";
+    let mut list = StatusList::new(2, count as u64).unwrap();
+    for index in 0..count as u64 {
+        let value = if index % 7 == 3 {
+            1
+        } else if index % 11 == 5 {
+            2
+        } else {
+            0
+        };
+        list.set(index, value).unwrap();
+    }
+    let status_list = issuer
+        .sign_status_list(&StatusListToken {
+            uri: status_uri,
+            issued_at: NOW - 600,
+            expires_at: Some(NOW + 86_400),
+            ttl: Some(300),
+            list: &list,
+        })
+        .unwrap();
     let scorers: Vec<Scorer> = models
         .iter()
         .map(|(_, model)| {
             let options = VerifyOptions { audience: Some(AUDIENCE.to_owned()), ..VerifyOptions::default() };
-            Scorer::new(demo::jwks().unwrap(), model.clone(), Policy::default_rentals(), options).unwrap()
+            let mut scorer =
+                Scorer::new(demo::jwks().unwrap(), model.clone(), Policy::default_rentals(), options).unwrap();
+            scorer.add_status_list(&status_list, NOW).unwrap();
+            scorer
         })
         .collect();
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create output"));
+    writeln!(out, "{}", Object::new().with("status_list", status_list.as_str()).to_json()).unwrap();
     let (mut ok, mut rejected) = (0usize, 0usize);
     for i in 0..count {
         let which = if rng.chance(15) { 1 } else { 0 };
@@ -139,38 +171,51 @@ fn main() {
             expires_at: issued_at + lifetime,
             audience: if rng.chance(10) { vec!["https://elsewhere.example".to_owned()] } else { Vec::new() },
             schema: model.model().schema().to_owned(),
-            features: features(&mut rng, model),
+            features: issue::schema_features(model.model(), &features(&mut rng, model)),
             holder: bound.then(|| Jwk::new(holder.public_key(), None)),
+            status: rng
+                .chance(20)
+                .then(|| StatusReference { index: rng.below(count as u64 + 3), uri: status_uri.to_owned() }),
+            decoys: rng.below(3) as usize,
             ..Default::default()
         };
-        let mut snapshot = match issuer.issue(&claims) {
-            Ok(token) => token,
-            Err(_) => continue,
-        };
+        let mut salts = DerivedSalts::new(salt_key, claims.jti.clone());
+        let Ok(snapshot) = issuer.issue(&claims, &mut salts) else { continue };
         let nonce = format!("nonce-{i}");
-        let mut presentation = None;
-        if bound || rng.chance(5) {
-            let kb_nonce = if rng.chance(5) { "stale-nonce".to_owned() } else { nonce.clone() };
-            let kb_time = if rng.chance(5) { NOW - 3600 } else { NOW - 10 };
-            presentation = Some(issue::present(&snapshot, &holder, &kb_nonce, AUDIENCE, kb_time).unwrap());
-        }
+        // What the holder discloses: what the model reads (most), everything, or one withheld.
+        let mut wanted: Vec<String> = model_features(model.model()).into_iter().map(str::to_owned).collect();
+        let disclose_all = rng.chance(5);
         if rng.chance(5) {
-            // Tamper: change one character of the payload.
-            let dot = snapshot.find('.').unwrap() + 5 + rng.below(40) as usize;
-            let mut bytes = snapshot.into_bytes();
-            bytes[dot] = if bytes[dot] == b'A' { b'B' } else { b'A' };
-            snapshot = String::from_utf8(bytes).unwrap();
+            let gone = rng.below(wanted.len() as u64) as usize;
+            wanted.remove(gone);
+        }
+        let kb_nonce = if rng.chance(5) { "stale-nonce".to_owned() } else { nonce.clone() };
+        let kb_time = if rng.chance(5) { NOW - 3600 } else { NOW - 10 };
+        let binding = (bound || rng.chance(5)).then_some(KeyBinding {
+            key: &holder,
+            nonce: &kb_nonce,
+            audience: AUDIENCE,
+            issued_at: kb_time,
+        });
+        let mut presentation =
+            issue::present(&snapshot, if disclose_all { None } else { Some(&wanted) }, binding).unwrap();
+        if rng.chance(5) {
+            // Tamper: change one character of the issuer-signed payload or of a disclosure.
+            let from = if rng.chance(50) { presentation.find('.').unwrap() } else { presentation.find('~').unwrap() };
+            let at = from + 5 + rng.below(40) as usize;
+            let mut bytes = presentation.into_bytes();
+            bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+            presentation = String::from_utf8(bytes).unwrap();
         }
         let deposit = [9_900i64, 39_900, 300_000][rng.below(3) as usize];
         let disclose = if rng.chance(50) { Disclosure::Full } else { Disclosure::Band };
         let request = ScoreRequest {
             now: NOW,
-            presentation: presentation.as_deref(),
             nonce: Some(&nonce),
             context: OrderContext { deposit: Some(deposit), ..OrderContext::default() },
             disclose,
         };
-        let expect = match scorers[which].score(&snapshot, &request) {
+        let expect = match scorers[which].score(&presentation, &request) {
             Ok(result) => {
                 ok += 1;
                 Value::Object(result.to_object())
@@ -180,16 +225,13 @@ fn main() {
                 Value::Object(Object::new().with("error", error.code().as_str()))
             }
         };
-        let mut line = Object::new()
+        let line = Object::new()
             .with("model", *model_name)
-            .with("snapshot", snapshot)
+            .with("presentation", presentation)
             .with("nonce", nonce)
             .with("context", Object::new().with("deposit", deposit))
-            .with("disclose", disclose.id());
-        if let Some(presentation) = presentation {
-            line.insert("presentation", presentation);
-        }
-        line.insert("expect", expect);
+            .with("disclose", disclose.id())
+            .with("expect", expect);
         writeln!(out, "{}", line.to_json()).unwrap();
     }
     out.flush().unwrap();

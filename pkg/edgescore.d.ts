@@ -11,7 +11,7 @@ export type ErrorCode =
   | 'ERR_ALG_NOT_ALLOWED'
   /** a refused header member (`jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256`, `crit`, `b64`, `zip`, `cty`, `enc`) */
   | 'ERR_HEADER_NOT_ALLOWED'
-  /** `typ` missing or naming another kind of token (a presentation or a model given as a snapshot) */
+  /** `typ` missing or naming another kind of token (a key-binding JWT, a model or a status list given as a snapshot) */
   | 'ERR_WRONG_TYPE'
   /** no `kid`, or no key in the JWKS with that `kid` */
   | 'ERR_UNKNOWN_KID'
@@ -27,14 +27,28 @@ export type ErrorCode =
   | 'ERR_TOO_OLD'
   /** `iss` not on the verifier's allow-list */
   | 'ERR_ISSUER'
-  /** the snapshot's `aud` or the presentation's `aud` is not the verifier's audience, or the verifier has none configured */
+  /** the snapshot's `aud` or the key-binding JWT's `aud` is not the verifier's audience, or the verifier has none configured */
   | 'ERR_AUDIENCE'
   /** a required claim is missing, or a claim has the wrong type or an impossible value */
   | 'ERR_CLAIM_INVALID'
-  /** a bound snapshot without a presentation, a presentation not signed by the `cnf` key, a wrong or missing `sd_hash`, a stale or future presentation, a presentation for an unbound snapshot */
+  /** a bound snapshot without a key-binding JWT, a key-binding JWT not signed by the `cnf` key, a wrong or missing `sd_hash`, a stale or future key-binding JWT, a key-binding JWT on an unbound snapshot */
   | 'ERR_HOLDER_BINDING'
-  /** the presentation carries another nonce than the verifier issued (a replay) */
+  /** the key-binding JWT carries another nonce than the verifier issued (a replay) */
   | 'ERR_NONCE_MISMATCH'
+  /** the SD-JWT's selective disclosures break an RFC 9901 rule: a disclosure sent twice or referenced by no digest, a digest listed twice, a disclosure that would overwrite a claim or names `_sd` or `...`, the wrong shape for where its digest is, an `_sd_alg` other than `sha-256`, or a claim that must be signed in the clear (`iss`, `iat`, `exp`, `cnf`, `vct`, `status`, …) disclosed selectively */
+  | 'ERR_DISCLOSURE_INVALID'
+  /** a feature the verifier's model reads was not disclosed (a holder cannot hide a feature that hurts them: it is refused, never scored as missing) */
+  | 'ERR_FEATURE_NOT_DISCLOSED'
+  /** the snapshot's entry in the issuer's status list says it is revoked (`INVALID`) */
+  | 'ERR_REVOKED'
+  /** the snapshot's entry in the issuer's status list says it is suspended */
+  | 'ERR_SUSPENDED'
+  /** the snapshot's `status` claim cannot be checked: not a `status_list` reference `{idx, uri}`, an index beyond the list, or a status value edgescore does not know */
+  | 'ERR_STATUS_INVALID'
+  /** a status list token is not acceptable: its claims (`sub`, `iat`, `exp`, `ttl`, `status_list`), `bits` other than 1, 2, 4 or 8, or a list that does not inflate (ZLIB) */
+  | 'ERR_STATUS_LIST_INVALID'
+  /** the verifier holds no current status list for the snapshot's status URI (none given, or it expired or is older than the policy allows) and its policy refuses in that case */
+  | 'ERR_STATUS_UNAVAILABLE'
   /** the model is not valid (structure, types, unknown members, empty ranges, reason codes without texts, bands) */
   | 'ERR_MODEL_INVALID'
   /** a model or policy `format_version` this build does not read */

@@ -15,6 +15,9 @@ use crate::model::SignedModel;
 pub const DEMO_ISSUER: &str = "https://demo-bureau.example";
 /// The demo issuer key's `kid`.
 pub const DEMO_KID: &str = "demo-bureau-2026-11";
+/// The URI of the demo issuer's status list (`status.status_list.uri` of demo snapshots, the
+/// list token's `sub`).
+pub const DEMO_STATUS_LIST_URI: &str = "https://demo-bureau.example/status/1";
 /// The demo issuer's public JWKS.
 pub const DEMO_JWKS_JSON: &str = include_str!("assets/demo/issuer.jwks.json");
 /// The demo consumer model, as written (unsigned source).
@@ -51,11 +54,12 @@ mod issuer_side {
 
     use crate::ed25519::SecretKey;
     use crate::error::{ErrorCode, Result};
-    use crate::issue::{Issuer, SnapshotClaims};
+    use crate::issue::{schema_features, DerivedSalts, Issuer, SnapshotClaims, StatusListToken};
     use crate::json::{self, Object};
     use crate::jwk::{Jwk, PrivateJwk};
+    use crate::status::{Status, StatusList, StatusReference};
 
-    use super::DEMO_ISSUER;
+    use super::{DEMO_ISSUER, DEMO_STATUS_LIST_URI};
 
     /// The demo issuer's private key (a JWK). Published on purpose: demo only.
     pub const DEMO_ISSUER_PRIVATE_JWK: &str = include_str!("assets/demo/issuer-private.jwk.json");
@@ -105,9 +109,18 @@ mod issuer_side {
         SecretKey::from_seed(&seed)
     }
 
-    /// A fresh demo snapshot for a person, bound to their holder key.
-    pub fn issue_for(person: &DemoPerson, now: i64, audience: &[String]) -> Result<String> {
+    /// How long a verifier may cache the demo status list (`ttl`): five minutes.
+    pub const DEMO_STATUS_LIST_TTL_SECONDS: i64 = 300;
+    /// The lifetime of a demo status list token (`exp − iat`): one day.
+    pub const DEMO_STATUS_LIST_LIFETIME_SECONDS: i64 = 86_400;
+
+    /// A fresh demo snapshot (SD-JWT, issuance form) for the person at `index` of the demo
+    /// people, bound to their holder key, with entry `index` of the demo status list. Salts
+    /// are derived from the demo issuer key and the `jti`, so the same `now` gives the same
+    /// snapshot.
+    pub fn issue_for(person: &DemoPerson, index: u64, now: i64, audience: &[String]) -> Result<String> {
         let holder = holder_key(&person.id);
+        let issuer = issuer()?;
         let claims = SnapshotClaims {
             issuer: DEMO_ISSUER.to_owned(),
             subject: format!("demo-{}", person.id),
@@ -117,9 +130,31 @@ mod issuer_side {
             expires_at: now.saturating_add(DEMO_SNAPSHOT_LIFETIME_SECONDS),
             audience: audience.to_vec(),
             schema: person.schema.clone(),
-            features: person.features.clone(),
+            features: match person.model.as_str() {
+                "seller" => schema_features(super::seller_model()?.model(), &person.features),
+                _ => schema_features(super::consumer_model()?.model(), &person.features),
+            },
             holder: Some(Jwk::new(holder.public_key(), None)),
+            status: Some(StatusReference { index, uri: DEMO_STATUS_LIST_URI.to_owned() }),
+            decoys: 0,
         };
-        issuer()?.issue(&claims)
+        let mut salts = DerivedSalts::new(DerivedSalts::key_for(&issuer), claims.jti.clone());
+        issuer.issue(&claims, &mut salts)
+    }
+
+    /// The demo status list token at `now`: one 2-bit entry per demo person (their index in
+    /// the demo people), valid unless `statuses` says otherwise.
+    pub fn status_list_token(now: i64, statuses: &[(u64, Status)]) -> Result<String> {
+        let mut list = StatusList::new(2, 64)?;
+        for (index, status) in statuses {
+            list.set(*index, status.value())?;
+        }
+        issuer()?.sign_status_list(&StatusListToken {
+            uri: DEMO_STATUS_LIST_URI,
+            issued_at: now,
+            expires_at: Some(now.saturating_add(DEMO_STATUS_LIST_LIFETIME_SECONDS)),
+            ttl: Some(DEMO_STATUS_LIST_TTL_SECONDS),
+            list: &list,
+        })
     }
 }

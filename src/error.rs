@@ -120,7 +120,8 @@ error_codes! {
             "a refused header member (`jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256`, `crit`, `b64`, `zip`, `cty`, \
              `enc`)";
         WrongType = "ERR_WRONG_TYPE", Core,
-            "`typ` missing or naming another kind of token (a presentation or a model given as a snapshot)";
+            "`typ` missing or naming another kind of token (a key-binding JWT, a model or a status list given as a \
+             snapshot)";
         UnknownKid = "ERR_UNKNOWN_KID", Core,
             "no `kid`, or no key in the JWKS with that `kid`";
         KeyInvalid = "ERR_KEY_INVALID", Core,
@@ -137,15 +138,36 @@ error_codes! {
         Issuer = "ERR_ISSUER", Core,
             "`iss` not on the verifier's allow-list";
         Audience = "ERR_AUDIENCE", Core,
-            "the snapshot's `aud` or the presentation's `aud` is not the verifier's audience, or the verifier has \
+            "the snapshot's `aud` or the key-binding JWT's `aud` is not the verifier's audience, or the verifier has \
              none configured";
         ClaimInvalid = "ERR_CLAIM_INVALID", Core,
             "a required claim is missing, or a claim has the wrong type or an impossible value";
         HolderBinding = "ERR_HOLDER_BINDING", Core,
-            "a bound snapshot without a presentation, a presentation not signed by the `cnf` key, a wrong or missing \
-             `sd_hash`, a stale or future presentation, a presentation for an unbound snapshot";
+            "a bound snapshot without a key-binding JWT, a key-binding JWT not signed by the `cnf` key, a wrong or \
+             missing `sd_hash`, a stale or future key-binding JWT, a key-binding JWT on an unbound snapshot";
         NonceMismatch = "ERR_NONCE_MISMATCH", Core,
-            "the presentation carries another nonce than the verifier issued (a replay)";
+            "the key-binding JWT carries another nonce than the verifier issued (a replay)";
+        DisclosureInvalid = "ERR_DISCLOSURE_INVALID", Core,
+            "the SD-JWT's selective disclosures break an RFC 9901 rule: a disclosure sent twice or referenced by no \
+             digest, a digest listed twice, a disclosure that would overwrite a claim or names `_sd` or `...`, the \
+             wrong shape for where its digest is, an `_sd_alg` other than `sha-256`, or a claim that must be signed \
+             in the clear (`iss`, `iat`, `exp`, `cnf`, `vct`, `status`, …) disclosed selectively";
+        FeatureNotDisclosed = "ERR_FEATURE_NOT_DISCLOSED", Core,
+            "a feature the verifier's model reads was not disclosed (a holder cannot hide a feature that hurts them: \
+             it is refused, never scored as missing)";
+        Revoked = "ERR_REVOKED", Core,
+            "the snapshot's entry in the issuer's status list says it is revoked (`INVALID`)";
+        Suspended = "ERR_SUSPENDED", Core,
+            "the snapshot's entry in the issuer's status list says it is suspended";
+        StatusInvalid = "ERR_STATUS_INVALID", Core,
+            "the snapshot's `status` claim cannot be checked: not a `status_list` reference `{idx, uri}`, an index \
+             beyond the list, or a status value edgescore does not know";
+        StatusListInvalid = "ERR_STATUS_LIST_INVALID", Core,
+            "a status list token is not acceptable: its claims (`sub`, `iat`, `exp`, `ttl`, `status_list`), `bits` \
+             other than 1, 2, 4 or 8, or a list that does not inflate (ZLIB)";
+        StatusUnavailable = "ERR_STATUS_UNAVAILABLE", Core,
+            "the verifier holds no current status list for the snapshot's status URI (none given, or it expired or \
+             is older than the policy allows) and its policy refuses in that case";
         ModelInvalid = "ERR_MODEL_INVALID", Core,
             "the model is not valid (structure, types, unknown members, empty ranges, reason codes without texts, \
              bands)";

@@ -7,7 +7,7 @@ use crate::b64;
 use crate::ed25519::{SecretKey, Verifier, SIGNATURE_LENGTH};
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-use crate::limits::{MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_SNAPSHOT_BYTES};
+use crate::limits::{MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_SNAPSHOT_BYTES, MAX_STATUS_LIST_TOKEN_BYTES};
 
 /// The algorithms accepted: `EdDSA` (RFC 8037) and its fully-specified name `Ed25519`
 /// (RFC 9864). Both mean Ed25519 here; issuer keys are Ed25519 only.
@@ -22,21 +22,24 @@ pub const REFUSED_HEADER_MEMBERS: [&str; 11] =
 /// The kinds of JWS edgescore reads, each with its `typ`, size cap and `kid` rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
-    /// A feature snapshot signed by the issuer.
+    /// A feature snapshot's issuer-signed JWT: an SD-JWT VC (`dc+sd-jwt`).
     Snapshot,
-    /// A key-binding JWS signed by the holder (`kb+jwt`, no `kid` needed).
+    /// A key-binding JWT signed by the holder (`kb+jwt`, RFC 9901 §4.3; no `kid` needed).
     KeyBinding,
     /// A scorecard model signed by the issuer.
     Model,
+    /// A status list token signed by the issuer (`statuslist+jwt`, Token Status List §5.1).
+    StatusList,
 }
 
 impl TokenKind {
     /// The `typ` header value.
     pub const fn typ(self) -> &'static str {
         match self {
-            TokenKind::Snapshot => "edgescore-snapshot+jwt",
+            TokenKind::Snapshot => "dc+sd-jwt",
             TokenKind::KeyBinding => "kb+jwt",
             TokenKind::Model => "edgescore-model+jwt",
+            TokenKind::StatusList => "statuslist+jwt",
         }
     }
 
@@ -46,15 +49,17 @@ impl TokenKind {
             TokenKind::Snapshot => MAX_SNAPSHOT_BYTES,
             TokenKind::KeyBinding => MAX_PRESENTATION_BYTES,
             TokenKind::Model => MAX_MODEL_BYTES,
+            TokenKind::StatusList => MAX_STATUS_LIST_TOKEN_BYTES,
         }
     }
 
-    /// A short name for messages: snapshot, presentation or model.
+    /// A short name for messages: snapshot, key-binding JWT, model or status list.
     pub fn name(self) -> &'static str {
         match self {
             TokenKind::Snapshot => "snapshot",
-            TokenKind::KeyBinding => "presentation",
+            TokenKind::KeyBinding => "key-binding JWT",
             TokenKind::Model => "model",
+            TokenKind::StatusList => "status list",
         }
     }
 
@@ -143,7 +148,9 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
 /// The kind a `typ` names, if it is one of edgescore's.
 pub fn kind_of_typ(typ: &str) -> Option<TokenKind> {
     let typ = normalise_typ(typ);
-    [TokenKind::Snapshot, TokenKind::KeyBinding, TokenKind::Model].into_iter().find(|kind| kind.typ() == typ)
+    [TokenKind::Snapshot, TokenKind::KeyBinding, TokenKind::Model, TokenKind::StatusList]
+        .into_iter()
+        .find(|kind| kind.typ() == typ)
 }
 
 /// `typ` compares case-insensitively, with or without the `application/` prefix (RFC 7515

@@ -6,21 +6,24 @@
 //! goes back to the bureau.
 //!
 //! ```text
-//! snapshot (JWS) ──▶ jws ──▶ snapshot::verify_snapshot ──▶ VerifiedSnapshot
-//! presentation ────────────────────┘ (holder binding)          │
-//! signed model ──▶ model::SignedModel::verify ──▶ Model ──▶ scorecard ──▶ ScoreOutcome
-//! policy JSON ───▶ policy::Policy ─────────────────────────────▶ decide ──▶ Decision
-//!                                           scorer::Scorer ties them ──▶ ScoreResult (JSON)
+//! presentation (SD-JWT VC: jwt~disclosures~kb-jwt) ──▶ sdjwt + jws ──▶ snapshot::verify_snapshot ──▶ VerifiedSnapshot
+//! status list token ──▶ status::verify_status_list ──▶ VerifiedStatusList ──▶ (revoked? suspended?)     │ for_model (disclosed?)
+//! signed model ──▶ model::SignedModel::verify ──▶ Model ─────────────────────────────▶ scorecard ──▶ ScoreOutcome
+//! policy JSON ───▶ policy::Policy ──────────────────────────────────────────────────────▶ decide ──▶ Decision
+//!                                                            scorer::Scorer ties them ──▶ ScoreResult (JSON)
 //! ```
 //!
 //! ## Architecture invariants
 //! - **Pure core.** No I/O, no clock, no randomness: bytes, keys and `now` come in as
 //!   arguments. The crate builds for `wasm32-unknown-unknown` with no features.
 //! - **Verified before trusted.** A JWS payload is only reachable through
-//!   [`jws::ParsedJws::verify`]; a [`snapshot::VerifiedSnapshot`] only from
-//!   [`snapshot::verify_snapshot`]; scoring a snapshot needs a `VerifiedSnapshot`. (The CLI's
+//!   [`jws::ParsedJws::verify`]; disclosures are only applied to a verified payload
+//!   ([`sdjwt::disclose`]); a [`snapshot::VerifiedSnapshot`] only from
+//!   [`snapshot::verify_snapshot`]; scoring a snapshot needs a `VerifiedSnapshot` that
+//!   [`snapshot::VerifiedSnapshot::for_model`] checked for the model's features. (The CLI's
 //!   `inspect` shows a token without verifying it; that decoding lives in the CLI, as
-//!   `inspect::decode_without_verifying`, not here.)
+//!   `inspect::decode_without_verifying`, not here. A holder reads the names in its own
+//!   disclosures, [`issue::disclosable_names`], to choose what to disclose.)
 //! - **Valid by construction.** A [`Model`] has private fields and two ways in, reading a
 //!   document and `Model::try_from(ModelSpec)`, which run the same checks; so does every other
 //!   checked type (keys, policies, claims): nothing holds a value its own reader would refuse.
@@ -49,12 +52,15 @@
 //! | [`ed25519`] | hardened Ed25519 keys and verification, signing | |
 //! | [`jwk`] | JWK, private JWK, issuer JWKS, RFC 7638 thumbprints | |
 //! | [`jws`] | compact JWS: header rules, size caps, verify-then-decode | hand out a payload before verification |
-//! | [`snapshot`] | snapshot claims, clock, audience, holder binding → `VerifiedSnapshot` | read a clock |
+//! | [`sdjwt`] | RFC 9901: the `~` form, disclosures, digests, processing disclosures into claims | apply disclosures to an unverified payload |
+//! | [`snapshot`] | snapshot claims, clock, audience, key binding → `VerifiedSnapshot`; the features a model reads | read a clock |
+//! | [`status`] | Token Status List: references, lists (ZLIB, capped inflate), verifying list tokens | inflate without a cap |
+//! | [`request`] | the presentation request a verifier sends a holder | |
 //! | [`model`] | the validated model, its spec and document, signed models | build a `Model` without validating it |
 //! | [`scorecard`] | evaluation: points, bands, sub-scores, reasons | score anything but a `VerifiedSnapshot` (or explicit raw features, for analytics) |
 //! | [`policy`] | merchant policy, order context, deposit decisions | |
-//! | [`scorer`] | the verifier pipeline and the result's JSON form | |
-//! | [`issue`] | signing snapshots, models and key-binding JWS | draw randomness (ids and keys come in) |
+//! | [`scorer`] | the verifier pipeline (verify, status, disclosed features, score, decide), held status lists, the result's JSON form | |
+//! | [`issue`] | signing SD-JWT snapshots, models and status list tokens; presentations with key binding | draw randomness (salts, ids and keys come in) |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) | be in the WebAssembly package with its private key |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JS values in, results and error envelopes out, Web Crypto randomness, the allocator | be the only place anything is validated (the core validates everything again) |
 //! | `lifecycle` (feature `lifecycle`, native only) | fitting, PMML and Python-tool imports, PMML export, raw-row scoring, monitoring reports | be in the WebAssembly package; score a model other than through `Model::score_features` |
@@ -78,9 +84,12 @@ pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod policy;
+pub mod request;
 pub mod scorecard;
 pub mod scorer;
+pub mod sdjwt;
 pub mod snapshot;
+pub mod status;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
@@ -88,6 +97,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use jwk::Jwks;
 pub use model::{Model, SignedModel};
 pub use policy::{OrderContext, Policy};
+pub use request::PresentationRequest;
 pub use scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 pub use snapshot::{VerifiedSnapshot, VerifyOptions};
 #[cfg(feature = "issuer")]

@@ -10,10 +10,29 @@ pub const MAX_OBJECT_MEMBERS: usize = 512;
 /// The most significant digits of a number (an IEEE double needs 17).
 pub const MAX_SIGNIFICANT_DIGITS: usize = 40;
 
-/// A snapshot token.
+/// A snapshot's issuer-signed JWT.
 pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024;
-/// A key-binding JWS (presentation).
+/// A whole SD-JWT: the issuer-signed JWT, the disclosures and the key-binding JWT.
+pub const MAX_SD_JWT_BYTES: usize = 16 * 1024;
+/// A key-binding JWT.
 pub const MAX_PRESENTATION_BYTES: usize = 4 * 1024;
+/// Disclosures sent with one SD-JWT.
+pub const MAX_DISCLOSURES: usize = 256;
+/// One disclosure (its base64url text).
+pub const MAX_DISCLOSURE_BYTES: usize = 1024;
+/// Digests (`_sd` entries and `...` elements, decoys included) in one SD-JWT.
+pub const MAX_SD_DIGESTS: usize = 512;
+/// Decoy digests an issuer may add to one snapshot.
+pub const MAX_DECOYS: usize = 64;
+/// A status list token (its compact JWS).
+pub const MAX_STATUS_LIST_TOKEN_BYTES: usize = 1024 * 1024;
+/// A status list once inflated, checked while inflating, so a small "zip bomb" costs no more
+/// than this (4 MiB: 33.5 million snapshots at one bit, 16.7 million at two).
+pub const MAX_STATUS_LIST_BYTES: usize = 4 * 1024 * 1024;
+/// Status lists one verifier holds at once.
+pub const MAX_STATUS_LISTS: usize = 64;
+/// Length of a status list URI (`status.status_list.uri`, the list's `sub`).
+pub const MAX_STATUS_URI: usize = 1024;
 /// A signed model, and a model document.
 pub const MAX_MODEL_BYTES: usize = 256 * 1024;
 /// A JWKS or a private JWK.
@@ -26,7 +45,7 @@ pub const MAX_KEYS: usize = 32;
 /// Length of a `kid`.
 pub const MAX_KID_LENGTH: usize = 128;
 
-/// Length of `iss`, `sub`, `jti`, `schema`, `nonce` and `aud` values.
+/// Length of `iss`, `sub`, `jti`, `vct`, `nonce` and `aud` values.
 pub const MAX_CLAIM_STRING: usize = 256;
 /// The latest time accepted in a claim (9999-12-31T23:59:59Z).
 pub const MAX_TIMESTAMP: i64 = 253_402_300_799;

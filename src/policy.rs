@@ -1,7 +1,10 @@
 //! Merchant policy: from a band, the snapshot's age and the order to a deposit decision.
 //!
-//! A policy is the merchant's own unsigned JSON (`format_version` 1): an ordered list of rules
-//! and a decision for when none applies. The first rule whose every condition holds decides.
+//! A policy is the merchant's own unsigned JSON (`format_version` 1 or 2): an ordered list of
+//! rules and a decision for when none applies. The first rule whose every condition holds decides.
+//! Format 2 adds `status`: what to do when the verifier holds no current status list for a
+//! snapshot (`"unavailable": "refuse"` or `"refer"`), and how old a list may be
+//! (`"max_age_seconds"`). Format 1 refuses then, as does format 2 without `status`.
 //! Conditions: `bands` (the band is one of them), `max_deposit` / `min_deposit` and
 //! `max_order_value` / `min_order_value` (amounts in minor units, so 299 yuan is 29900), and
 //! `max_snapshot_age_seconds`. A condition on an amount the order context does not give never
@@ -13,8 +16,8 @@ use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 use crate::limits::{MAX_AMOUNT, MAX_IDENTIFIER, MAX_POLICY_BYTES, MAX_RULES};
 
-/// The policy format this build reads.
-pub const POLICY_FORMAT_VERSION: i64 = 1;
+/// The newest policy format this build reads (it reads 1 too).
+pub const POLICY_FORMAT_VERSION: i64 = 2;
 
 /// The embedded default policy for deposit-free rentals.
 pub const DEFAULT_POLICY_JSON: &str = include_str!("assets/policy/deposit-free-rentals.json");
@@ -81,6 +84,29 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// The decision when no rule applies.
     pub otherwise: Outcome,
+    /// What to do about snapshots whose status cannot be checked.
+    pub status: StatusPolicy,
+}
+
+/// What a policy does when a snapshot carries a status reference and the verifier holds no
+/// current status list for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusPolicy {
+    /// Refuse (`ERR_STATUS_UNAVAILABLE`) or decide `refer`.
+    pub unavailable: WhenUnavailable,
+    /// A list issued longer ago than this is not current (besides its own `exp`).
+    pub max_age_seconds: Option<i64>,
+}
+
+/// `status.unavailable`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenUnavailable {
+    /// Refuse the snapshot (`ERR_STATUS_UNAVAILABLE`).
+    #[default]
+    Refuse,
+    /// Decide `refer` (rule `status-unavailable`), and say so in the result.
+    Refer,
 }
 
 /// The order being decided: amounts in minor units of the currency.
@@ -179,6 +205,7 @@ impl Policy {
             currency: None,
             rules: Vec::new(),
             otherwise: Outcome::DepositRequired,
+            status: StatusPolicy::default(),
         })
     }
 
@@ -195,15 +222,15 @@ impl Policy {
     }
 
     fn from_value(value: &Value) -> Result<Policy> {
-        match value.as_object().and_then(|object| object.get("format_version")) {
-            Some(version) if version.as_i64() == Some(POLICY_FORMAT_VERSION) => {}
+        let version = match value.as_object().and_then(|object| object.get("format_version")) {
+            Some(version) if matches!(version.as_i64(), Some(1..=POLICY_FORMAT_VERSION)) => version.as_i64(),
             Some(Value::Number(number)) => bail!(
                 UnsupportedVersion,
-                "format_version {} is not supported (this build reads {POLICY_FORMAT_VERSION})",
+                "format_version {} is not supported (this build reads 1 to {POLICY_FORMAT_VERSION})",
                 truncate(number.as_str(), 20)
             ),
             _ => bail!(PolicyInvalid, "\"format_version\" must be a number"),
-        }
+        };
         let doc: PolicyDoc = json::from_value(value).map_err(|e| e.into_error(ErrorCode::PolicyInvalid))?;
         identifier(&doc.id, "id")?;
         for (name, text) in [("audience", &doc.audience), ("currency", &doc.currency)] {
@@ -228,7 +255,24 @@ impl Policy {
         if doc.otherwise == Outcome::ReducedDeposit {
             bail!(PolicyInvalid, "\"otherwise\" cannot be reduced_deposit (it has no percent)");
         }
-        Ok(Policy { id: doc.id, audience: doc.audience, currency: doc.currency, rules, otherwise: doc.otherwise })
+        let status = match doc.status {
+            None => StatusPolicy::default(),
+            Some(_) if version == Some(1) => bail!(PolicyInvalid, "\"status\" needs format_version 2"),
+            Some(status) => {
+                if status.max_age_seconds.is_some_and(|age| !(1..=MAX_AMOUNT).contains(&age)) {
+                    bail!(PolicyInvalid, "\"status.max_age_seconds\" must be a whole number from 1 to {MAX_AMOUNT}");
+                }
+                StatusPolicy { unavailable: status.unavailable, max_age_seconds: status.max_age_seconds }
+            }
+        };
+        Ok(Policy {
+            id: doc.id,
+            audience: doc.audience,
+            currency: doc.currency,
+            rules,
+            otherwise: doc.otherwise,
+            status,
+        })
     }
 
     /// Every band id the rules name (for checking against a model).
@@ -284,6 +328,17 @@ struct PolicyDoc {
     currency: Option<String>,
     rules: Vec<RuleDoc>,
     otherwise: Outcome,
+    #[serde(default)]
+    status: Option<StatusPolicyDoc>,
+}
+
+/// `status` as written (format 2).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusPolicyDoc {
+    unavailable: WhenUnavailable,
+    #[serde(default)]
+    max_age_seconds: Option<i64>,
 }
 
 /// A rule as written.

@@ -1,10 +1,18 @@
-//! The verifier's whole job in one call: verify a snapshot (and its presentation), score it,
-//! apply the merchant's policy, and disclose only what was asked for.
+//! The verifier's whole job in one call: verify a presentation (an SD-JWT snapshot with its
+//! key binding), check its revocation status, score it, apply the merchant's policy, and
+//! disclose only what was asked for.
 //!
 //! A [`Scorer`] is built once from the issuer JWKS, a signed model, a policy and
-//! [`VerifyOptions`]; [`Scorer::score`] then takes a snapshot and a [`ScoreRequest`] (with
-//! `now`, since the core reads no clock). The result's JSON form ([`ScoreResult::to_json`]) is
-//! the same from the CLI, from Rust and from JavaScript.
+//! [`VerifyOptions`], and holds the status lists it is given ([`Scorer::add_status_list`]);
+//! [`Scorer::score`] then takes a presentation and a [`ScoreRequest`] (with `now`, since the
+//! core reads no clock). The result's JSON form ([`ScoreResult::to_json`]) is the same from the
+//! CLI, from Rust and from JavaScript.
+//!
+//! In order: the snapshot is verified ([`verify_snapshot_cached`]); its status is checked
+//! against the status list it names (revoked: `ERR_REVOKED`, suspended: `ERR_SUSPENDED`; no
+//! current list: the policy's `status.unavailable`, refuse or `refer`); the model must read its
+//! schema and every feature it reads must have been disclosed
+//! ([`VerifiedSnapshot::for_model`]); then it is scored and decided.
 
 use crate::ed25519::KeyCache;
 use crate::error::{bail, Result};
@@ -12,10 +20,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
+use crate::limits::MAX_STATUS_LISTS;
 use crate::model::{Dimension, Points, ReasonText, SignedModel};
-use crate::policy::{Decision, OrderContext, Outcome, Policy};
+use crate::policy::{Decision, OrderContext, Outcome, Policy, WhenUnavailable};
+use crate::request::PresentationRequest;
 use crate::scorecard::{score_snapshot, Reason};
-use crate::snapshot::{verify_snapshot_cached, Presentation, VerifyOptions};
+use crate::snapshot::{model_features, verify_snapshot_cached, VerifiedSnapshot, VerifyOptions};
+use crate::status::{verify_status_list, Status, VerifiedStatusList};
 
 /// How much of the result to disclose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,9 +64,7 @@ impl Disclosure {
 pub struct ScoreRequest<'a> {
     /// The current time, seconds since the epoch.
     pub now: i64,
-    /// The holder's key-binding JWS, for bound snapshots.
-    pub presentation: Option<&'a str>,
-    /// The nonce the verifier issued for this presentation.
+    /// The nonce the verifier issued for this presentation's key binding.
     pub nonce: Option<&'a str>,
     /// The order being decided.
     pub context: OrderContext,
@@ -71,6 +80,7 @@ pub struct Scorer {
     policy: Policy,
     options: VerifyOptions,
     holder_keys: KeyCache,
+    status_lists: Vec<VerifiedStatusList>,
 }
 
 impl Scorer {
@@ -93,7 +103,86 @@ impl Scorer {
                 model.model().id()
             );
         }
-        Ok(Scorer { keys, model, policy, options, holder_keys: KeyCache::default() })
+        Ok(Scorer { keys, model, policy, options, holder_keys: KeyCache::default(), status_lists: Vec::new() })
+    }
+
+    /// Verifies a status list token with the issuer keys at `now` and holds it, replacing the
+    /// list held for the same URI unless that one is newer (a token issued earlier than the one
+    /// held is refused with `ERR_STATUS_LIST_INVALID`, so a stale copy cannot roll back a
+    /// revocation). At most [`MAX_STATUS_LISTS`] lists are held.
+    pub fn add_status_list(&mut self, token: &str, now: i64) -> Result<&VerifiedStatusList> {
+        let list = verify_status_list(token, &self.keys, now, self.options.leeway_seconds as i64)?;
+        let index = match self.status_lists.iter().position(|held| held.uri() == list.uri()) {
+            Some(index) => {
+                if self.status_lists.get(index).is_some_and(|held| held.issued_at() > list.issued_at()) {
+                    bail!(
+                        StatusListInvalid,
+                        "status list for {} is older than the one held (iat {})",
+                        list.uri(),
+                        list.issued_at()
+                    );
+                }
+                if let Some(slot) = self.status_lists.get_mut(index) {
+                    *slot = list;
+                }
+                index
+            }
+            None => {
+                if self.status_lists.len() >= MAX_STATUS_LISTS {
+                    bail!(TooLarge, "a scorer holds at most {MAX_STATUS_LISTS} status lists");
+                }
+                self.status_lists.push(list);
+                self.status_lists.len() - 1
+            }
+        };
+        self.status_lists
+            .get(index)
+            .ok_or_else(|| crate::Error::new(crate::ErrorCode::StatusListInvalid, "status list"))
+    }
+
+    /// The status lists held.
+    pub fn status_lists(&self) -> &[VerifiedStatusList] {
+        &self.status_lists
+    }
+
+    /// The features the model reads: what a presentation must disclose.
+    pub fn requested_features(&self) -> Vec<String> {
+        model_features(self.model.model()).into_iter().map(str::to_owned).collect()
+    }
+
+    /// What this verifier asks a holder for: its nonce, audience and deadline, the features
+    /// its model reads and which model that is. `ERR_CONFIG_INVALID` without an audience.
+    pub fn presentation_request(&self, nonce: &str, expires_at: i64) -> Result<PresentationRequest> {
+        let Some(audience) = self.options.audience.as_deref() else {
+            bail!(ConfigInvalid, "a presentation request needs the verifier's audience");
+        };
+        PresentationRequest::for_model(&self.model, nonce, audience, expires_at)
+    }
+
+    /// The status of a verified snapshot: `None` when it carries no status reference,
+    /// `Some(true)` when its list says valid, `Some(false)` when no current list is held and
+    /// the policy refers; revoked, suspended and unavailable-and-refused are errors.
+    fn check_status(&self, snapshot: &VerifiedSnapshot, now: i64) -> Result<Option<bool>> {
+        let Some(reference) = snapshot.status() else { return Ok(None) };
+        let leeway = self.options.leeway_seconds as i64;
+        let current = self.status_lists.iter().find(|list| {
+            list.uri() == reference.uri && list.is_current(now, leeway, self.policy.status.max_age_seconds)
+        });
+        match current {
+            Some(list) => match list.status_of(reference)? {
+                Status::Valid => Ok(Some(true)),
+                Status::Invalid => bail!(Revoked, "the issuer has revoked this snapshot"),
+                Status::Suspended => bail!(Suspended, "the issuer has suspended this snapshot"),
+            },
+            None => match self.policy.status.unavailable {
+                WhenUnavailable::Refer => Ok(Some(false)),
+                WhenUnavailable::Refuse => bail!(
+                    StatusUnavailable,
+                    "no current status list for {}: the snapshot's revocation status cannot be checked",
+                    crate::error::truncate(&reference.uri, 80)
+                ),
+            },
+        }
     }
 
     /// The signed model in use.
@@ -111,22 +200,31 @@ impl Scorer {
         &self.options
     }
 
-    /// Verifies, scores and decides. Holder keys are remembered (see [`KeyCache`]), so a
-    /// person presenting again skips their key's checks.
-    pub fn score(&self, snapshot: &str, request: &ScoreRequest<'_>) -> Result<ScoreResult> {
-        let presentation = request.presentation.map(|token| Presentation { token, nonce: request.nonce });
+    /// Verifies, checks the status, scores and decides. Holder keys are remembered (see
+    /// [`KeyCache`]), so a person presenting again skips their key's checks.
+    pub fn score(&self, presentation: &str, request: &ScoreRequest<'_>) -> Result<ScoreResult> {
         let verified = verify_snapshot_cached(
-            snapshot,
+            presentation,
             &self.keys,
             &self.options,
             request.now,
-            presentation,
+            request.nonce,
             Some(&self.holder_keys),
         )?;
+        let status = self.check_status(&verified, request.now)?;
         let model = self.model.model();
+        let verified = verified.for_model(model)?;
         let outcome = score_snapshot(model, &verified)?;
         let band = model.band_for(outcome.score).clone();
-        let decision = self.policy.decide(&band.id, verified.age_seconds(), &request.context)?;
+        let decision = match status {
+            Some(false) => Decision {
+                outcome: Outcome::Refer,
+                rule: "status-unavailable".to_owned(),
+                deposit: None,
+                deposit_percent: None,
+            },
+            _ => self.policy.decide(&band.id, verified.age_seconds(), &request.context)?,
+        };
         let full = match request.disclose {
             Disclosure::Band => None,
             Disclosure::Full => Some(FullDetails {
@@ -152,6 +250,7 @@ impl Scorer {
         Ok(ScoreResult {
             band: band.id,
             decision,
+            status: status.map(|valid| if valid { "valid" } else { "unavailable" }),
             model_id: model.id().to_owned(),
             model_version: model.version().to_owned(),
             model_digest: self.model.digest().to_owned(),
@@ -194,6 +293,9 @@ pub struct ScoreResult {
     pub band: String,
     /// The policy decision.
     pub decision: Decision,
+    /// For a snapshot with a status reference: `valid` (its status list says so) or
+    /// `unavailable` (no current list; the policy referred).
+    pub status: Option<&'static str>,
     /// Model id.
     pub model_id: String,
     /// Model version.
@@ -256,6 +358,7 @@ impl Serialize for ScoreResult {
                 Outcome::ReducedDeposit => Some(self.decision.deposit_percent),
                 _ => None,
             },
+            status: self.status,
             model: ModelView {
                 id: &self.model_id,
                 version: &self.model_version,
@@ -277,6 +380,8 @@ struct ResultView<'a> {
     deposit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deposit_percent: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
     model: ModelView<'a>,
     disclosure: Disclosure,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]

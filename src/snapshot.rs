@@ -1,21 +1,25 @@
-//! Feature snapshots: verification of the issuer's signature, the claims, the clock and the
-//! holder binding. [`verify_snapshot`] is the only way to obtain a [`VerifiedSnapshot`], and
-//! scoring only takes a [`VerifiedSnapshot`], so nothing scores an unverified snapshot.
+//! Feature snapshots as SD-JWT VCs (RFC 9901, SD-JWT VC): verification of the issuer's
+//! signature, the selective disclosures, the claims, the clock and the key binding.
+//! [`verify_snapshot`] is the only way to obtain a [`VerifiedSnapshot`], and scoring only takes a
+//! [`VerifiedSnapshot`], so nothing scores an unverified snapshot.
 //!
-//! Claims (all times are integer seconds since the epoch; any other type is an error, never
-//! "absent"): `iss`, `sub`, `jti` (strings), `iat`, `exp` (required), `nbf` (optional), `aud`
-//! (optional: a string or an array of strings that must contain the verifier's audience),
-//! `schema` (the feature-schema id), `features` (an object of scalar values), and `cnf.jwk`
-//! (optional holder key, RFC 7800).
+//! A snapshot travels as the SD-JWT string `<issuer-jwt>~<disclosure>~…~[<kb-jwt>]`. In order:
+//! split and size caps ([`sdjwt::split`]); the issuer-signed JWT (`typ` `dc+sd-jwt`) through the
+//! JWS rules and the issuer key its `kid` names; the disclosures processed against its payload
+//! ([`sdjwt::disclose`]); then the claims (all times integer seconds since the epoch; any other
+//! type is an error, never "absent"): `iss`, `sub` (strings), `jti` (optional), `iat`, `exp`
+//! (required), `nbf` (optional), `aud` (optional: a string or an array of strings that must
+//! contain the verifier's audience), `vct` (the feature schema), `features` (an object of
+//! scalar values, each member normally disclosed selectively), `cnf.jwk` (optional holder key,
+//! RFC 7800) and `status` (optional Token Status List reference). `iss`, `iat`, `nbf`, `exp`,
+//! `aud`, `cnf`, `vct` and `status` must be signed in the clear.
 //!
-//! Holder binding (modelled on SD-JWT key binding): when the snapshot carries `cnf.jwk`, or
-//! the verifier requires binding, a key-binding JWS (`typ` `kb+jwt`) signed by that key must
-//! carry the verifier's `nonce`, the verifier's `aud`, a fresh `iat`, and `sd_hash`, the
-//! base64url SHA-256 of the exact snapshot string.
+//! Key binding (RFC 9901 §4.3, §7.3): when the snapshot carries `cnf.jwk` a key-binding JWT
+//! (`typ` `kb+jwt`) signed by that key must end the string and carry the verifier's `nonce`,
+//! the verifier's `aud`, a fresh `iat`, and `sd_hash`, the base64url SHA-256 of everything
+//! before it up to and including the last `~`. A key-binding JWT on a snapshot without `cnf` is
+//! refused, and so is a snapshot without `cnf` when the verifier requires binding.
 
-use sha2::{Digest, Sha256};
-
-use crate::b64;
 use crate::ed25519::KeyCache;
 use crate::ed25519::PublicKey;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
@@ -25,12 +29,15 @@ use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, Jwks};
 use crate::jws::{self, TokenKind};
 use crate::limits::{MAX_CLAIM_STRING, MAX_FEATURES, MAX_LEEWAY_SECONDS, MAX_TIMESTAMP};
+use crate::model::Model;
+use crate::sdjwt;
+use crate::status::StatusReference;
 
 /// The default clock leeway.
 pub const DEFAULT_LEEWAY_SECONDS: u64 = 60;
 /// The default maximum snapshot age (31 days; bureaus refresh scores monthly).
 pub const DEFAULT_MAX_AGE_SECONDS: u64 = 31 * 24 * 3600;
-/// The default maximum age of a key-binding JWS (5 minutes).
+/// The default maximum age of a key-binding JWT (5 minutes).
 pub const DEFAULT_PRESENTATION_MAX_AGE_SECONDS: u64 = 300;
 
 /// What a verifier checks beyond the signature.
@@ -47,7 +54,7 @@ pub struct VerifyOptions {
     pub max_age_seconds: Option<u64>,
     /// Refuse snapshots without a holder key (`cnf.jwk`).
     pub require_holder_binding: bool,
-    /// The oldest key-binding JWS (`now − iat`) accepted.
+    /// The oldest key-binding JWT (`now − iat`) accepted.
     pub presentation_max_age_seconds: u64,
 }
 
@@ -86,26 +93,18 @@ impl VerifyOptions {
     }
 }
 
-/// A holder's key-binding JWS and the nonce the verifier issued for it.
-#[derive(Clone, Copy, Debug)]
-pub struct Presentation<'a> {
-    /// The key-binding JWS (`kb+jwt`).
-    pub token: &'a str,
-    /// The nonce the verifier issued; the JWS must carry exactly this.
-    pub nonce: Option<&'a str>,
-}
-
-/// A snapshot whose signature, claims, clock and holder binding all verified.
+/// A snapshot whose signature, disclosures, claims, clock and key binding all verified.
 #[derive(Clone, Debug)]
 pub struct VerifiedSnapshot {
     kid: String,
     issuer: String,
     subject: String,
-    jti: String,
+    jti: Option<String>,
     issued_at: i64,
     expires_at: i64,
-    schema: String,
+    vct: String,
     features: Object,
+    status: Option<StatusReference>,
     holder_key: Option<PublicKey>,
     now: i64,
 }
@@ -123,9 +122,9 @@ impl VerifiedSnapshot {
     pub fn subject(&self) -> &str {
         &self.subject
     }
-    /// `jti`.
-    pub fn jti(&self) -> &str {
-        &self.jti
+    /// `jti`, when the issuer wrote one.
+    pub fn jti(&self) -> Option<&str> {
+        self.jti.as_deref()
     }
     /// `iat`.
     pub fn issued_at(&self) -> i64 {
@@ -139,47 +138,102 @@ impl VerifiedSnapshot {
     pub fn age_seconds(&self) -> i64 {
         self.now.saturating_sub(self.issued_at).max(0)
     }
-    /// The feature-schema id.
+    /// `vct`: the feature schema (a model's `schema`).
     pub fn schema(&self) -> &str {
-        &self.schema
+        &self.vct
     }
-    /// The features, as signed.
+    /// The features the holder disclosed (and any the issuer signed in the clear).
     pub fn features(&self) -> &Object {
         &self.features
     }
-    /// Whether a holder binding was checked.
+    /// The snapshot's place in its issuer's status list, when it has one.
+    pub fn status(&self) -> Option<&StatusReference> {
+        self.status.as_ref()
+    }
+    /// Whether a key binding was checked.
     pub fn is_holder_bound(&self) -> bool {
         self.holder_key.is_some()
     }
+
+    /// The snapshot as `model` reads it: the schema must be the model's (`ERR_SCHEMA_MISMATCH`),
+    /// every feature a characteristic reads must have been disclosed
+    /// (`ERR_FEATURE_NOT_DISCLOSED`: a holder who hides a feature is refused, never scored as
+    /// missing), and only those features are kept (what else was disclosed is ignored).
+    pub fn for_model(&self, model: &Model) -> Result<VerifiedSnapshot> {
+        if self.vct != model.schema() {
+            bail!(
+                SchemaMismatch,
+                "snapshot schema (vct) \"{}\" is not the model's \"{}\"",
+                truncate(&self.vct, 60),
+                model.schema()
+            );
+        }
+        let read = model_features(model);
+        let missing: Vec<&str> = read.iter().copied().filter(|name| !self.features.contains(name)).collect();
+        if !missing.is_empty() {
+            bail!(
+                FeatureNotDisclosed,
+                "the model reads {} feature(s) that were not disclosed: {}",
+                missing.len(),
+                truncate(&missing.join(", "), 200)
+            );
+        }
+        let features = self.features.iter().filter(|(name, _)| read.contains(name)).collect::<Vec<_>>();
+        let mut kept = Object::new();
+        for (name, value) in features {
+            kept.insert(name, value.clone());
+        }
+        Ok(VerifiedSnapshot { features: kept, ..self.clone() })
+    }
 }
 
-/// Verifies a snapshot (and its presentation, when bound) against the issuer keys.
+/// The features a model reads (each characteristic's), in model order, each once.
+pub fn model_features(model: &Model) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for characteristic in model.characteristics() {
+        if let Some(spec) = model.features().get(characteristic.feature_index()) {
+            if !names.contains(&spec.name.as_str()) {
+                names.push(spec.name.as_str());
+            }
+        }
+    }
+    names
+}
+
+/// Claims a verifier relies on to process a snapshot: never disclosed selectively.
+const CLEAR_CLAIMS: [&str; 9] = ["iss", "iat", "nbf", "exp", "aud", "cnf", "vct", "status", "features"];
+
+/// Verifies a snapshot (an SD-JWT, with its key-binding JWT when bound) against the issuer
+/// keys; `nonce` is the one the verifier issued for the key binding.
 pub fn verify_snapshot(
-    token: &str,
+    sd_jwt: &str,
     keys: &Jwks,
     options: &VerifyOptions,
     now: i64,
-    presentation: Option<Presentation<'_>>,
+    nonce: Option<&str>,
 ) -> Result<VerifiedSnapshot> {
-    verify_snapshot_cached(token, keys, options, now, presentation, None)
+    verify_snapshot_cached(sd_jwt, keys, options, now, nonce, None)
 }
 
 /// As [`verify_snapshot`], loading holder keys through `holder_keys` (see [`KeyCache`]).
 pub fn verify_snapshot_cached(
-    token: &str,
+    sd_jwt: &str,
     keys: &Jwks,
     options: &VerifyOptions,
     now: i64,
-    presentation: Option<Presentation<'_>>,
+    nonce: Option<&str>,
     holder_keys: Option<&KeyCache>,
 ) -> Result<VerifiedSnapshot> {
-    let parsed = jws::parse(token, TokenKind::Snapshot)?;
+    let parts = sdjwt::split(sd_jwt)?;
+    let parsed = jws::parse(parts.issuer_jwt, TokenKind::Snapshot)?;
     let kid = parsed.kid().unwrap_or_default().to_owned();
     let Some(key) = keys.find(&kid) else {
         bail!(UnknownKid, "no issuer key has kid \"{}\"", truncate(&kid, 40));
     };
     let verified = parsed.verify(key)?;
-    let payload = Value::Object(verified.payload_object()?);
+    let processed = sdjwt::disclose(verified.payload_object()?, &parts.disclosures)?;
+    sdjwt::require_clear(&processed, &CLEAR_CLAIMS)?;
+    let payload = Value::Object(processed.claims);
     let claims: SnapshotClaims = json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::ClaimInvalid))?;
     let leeway = options.leeway_seconds as i64;
 
@@ -210,6 +264,7 @@ pub fn verify_snapshot_cached(
     }
     check_audience(claims.aud.as_ref(), options.audience.as_deref(), "snapshot")?;
     let features = check_features(claims.features)?;
+    let status = claims.status.as_ref().map(StatusReference::from_claim).transpose()?;
     let holder_key = match &claims.cnf {
         None => None,
         Some(cnf) => {
@@ -220,76 +275,78 @@ pub fn verify_snapshot_cached(
             Some(*Jwk::from_object_with(&cnf.jwk, &load).map_err(|e| e.context("holder key (cnf.jwk)"))?.key())
         }
     };
-    let (subject, jti, schema) = (claims.sub.0, claims.jti.0, claims.schema.0);
+    let (subject, jti, vct) = (claims.sub.0, claims.jti.map(|jti| jti.0), claims.vct.0);
 
-    match (&holder_key, presentation) {
-        (Some(holder_key), Some(presentation)) => {
-            verify_key_binding(presentation, holder_key, token, options, now)?;
+    match (&holder_key, parts.key_binding_jwt) {
+        (Some(holder_key), Some(kb_jwt)) => {
+            verify_key_binding(kb_jwt, parts.hashed_part, holder_key, nonce, options, now)?;
         }
         (Some(_), None) => {
-            bail!(HolderBinding, "snapshot is bound to a holder key: a presentation (key-binding JWS) is required")
+            bail!(HolderBinding, "snapshot is bound to a holder key: a key-binding JWT must end the presentation")
         }
         (None, _) if options.require_holder_binding => {
             bail!(HolderBinding, "snapshot is not bound to a holder key (no \"cnf\")")
         }
         (None, Some(_)) => bail!(
             HolderBinding,
-            "a presentation was given but the snapshot has no holder key (\"cnf\") to check it against"
+            "a key-binding JWT was sent but the snapshot has no holder key (\"cnf\") to check it against"
         ),
         (None, None) => {}
     }
-    Ok(VerifiedSnapshot { kid, issuer, subject, jti, issued_at, expires_at, schema, features, holder_key, now })
+    Ok(VerifiedSnapshot { kid, issuer, subject, jti, issued_at, expires_at, vct, features, status, holder_key, now })
 }
 
-/// The `sd_hash` of a snapshot: base64url SHA-256 of its exact compact string.
-pub fn sd_hash(snapshot: &str) -> String {
-    b64::encode(&Sha256::digest(snapshot.as_bytes()))
+/// The `sd_hash` of a presentation: base64url SHA-256 of everything up to and including the
+/// last `~` (RFC 9901 §4.3.1).
+pub fn sd_hash(hashed_part: &str) -> String {
+    sdjwt::digest(hashed_part)
 }
 
 fn verify_key_binding(
-    presentation: Presentation<'_>,
+    kb_jwt: &str,
+    hashed_part: &str,
     holder_key: &PublicKey,
-    snapshot: &str,
+    nonce: Option<&str>,
     options: &VerifyOptions,
     now: i64,
 ) -> Result<()> {
-    let parsed = jws::parse(presentation.token, TokenKind::KeyBinding).map_err(|e| e.context("presentation"))?;
+    let parsed = jws::parse(kb_jwt, TokenKind::KeyBinding).map_err(|e| e.context("key-binding JWT"))?;
     let verified = parsed.verify(holder_key).map_err(|e| match e.code() {
         ErrorCode::SignatureInvalid => {
-            Error::new(ErrorCode::HolderBinding, "presentation is not signed by the snapshot's holder key")
+            Error::new(ErrorCode::HolderBinding, "the key-binding JWT is not signed by the snapshot's holder key")
         }
-        _ => e.context("presentation"),
+        _ => e.context("key-binding JWT"),
     })?;
-    let payload = Value::Object(verified.payload_object().map_err(|e| e.context("presentation"))?);
+    let payload = Value::Object(verified.payload_object().map_err(|e| e.context("key-binding JWT"))?);
     let claims: KeyBindingClaims =
-        json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::HolderBinding).context("presentation"))?;
+        json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::HolderBinding).context("key-binding JWT"))?;
 
-    let Some(expected_nonce) = presentation.nonce else {
-        bail!(HolderBinding, "the verifier gave no nonce to check the presentation against");
+    let Some(expected_nonce) = nonce else {
+        bail!(HolderBinding, "the verifier gave no nonce to check the key-binding JWT against");
     };
     if claims.nonce.0 != expected_nonce {
-        bail!(NonceMismatch, "presentation carries another nonce than the verifier issued");
+        bail!(NonceMismatch, "the key-binding JWT carries another nonce than the verifier issued");
     }
     let Some(audience) = options.audience.as_deref() else {
-        bail!(Audience, "the verifier has no audience configured to check the presentation against");
+        bail!(Audience, "the verifier has no audience configured to check the key-binding JWT against");
     };
     if claims.aud != audience {
-        bail!(Audience, "presentation is for another audience");
+        bail!(Audience, "the key-binding JWT is for another audience");
     }
     let issued_at = claims.iat.0;
     let leeway = options.leeway_seconds as i64;
     if issued_at > now.saturating_add(leeway) {
-        bail!(HolderBinding, "presentation is issued in the future");
+        bail!(HolderBinding, "the key-binding JWT is issued in the future");
     }
     let max_age = options.presentation_max_age_seconds as i64;
     if now.saturating_sub(issued_at) > max_age.saturating_add(leeway) {
-        bail!(HolderBinding, "presentation is older than {max_age} seconds");
+        bail!(HolderBinding, "the key-binding JWT is older than {max_age} seconds");
     }
     if claims.exp.is_some_and(|exp| now >= exp.0.saturating_add(leeway)) {
-        bail!(HolderBinding, "presentation has expired");
+        bail!(HolderBinding, "the key-binding JWT has expired");
     }
-    if claims.sd_hash.0 != sd_hash(snapshot) {
-        bail!(HolderBinding, "presentation's \"sd_hash\" does not match the snapshot");
+    if claims.sd_hash.0 != sd_hash(hashed_part) {
+        bail!(HolderBinding, "the key-binding JWT's \"sd_hash\" does not match the presentation");
     }
     Ok(())
 }
@@ -300,17 +357,20 @@ fn verify_key_binding(
 struct SnapshotClaims {
     iss: ClaimString,
     sub: ClaimString,
-    jti: ClaimString,
+    #[serde(default)]
+    jti: Option<ClaimString>,
     iat: Timestamp,
     exp: Timestamp,
     #[serde(default)]
     nbf: Option<Timestamp>,
     #[serde(default)]
     aud: Option<Audience>,
-    schema: ClaimString,
+    vct: ClaimString,
     features: Object,
     #[serde(default)]
     cnf: Option<Confirmation>,
+    #[serde(default)]
+    status: Option<Value>,
 }
 
 /// `cnf` (RFC 7800): the holder's key.
@@ -319,7 +379,7 @@ struct Confirmation {
     jwk: Object,
 }
 
-/// The key-binding JWS's claims.
+/// The key-binding JWT's claims.
 #[derive(Deserialize)]
 struct KeyBindingClaims {
     nonce: ClaimString,

@@ -14,12 +14,13 @@ use wasm_bindgen::prelude::*;
 use crate::b64;
 use crate::ed25519::SecretKey;
 use crate::error::{Error, ErrorCode, Result};
-use crate::issue;
+use crate::issue::{self, KeyBinding};
 use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, Jwks, PrivateJwk};
 use crate::limits::MAX_BATCH;
 use crate::model::SignedModel;
 use crate::policy::{OrderContext, Policy};
+use crate::request::PresentationRequest;
 use crate::scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 use crate::snapshot::VerifyOptions;
 
@@ -134,41 +135,64 @@ impl WasmScorer {
         build().map(|scorer| WasmScorer { scorer }).map_err(|error| JsValue::from_str(&error_envelope(&error)))
     }
 
-    /// Scores one snapshot (envelope). `context` is the order context as JSON text.
+    /// Scores one presentation (an SD-JWT; envelope). `context` is the order context as JSON
+    /// text.
     pub fn score(
         &self,
-        snapshot: &str,
+        presentation: &str,
         now: f64,
-        presentation: Option<String>,
         nonce: Option<String>,
         context: Option<String>,
         full: bool,
     ) -> String {
-        envelope(self.score_one(snapshot, now, presentation.as_deref(), nonce.as_deref(), context, full))
+        envelope(self.score_one(presentation, now, nonce.as_deref(), context, full))
     }
 
     fn score_one(
         &self,
-        snapshot: &str,
+        presentation: &str,
         now: f64,
-        presentation: Option<&str>,
         nonce: Option<&str>,
         context: Option<String>,
         full: bool,
     ) -> Result<ScoreResult> {
         let request = ScoreRequest {
             now: seconds(now, "now must be whole seconds since the epoch")? as i64,
-            presentation,
             nonce,
             context: context_from(context)?,
             disclose: if full { Disclosure::Full } else { Disclosure::Band },
         };
-        self.scorer.score(snapshot, &request)
+        self.scorer.score(presentation, &request)
     }
 
-    /// Scores many snapshots; returns a JSON array with one envelope per item. `items`:
-    /// `[{snapshot, presentation?, nonce?, context?}]` as JSON text; each item gets the result
-    /// `score` gives, in one crossing of the boundary for the whole batch.
+    /// Verifies a status list token and holds it (envelope with `{uri, iat, exp, ttl, bits,
+    /// size}`).
+    #[wasm_bindgen(js_name = addStatusList)]
+    pub fn add_status_list(&mut self, token: &str, now: f64) -> String {
+        envelope(seconds(now, "now must be whole seconds since the epoch").and_then(|now| {
+            let list = self.scorer.add_status_list(token, now as i64)?;
+            Ok(Object::new()
+                .with("uri", list.uri())
+                .with("iat", list.issued_at())
+                .with("exp", list.expires_at())
+                .with("ttl", list.ttl().map(|ttl| ttl as i64))
+                .with("bits", i64::from(list.list().bits()))
+                .with("size", list.list().len() as i64))
+        }))
+    }
+
+    /// The presentation request for a nonce and its deadline (envelope).
+    #[wasm_bindgen(js_name = presentationRequest)]
+    pub fn presentation_request(&self, nonce: &str, expires_at: f64) -> String {
+        envelope(
+            seconds(expires_at, "expiresAt must be whole seconds since the epoch")
+                .and_then(|at| self.scorer.presentation_request(nonce, at as i64)),
+        )
+    }
+
+    /// Scores many presentations; returns a JSON array with one envelope per item. `items`:
+    /// `[{presentation, nonce?, context?}]` as JSON text; each item gets the result `score`
+    /// gives, in one crossing of the boundary for the whole batch.
     #[wasm_bindgen(js_name = scoreBatch)]
     pub fn score_batch(&self, items: &str, now: f64, full: bool) -> String {
         let items = match json::parse(items.as_bytes()) {
@@ -187,16 +211,15 @@ impl WasmScorer {
             let result = match item {
                 Value::Object(item) => {
                     let text = |name: &str| item.get(name).and_then(Value::as_str);
-                    match text("snapshot") {
-                        Some(snapshot) => self.score_one(
-                            snapshot,
+                    match text("presentation") {
+                        Some(presentation) => self.score_one(
+                            presentation,
                             now,
-                            text("presentation"),
                             text("nonce"),
                             item.get("context").filter(|c| !matches!(c, Value::Null)).map(Value::to_json),
                             full,
                         ),
-                        None => Err(Error::new(ErrorCode::Malformed, "item has no snapshot string")),
+                        None => Err(Error::new(ErrorCode::Malformed, "item has no presentation string")),
                     }
                 }
                 _ => Err(Error::new(ErrorCode::Malformed, "item must be an object")),
@@ -257,14 +280,38 @@ impl WasmHolder {
         PrivateJwk { kid: None, secret: SecretKey::from_seed(&self.secret.seed()) }.to_object().to_json()
     }
 
-    /// The key-binding JWS for a snapshot, a nonce, an audience and a time (envelope).
-    pub fn present(&self, snapshot: &str, nonce: &str, audience: &str, now: f64) -> String {
-        let now = if now.is_finite() && now.fract() == 0.0 { Some(now as i64) } else { None };
-        envelope(match now {
-            Some(now) => issue::present(snapshot, &self.secret, nonce, audience, now),
-            None => Err(config_error("now must be whole seconds since the epoch")),
-        })
+    /// A presentation for a verifier's request (JSON text): the disclosures of exactly the
+    /// features the request names for this snapshot and a key-binding JWT for its nonce and
+    /// audience (envelope: `{presentation, disclosed, aud}`).
+    pub fn present(&self, sd_jwt: &str, request: &str, now: f64) -> String {
+        envelope(self.present_for(sd_jwt, request, now))
     }
+
+    fn present_for(&self, sd_jwt: &str, request: &str, now: f64) -> Result<Object> {
+        let now = seconds(now, "now must be whole seconds since the epoch")? as i64;
+        let request = PresentationRequest::parse(request.as_bytes())?;
+        let features = request.features_for(&issue::disclosable_names(sd_jwt)?).to_vec();
+        let binding = KeyBinding { key: &self.secret, nonce: &request.nonce, audience: &request.aud, issued_at: now };
+        let presentation = issue::present(sd_jwt, Some(&features), Some(binding))?;
+        let disclosed: Vec<Value> = features.into_iter().map(Value::from).collect();
+        Ok(Object::new().with("presentation", presentation).with("disclosed", disclosed).with("aud", request.aud))
+    }
+
+    /// A presentation that discloses everything, for a nonce and an audience (envelope): the
+    /// holder's own view (a wallet scoring for itself).
+    #[wasm_bindgen(js_name = presentAll)]
+    pub fn present_all(&self, sd_jwt: &str, nonce: &str, audience: &str, now: f64) -> String {
+        envelope(seconds(now, "now must be whole seconds since the epoch").and_then(|now| {
+            let binding = KeyBinding { key: &self.secret, nonce, audience, issued_at: now as i64 };
+            issue::present(sd_jwt, None, Some(binding))
+        }))
+    }
+}
+
+/// The names a holder's SD-JWT can disclose (envelope with an array).
+#[wasm_bindgen(js_name = disclosableNames)]
+pub fn disclosable_names(sd_jwt: &str) -> String {
+    envelope(issue::disclosable_names(sd_jwt))
 }
 
 /// Traps on purpose (an `unreachable` instruction), so tests can prove that the package

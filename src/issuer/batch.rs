@@ -4,8 +4,18 @@
 //! an optional `"holder"` (a public JWK, written as `cnf.jwk`). Unknown members are refused.
 //! The features are checked against the model of their schema before signing.
 //!
-//! **Output** (JSON Lines, in input order): `{"line":N,"sub":…,"iat":…,"snapshot":"…"}`, `N`
-//! the 1-based input line number. Bad rows become error lines `{"line":N,"error":{…}}`.
+//! **Output** (JSON Lines, in input order):
+//! `{"line":N,"sub":…,"jti":…,"iat":…,"status_idx":…,"snapshot":"…"}`, `N` the 1-based input
+//! line number, `status_idx` only with a status list. Bad rows become error lines
+//! `{"line":N,"error":{…}}`. Each snapshot is an SD-JWT in its issuance form (every feature a
+//! disclosure); its salts are derived from the issuer key and its `jti` ([`DerivedSalts`]), so
+//! a rerun signs the same bytes.
+//!
+//! **Status list indexes.** With a status list ([`StatusAllocation`]) input line `N` gets the
+//! index `π(N − 1)` of the list's `size` entries, `π` a keyed pseudo-random permutation (a
+//! four-round Feistel network over HMAC-SHA-256, cycle-walked into `0..size`): every person
+//! gets their own entry, deterministically, and neighbouring entries say nothing about who was
+//! issued when (the draft's advice against linkable, sequential indexes).
 //!
 //! **Shards.** `--shard i/n` takes the input lines whose number `N` has `(N − 1) mod n = i`.
 //! By line number, not by a hash of `sub`: a task skips the other shards' lines without
@@ -29,10 +39,11 @@ use sha2::{Digest, Sha256};
 
 use crate::b64;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
-use crate::issue::{Issuer, SnapshotClaims};
+use crate::issue::{hmac_sha256, schema_features, DerivedSalts, Issuer, SnapshotClaims};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
 use crate::model::Model;
+use crate::status::StatusReference;
 
 /// The longest input line accepted (a snapshot is at most 8 KiB).
 pub const MAX_BATCH_LINE_BYTES: usize = 64 * 1024;
@@ -78,6 +89,67 @@ pub struct BatchIssuer {
     /// The models whose schemas may be issued; a row's features are checked against its
     /// schema's model.
     pub models: Vec<Model>,
+    /// The status list the snapshots get entries in, if any.
+    pub status: Option<StatusAllocation>,
+}
+
+/// Where a batch's snapshots get their status list entries.
+pub struct StatusAllocation {
+    /// The list's URI.
+    pub uri: String,
+    /// How many entries the list has.
+    pub size: u64,
+    /// The permutation's key.
+    pub key: [u8; 32],
+}
+
+impl StatusAllocation {
+    /// A list at `uri` of `size` entries, indexes keyed by a key derived from the issuer's.
+    pub fn new(issuer: &Issuer, uri: String, size: u64) -> Result<StatusAllocation> {
+        if size == 0 || size > 1 << 40 {
+            bail!(StatusListInvalid, "a status list has 1 to 2^40 entries");
+        }
+        let key = hmac_sha256(&DerivedSalts::key_for(issuer), format!("edgescore status index\0{uri}").as_bytes());
+        Ok(StatusAllocation { uri, size, key })
+    }
+
+    /// The index of the `ordinal`-th snapshot (0-based), or `ERR_STATUS_INVALID` when the
+    /// list is full.
+    pub fn index(&self, ordinal: u64) -> Result<u64> {
+        if ordinal >= self.size {
+            bail!(StatusInvalid, "the status list's {} entries are all allocated", self.size);
+        }
+        // The smallest even bit width whose domain holds every index.
+        let mut bits = 2u32;
+        while (1u64 << bits) < self.size {
+            bits += 2;
+        }
+        let mut x = ordinal;
+        loop {
+            x = self.feistel(x, bits);
+            if x < self.size {
+                return Ok(x);
+            }
+        }
+    }
+
+    fn feistel(&self, x: u64, bits: u32) -> u64 {
+        let half = bits / 2;
+        let mask = (1u64 << half) - 1;
+        let (mut left, mut right) = (x >> half, x & mask);
+        for round in 0u8..4 {
+            let mut message = [0u8; 9];
+            message[0] = round;
+            message[1..].copy_from_slice(&right.to_be_bytes());
+            let mac = hmac_sha256(&self.key, &message);
+            let mut word = [0u8; 8];
+            word.copy_from_slice(mac.get(..8).unwrap_or(&[0; 8]));
+            let mixed = left ^ (u64::from_be_bytes(word) & mask);
+            left = right;
+            right = mixed;
+        }
+        (left << half) | right
+    }
 }
 
 impl BatchIssuer {
@@ -92,6 +164,7 @@ impl BatchIssuer {
             lifetime: demo::DEMO_SNAPSHOT_LIFETIME_SECONDS,
             audience: Vec::new(),
             models: vec![demo::consumer_model()?.model().clone(), demo::seller_model()?.model().clone()],
+            status: None,
         })
     }
 
@@ -118,7 +191,14 @@ impl BatchIssuer {
             None => None,
             Some(jwk) => Some(Jwk::from_object(jwk).map_err(|e| e.context("holder"))?),
         };
-        let (sub, schema, features) = (row.sub, row.schema, row.features);
+        let status = match &self.status {
+            None => None,
+            Some(allocation) => {
+                Some(StatusReference { index: allocation.index(line.saturating_sub(1))?, uri: allocation.uri.clone() })
+            }
+        };
+        let features = schema_features(model, &row.features);
+        let (sub, schema) = (row.sub, row.schema);
         let claims = SnapshotClaims {
             issuer: self.iss.clone(),
             jti: self.jti(&sub),
@@ -130,14 +210,20 @@ impl BatchIssuer {
             schema,
             features,
             holder,
+            status,
+            decoys: 0,
         };
-        let snapshot = self.issuer.issue(&claims)?;
-        Ok(Object::new()
+        let mut salts = DerivedSalts::new(DerivedSalts::key_for(&self.issuer), claims.jti.clone());
+        let snapshot = self.issuer.issue(&claims, &mut salts)?;
+        let mut out = Object::new()
             .with("line", line as i64)
             .with("sub", claims.subject)
-            .with("iat", self.issued_at)
-            .with("snapshot", snapshot)
-            .to_json())
+            .with("jti", claims.jti)
+            .with("iat", self.issued_at);
+        if let Some(status) = claims.status {
+            out.insert("status_idx", status.index as i64);
+        }
+        Ok(out.with("snapshot", snapshot).to_json())
     }
 }
 
@@ -217,5 +303,24 @@ mod tests {
             assert_eq!(owners, 1);
         }
         assert!(Shard::ALL.owns(1) && !Shard::ALL.owns(0));
+    }
+
+    #[test]
+    fn status_indexes_are_a_permutation() {
+        let issuer = crate::issue::Issuer::new(crate::jwk::PrivateJwk {
+            kid: Some("k".to_owned()),
+            secret: crate::ed25519::SecretKey::from_seed(&[9; 32]),
+        });
+        for size in [1u64, 5, 64, 1000] {
+            let allocation = StatusAllocation::new(&issuer, "https://x.example/s".to_owned(), size).unwrap();
+            let mut seen: Vec<u64> = (0..size).map(|n| allocation.index(n).unwrap()).collect();
+            if size == 1000 {
+                // Not the identity: neighbours do not get neighbouring entries.
+                assert!(seen.iter().take(10).enumerate().filter(|(n, i)| *n as u64 == **i).count() < 3);
+            }
+            seen.sort_unstable();
+            assert_eq!(seen, (0..size).collect::<Vec<_>>(), "size {size}");
+            assert_eq!(allocation.index(size).unwrap_err().code(), ErrorCode::StatusInvalid);
+        }
     }
 }

@@ -121,6 +121,11 @@ impl Object {
         self.members.is_empty()
     }
 
+    /// The members, by value, in document order.
+    pub fn into_members(self) -> impl Iterator<Item = (String, Value)> {
+        self.members.into_iter()
+    }
+
     /// Sets member `name`, replacing an earlier value of the same name in place.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) {
         self.insert_value(name.into(), value.into());

@@ -7,10 +7,12 @@ use curve25519_dalek::edwards::CompressedEdwardsY;
 use edgescore::b64;
 use edgescore::demo;
 use edgescore::ed25519::SecretKey;
-use edgescore::issue;
+use edgescore::issue::{self, DerivedSalts, SaltSource, StatusListToken};
 use edgescore::json::{self, Object, Value};
 use edgescore::jwk::Jwk;
+use edgescore::sdjwt::Disclosure;
 use edgescore::snapshot::sd_hash;
+use edgescore::status::{StatusList, StatusReference};
 use sha2::{Digest, Sha256};
 
 /// The verification time of every case (2026-09-21T14:13:20Z).
@@ -35,6 +37,8 @@ struct Gen {
     attacker: SecretKey,
     holder: SecretKey,
     other_holder: SecretKey,
+    /// `~`, then Wang's disclosures, each followed by `~`: what follows the issuer JWT.
+    tail: String,
     cases: Vec<Value>,
 }
 
@@ -47,7 +51,7 @@ fn header(members: &[(&str, Value)]) -> String {
 }
 
 fn snapshot_header() -> String {
-    header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())])
+    header(&[("alg", "EdDSA".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())])
 }
 
 fn sign_raw(header: &str, payload: &[u8], key: &SecretKey) -> String {
@@ -58,18 +62,56 @@ fn sign_raw(header: &str, payload: &[u8], key: &SecretKey) -> String {
 
 fn wang_features() -> Object {
     let people = demo::people().expect("demo people");
-    people.into_iter().find(|p| p.id == "wang").expect("wang").features
+    let wang = people.into_iter().find(|p| p.id == "wang").expect("wang").features;
+    issue::schema_features(demo::consumer_model().unwrap().model(), &wang)
 }
 
-fn base_claims() -> Object {
-    Object::new()
+/// Deterministic salts for the table (an issuer would draw them at random).
+fn salts(context: &str) -> DerivedSalts {
+    DerivedSalts::new(Sha256::digest(b"edgescore hostile table salts").into(), context)
+}
+
+/// Disclosures of `features`, with deterministic salts.
+fn disclosures(features: &Object, context: &str) -> Vec<Disclosure> {
+    let mut salts = salts(context);
+    features.iter().map(|(name, value)| Disclosure::new(&salts.next_salt(), name, value.clone()).unwrap()).collect()
+}
+
+/// `{"_sd":[sorted digests]}` for these disclosures.
+fn sd_object(disclosures: &[Disclosure]) -> Object {
+    let mut digests: Vec<String> = disclosures.iter().map(Disclosure::digest).collect();
+    digests.sort();
+    Object::new().with("_sd", digests.into_iter().map(Value::from).collect::<Vec<_>>())
+}
+
+/// `~d1~d2~…~`.
+fn tail_of(disclosures: &[Disclosure]) -> String {
+    let mut tail = "~".to_owned();
+    for disclosure in disclosures {
+        tail.push_str(&disclosure.encoded);
+        tail.push('~');
+    }
+    tail
+}
+
+/// The issuer-signed claims for these features, each selectively disclosable, and the tail
+/// that discloses them all.
+fn sd_claims(features: &Object, context: &str) -> (Object, String) {
+    let disclosures = disclosures(features, context);
+    let claims = Object::new()
         .with("iss", demo::DEMO_ISSUER)
         .with("sub", "case-subject")
         .with("jti", "case-jti")
         .with("iat", NOW - 3600)
         .with("exp", NOW + 30 * DAY)
-        .with("schema", "edgescore.consumer.v1")
-        .with("features", wang_features())
+        .with("vct", "edgescore.consumer.v1")
+        .with("features", sd_object(&disclosures))
+        .with("_sd_alg", "sha-256");
+    (claims, tail_of(&disclosures))
+}
+
+fn base_claims() -> Object {
+    sd_claims(&wang_features(), "wang").0
 }
 
 fn with(mut claims: Object, name: &str, value: Value) -> Object {
@@ -136,8 +178,14 @@ impl Gen {
             attacker: key("attacker"),
             holder: key("holder"),
             other_holder: key("other holder"),
+            tail: sd_claims(&wang_features(), "wang").1,
             cases: Vec::new(),
         }
+    }
+
+    /// Everything a key-binding JWT over `jwt` with every disclosure hashes.
+    fn hashed(&self, jwt: &str) -> String {
+        format!("{jwt}{}", self.tail)
     }
 
     fn signed(&self, claims: &Object) -> String {
@@ -157,39 +205,53 @@ impl Gen {
         sign_raw(&header, claims.to_json().as_bytes(), key)
     }
 
-    fn kb_claims(snapshot: &str) -> Object {
-        Object::new().with("nonce", NONCE).with("aud", AUDIENCE).with("iat", NOW - 5).with("sd_hash", sd_hash(snapshot))
+    /// Key-binding claims over `jwt` followed by every disclosure.
+    fn kb_claims(&self, jwt: &str) -> Object {
+        Object::new()
+            .with("nonce", NONCE)
+            .with("aud", AUDIENCE)
+            .with("iat", NOW - 5)
+            .with("sd_hash", sd_hash(&self.hashed(jwt)))
     }
 
-    fn case(&mut self, name: &str, rule: &str, snapshot: &str, expect: &str) {
-        self.case_full(name, rule, snapshot, None, None, expect);
+    /// A case: the issuer JWT `jwt` with every disclosure, no key binding.
+    fn case(&mut self, name: &str, rule: &str, jwt: &str, expect: &str) {
+        let presentation = self.hashed(jwt);
+        self.case_sd(name, rule, &presentation, false, None, expect);
     }
 
-    fn case_with(&mut self, name: &str, rule: &str, snapshot: &str, options: Object, expect: &str) {
-        self.case_full(name, rule, snapshot, None, Some(options), expect);
+    fn case_with(&mut self, name: &str, rule: &str, jwt: &str, options: Object, expect: &str) {
+        let presentation = self.hashed(jwt);
+        self.case_sd(name, rule, &presentation, false, Some(options), expect);
     }
 
-    fn case_bound(&mut self, name: &str, rule: &str, snapshot: &str, presentation: &str, expect: &str) {
-        self.case_full(name, rule, snapshot, Some(presentation), None, expect);
+    /// A case: the issuer JWT `jwt` with every disclosure and the key-binding JWT `kb`.
+    fn case_bound(&mut self, name: &str, rule: &str, jwt: &str, kb: &str, expect: &str) {
+        let presentation = format!("{}{kb}", self.hashed(jwt));
+        self.case_sd(name, rule, &presentation, true, None, expect);
     }
 
-    fn case_full(
-        &mut self,
-        name: &str,
-        rule: &str,
-        snapshot: &str,
-        presentation: Option<&str>,
-        options: Option<Object>,
-        expect: &str,
-    ) {
-        let mut case = Object::new().with("name", name).with("rule", rule).with("snapshot", snapshot);
-        if let Some(presentation) = presentation {
-            case.insert("presentation", presentation);
+    /// A case on a whole SD-JWT string, with the verifier's nonce when `nonce`.
+    fn case_sd(&mut self, name: &str, rule: &str, sd_jwt: &str, nonce: bool, options: Option<Object>, expect: &str) {
+        let mut case = Object::new().with("name", name).with("rule", rule).with("snapshot", sd_jwt);
+        if nonce {
             case.insert("nonce", NONCE);
         }
         if let Some(options) = options {
             case.insert("options", options);
         }
+        case.insert("expect", expect);
+        self.cases.push(case.into());
+    }
+
+    /// A case whose verifier holds the status list `list` (and, with `options`, a policy
+    /// that refuses when no current list is held).
+    fn case_status(&mut self, name: &str, rule: &str, sd_jwt: &str, list: Option<&str>, options: Object, expect: &str) {
+        let mut case = Object::new().with("name", name).with("rule", rule).with("snapshot", sd_jwt);
+        if let Some(list) = list {
+            case.insert("status_list", list);
+        }
+        case.insert("options", options);
         case.insert("expect", expect);
         self.cases.push(case.into());
     }
@@ -204,20 +266,16 @@ pub(crate) fn build() -> String {
     // Positive controls.
     g.case("ok_unbound", "control: a valid unbound snapshot scores", &good, "ok:good");
     let bound = g.signed(&g.bound_claims());
-    let kb_ok = g.kb(Gen::kb_claims(&bound), &g.holder);
+    let kb_ok = g.kb(g.kb_claims(&bound), &g.holder);
     g.case_bound("ok_bound", "control: a bound snapshot with a valid presentation", &bound, &kb_ok, "ok:good");
     let ed25519_alg = sign_raw(
-        &header(&[("alg", "Ed25519".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]),
+        &header(&[("alg", "Ed25519".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]),
         base_claims().to_json().as_bytes(),
         &g.issuer,
     );
     g.case("ok_alg_ed25519", "alg: the fully-specified name Ed25519 is accepted", &ed25519_alg, "ok:good");
     let typ_variant = sign_raw(
-        &header(&[
-            ("alg", "EdDSA".into()),
-            ("typ", "application/Edgescore-Snapshot+JWT".into()),
-            ("kid", demo::DEMO_KID.into()),
-        ]),
+        &header(&[("alg", "EdDSA".into()), ("typ", "application/DC+SD-JWT".into()), ("kid", demo::DEMO_KID.into())]),
         base_claims().to_json().as_bytes(),
         &g.issuer,
     );
@@ -253,7 +311,7 @@ pub(crate) fn build() -> String {
     );
     let short_header = header(&[
         ("alg", "EdDSA".into()),
-        ("typ", "edgescore-snapshot+jwt".into()),
+        ("typ", "dc+sd-jwt".into()),
         ("kid", demo::DEMO_KID.into()),
         ("x", "ab".into()),
     ]);
@@ -261,7 +319,7 @@ pub(crate) fn build() -> String {
     if parts(&odd_header).0.len() % 4 == 0 {
         let padded = header(&[
             ("alg", "EdDSA".into()),
-            ("typ", "edgescore-snapshot+jwt".into()),
+            ("typ", "dc+sd-jwt".into()),
             ("kid", demo::DEMO_KID.into()),
             ("x", "abc".into()),
         ]);
@@ -292,7 +350,7 @@ pub(crate) fn build() -> String {
         &format!("{}.{gp}.{gs}", b64::encode(b"{\"alg\":\"EdDSA\xff\"}")),
         "ERR_MALFORMED",
     );
-    let dup_header = r#"{"alg":"EdDSA","typ":"edgescore-snapshot+jwt","kid":"demo-bureau-2026-11","alg":"none"}"#;
+    let dup_header = r#"{"alg":"EdDSA","typ":"dc+sd-jwt","kid":"demo-bureau-2026-11","alg":"none"}"#;
     g.case(
         "header_duplicate_alg",
         "JSON: duplicate member names",
@@ -300,7 +358,7 @@ pub(crate) fn build() -> String {
         "ERR_MALFORMED",
     );
     let deep_header = format!(
-        r#"{{"alg":"EdDSA","typ":"edgescore-snapshot+jwt","kid":"demo-bureau-2026-11","x":{}1{}}}"#,
+        r#"{{"alg":"EdDSA","typ":"dc+sd-jwt","kid":"demo-bureau-2026-11","x":{}1{}}}"#,
         "[".repeat(12),
         "]".repeat(12)
     );
@@ -356,16 +414,14 @@ pub(crate) fn build() -> String {
     g.case("oversize_token", "size cap: 8 KiB per snapshot, checked before decoding", &g.signed(&big), "ERR_TOO_LARGE");
 
     // Algorithms.
-    let none_header =
-        header(&[("alg", "none".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let none_header = header(&[("alg", "none".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "alg_none",
         "alg allow-list",
         &format!("{}.{gp}.", b64::encode(none_header.as_bytes())),
         "ERR_ALG_NOT_ALLOWED",
     );
-    let hs_header =
-        header(&[("alg", "HS256".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let hs_header = header(&[("alg", "HS256".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     let hs_input = format!("{}.{gp}", b64::encode(hs_header.as_bytes()));
     let hs_mac = Sha256::digest(format!("{hs_input}{}", b64::encode(&g.issuer.public_key().to_bytes())));
     g.case(
@@ -374,31 +430,28 @@ pub(crate) fn build() -> String {
         &format!("{hs_input}.{}", b64::encode(&hs_mac)),
         "ERR_ALG_NOT_ALLOWED",
     );
-    let rs_header =
-        header(&[("alg", "RS256".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let rs_header = header(&[("alg", "RS256".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "alg_rs256",
         "alg allow-list",
         &sign_raw(&rs_header, claims_text.as_bytes(), &g.issuer),
         "ERR_ALG_NOT_ALLOWED",
     );
-    let lower_header =
-        header(&[("alg", "eddsa".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let lower_header = header(&[("alg", "eddsa".into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "alg_wrong_case",
         "alg allow-list is case-sensitive",
         &sign_raw(&lower_header, claims_text.as_bytes(), &g.issuer),
         "ERR_ALG_NOT_ALLOWED",
     );
-    let no_alg = header(&[("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let no_alg = header(&[("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "alg_missing",
         "alg allow-list",
         &sign_raw(&no_alg, claims_text.as_bytes(), &g.issuer),
         "ERR_ALG_NOT_ALLOWED",
     );
-    let alg_number =
-        header(&[("alg", 1i64.into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", demo::DEMO_KID.into())]);
+    let alg_number = header(&[("alg", 1i64.into()), ("typ", "dc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "alg_not_string",
         "header member types",
@@ -423,7 +476,7 @@ pub(crate) fn build() -> String {
     ] {
         let text = header(&[
             ("alg", "EdDSA".into()),
-            ("typ", "edgescore-snapshot+jwt".into()),
+            ("typ", "dc+sd-jwt".into()),
             ("kid", demo::DEMO_KID.into()),
             (member, value),
         ]);
@@ -459,28 +512,24 @@ pub(crate) fn build() -> String {
     );
 
     // kid.
-    let no_kid = header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into())]);
+    let no_kid = header(&[("alg", "EdDSA".into()), ("typ", "dc+sd-jwt".into())]);
     g.case("kid_missing", "kid required", &sign_raw(&no_kid, claims_text.as_bytes(), &g.issuer), "ERR_UNKNOWN_KID");
-    let other_kid =
-        header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", "attacker-1".into())]);
+    let other_kid = header(&[("alg", "EdDSA".into()), ("typ", "dc+sd-jwt".into()), ("kid", "attacker-1".into())]);
     g.case(
         "kid_unknown",
         "key selected by kid only",
         &sign_raw(&other_kid, claims_text.as_bytes(), &g.attacker),
         "ERR_UNKNOWN_KID",
     );
-    let kid_number = header(&[("alg", "EdDSA".into()), ("typ", "edgescore-snapshot+jwt".into()), ("kid", 7i64.into())]);
+    let kid_number = header(&[("alg", "EdDSA".into()), ("typ", "dc+sd-jwt".into()), ("kid", 7i64.into())]);
     g.case(
         "kid_not_string",
         "header member types",
         &sign_raw(&kid_number, claims_text.as_bytes(), &g.issuer),
         "ERR_MALFORMED",
     );
-    let rotated_kid = header(&[
-        ("alg", "EdDSA".into()),
-        ("typ", "edgescore-snapshot+jwt".into()),
-        ("kid", "test-rotated-key".into()),
-    ]);
+    let rotated_kid =
+        header(&[("alg", "EdDSA".into()), ("typ", "dc+sd-jwt".into()), ("kid", "test-rotated-key".into())]);
     g.case(
         "kid_other_issuer_key",
         "key selected by kid: the other key in the set does not verify the demo key's signature",
@@ -489,25 +538,30 @@ pub(crate) fn build() -> String {
     );
 
     // Signatures.
-    let tampered_features = claims_text.replacen("\"real_name_verified\":true", "\"real_name_verified\":false", 1);
-    assert_ne!(tampered_features, claims_text);
+    // A digest swapped for another feature's value's: the payload no longer verifies.
+    let tampered_digests = claims_text.replacen("\"_sd\":[\"", "\"_sd\":[\"A", 1);
+    assert_ne!(tampered_digests, claims_text);
     g.case(
         "tampered_payload",
-        "signature covers the payload",
-        &format!("{gh}.{}.{gs}", b64::encode(tampered_features.as_bytes())),
+        "signature covers the payload (its digests)",
+        &format!("{gh}.{}.{gs}", b64::encode(tampered_digests.as_bytes())),
         "ERR_SIGNATURE_INVALID",
     );
-    let upgraded =
-        claims_text.replacen("\"monthly_income_band\":\"under_3k\"", "\"monthly_income_band\":\"over_20k\"", 1);
-    assert_ne!(upgraded, claims_text);
-    g.case(
+    // A holder who edits a feature: the edited disclosure's digest is in no signed payload.
+    let mut upgraded = wang_features();
+    upgraded.insert("monthly_income_band", "over_20k");
+    let (_, upgraded_tail) = sd_claims(&upgraded, "wang");
+    assert_ne!(upgraded_tail, g.tail);
+    g.case_sd(
         "edited_features",
-        "signature: a holder who edits their features",
-        &format!("{gh}.{}.{gs}", b64::encode(upgraded.as_bytes())),
-        "ERR_SIGNATURE_INVALID",
+        "digests: a holder who edits a feature's value",
+        &format!("{good}{upgraded_tail}"),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
     );
     let header_typ_changed =
-        header(&[("alg", "EdDSA".into()), ("typ", "EDGESCORE-SNAPSHOT+JWT".into()), ("kid", demo::DEMO_KID.into())]);
+        header(&[("alg", "EdDSA".into()), ("typ", "DC+SD-JWT".into()), ("kid", demo::DEMO_KID.into())]);
     g.case(
         "tampered_header",
         "signature covers the header",
@@ -583,12 +637,10 @@ pub(crate) fn build() -> String {
         ("sub_missing", without(base_claims(), "sub")),
         ("sub_number", with(base_claims(), "sub", 42i64.into())),
         ("jti_empty", with(base_claims(), "jti", "".into())),
-        ("jti_missing", without(base_claims(), "jti")),
         ("iss_missing", without(base_claims(), "iss")),
         ("iss_number", with(base_claims(), "iss", 1i64.into())),
-        ("schema_missing", without(base_claims(), "schema")),
-        ("features_missing", without(base_claims(), "features")),
-        ("features_array", with(base_claims(), "features", raw("[1,2]"))),
+        ("vct_missing", without(base_claims(), "vct")),
+        ("vct_number", with(base_claims(), "vct", 1i64.into())),
         ("aud_number", with(base_claims(), "aud", 5i64.into())),
         ("aud_empty_array", with(base_claims(), "aud", raw("[]"))),
         ("aud_array_with_number", with(base_claims(), "aud", raw(r#"["https://rentals.example",1]"#))),
@@ -597,6 +649,20 @@ pub(crate) fn build() -> String {
     ];
     for (name, claims) in claim_cases {
         g.case(name, "claims: required, with the right types", &g.signed(&claims), "ERR_CLAIM_INVALID");
+    }
+    g.case(
+        "jti_optional",
+        "control: jti is optional in an SD-JWT VC",
+        &g.signed(&without(base_claims(), "jti")),
+        "ok:good",
+    );
+    // Without their digests the disclosures would be unreferenced: these come without any.
+    for (name, claims) in [
+        ("features_missing", without(base_claims(), "features")),
+        ("features_array", with(base_claims(), "features", raw("[1,2]"))),
+    ] {
+        let presentation = format!("{}~", g.signed(&claims));
+        g.case_sd(name, "claims: required, with the right types", &presentation, false, None, "ERR_CLAIM_INVALID");
     }
 
     // Clock.
@@ -652,32 +718,33 @@ pub(crate) fn build() -> String {
     // Schema and features.
     g.case(
         "schema_mismatch",
-        "feature schema must be the model's",
-        &g.signed(&with(base_claims(), "schema", "edgescore.seller.v1".into())),
+        "feature schema (vct) must be the model's",
+        &g.signed(&with(base_claims(), "vct", "edgescore.seller.v1".into())),
         "ERR_SCHEMA_MISMATCH",
     );
     let feature = |name: &str, value: Value| {
         let mut features = wang_features();
         features.insert(name, value);
-        with(base_claims(), "features", features.into())
+        features
     };
-    for (name, claims) in [
+    for (name, features) in [
         ("feature_string_for_number", feature("utility_on_time_ratio_12m", "0.95".into())),
         ("feature_out_of_declared_range", feature("utility_on_time_ratio_12m", raw("1.5"))),
-        ("feature_negative_count", feature("online_orders_12m", raw("-3"))),
-        ("feature_fraction_for_integer", feature("online_orders_12m", raw("2.5"))),
-        ("feature_unknown", feature("favourite_colour", "blue".into())),
+        ("feature_negative_count", feature("open_credit_lines", raw("-3"))),
+        ("feature_fraction_for_integer", feature("open_credit_lines", raw("2.5"))),
         ("feature_nested_object", feature("online_orders_12m", raw(r#"{"n":3}"#))),
-        ("feature_too_many_digits", feature("verified_assets_cny", raw(&"9".repeat(50)))),
+        ("feature_too_many_digits", feature("credit_utilisation", raw(&"9".repeat(50)))),
         ("feature_bool_for_category", feature("top_shopping_category", true.into())),
         ("feature_number_for_boolean", feature("real_name_verified", 1i64.into())),
     ] {
-        g.case(name, "features: typed, in range, known", &g.signed(&claims), "ERR_FEATURE_INVALID");
+        let (claims, tail) = sd_claims(&features, name);
+        let presentation = format!("{}{tail}", g.signed(&claims));
+        g.case_sd(name, "features: typed, in range", &presentation, false, None, "ERR_FEATURE_INVALID");
     }
 
     // Holder binding.
     g.case("bound_without_presentation", "holder binding required when cnf is present", &bound, "ERR_HOLDER_BINDING");
-    let mut wrong_nonce = Gen::kb_claims(&bound);
+    let mut wrong_nonce = g.kb_claims(&bound);
     wrong_nonce.insert("nonce", "a-replayed-nonce");
     g.case_bound(
         "binding_wrong_nonce",
@@ -686,7 +753,7 @@ pub(crate) fn build() -> String {
         &g.kb(wrong_nonce, &g.holder),
         "ERR_NONCE_MISMATCH",
     );
-    let mut wrong_aud = Gen::kb_claims(&bound);
+    let mut wrong_aud = g.kb_claims(&bound);
     wrong_aud.insert("aud", "https://other-merchant.example");
     g.case_bound(
         "binding_wrong_audience",
@@ -699,11 +766,11 @@ pub(crate) fn build() -> String {
         "binding_wrong_key",
         "kb signed by the cnf key",
         &bound,
-        &g.kb(Gen::kb_claims(&bound), &g.other_holder),
+        &g.kb(g.kb_claims(&bound), &g.other_holder),
         "ERR_HOLDER_BINDING",
     );
-    let mut wrong_hash = Gen::kb_claims(&bound);
-    wrong_hash.insert("sd_hash", sd_hash(&good));
+    let mut wrong_hash = g.kb_claims(&bound);
+    wrong_hash.insert("sd_hash", sd_hash(&g.hashed(&good)));
     g.case_bound(
         "binding_hash_of_other_snapshot",
         "kb sd_hash over the exact snapshot",
@@ -715,13 +782,13 @@ pub(crate) fn build() -> String {
         "binding_sd_hash_missing",
         "kb sd_hash required",
         &bound,
-        &g.kb(without(Gen::kb_claims(&bound), "sd_hash"), &g.holder),
+        &g.kb(without(g.kb_claims(&bound), "sd_hash"), &g.holder),
         "ERR_HOLDER_BINDING",
     );
-    let mut stale = Gen::kb_claims(&bound);
+    let mut stale = g.kb_claims(&bound);
     stale.insert("iat", NOW - 600);
     g.case_bound("binding_stale", "kb iat fresh (5 minutes)", &bound, &g.kb(stale, &g.holder), "ERR_HOLDER_BINDING");
-    let mut future = Gen::kb_claims(&bound);
+    let mut future = g.kb_claims(&bound);
     future.insert("iat", NOW + 600);
     g.case_bound(
         "binding_from_future",
@@ -730,7 +797,7 @@ pub(crate) fn build() -> String {
         &g.kb(future, &g.holder),
         "ERR_HOLDER_BINDING",
     );
-    let mut nonce_number = Gen::kb_claims(&bound);
+    let mut nonce_number = g.kb_claims(&bound);
     nonce_number.insert("nonce", 12345i64);
     g.case_bound(
         "binding_nonce_not_string",
@@ -741,14 +808,14 @@ pub(crate) fn build() -> String {
     );
     let kb_jwt_typ = sign_raw(
         &header(&[("alg", "EdDSA".into()), ("typ", "JWT".into())]),
-        Gen::kb_claims(&bound).to_json().as_bytes(),
+        g.kb_claims(&bound).to_json().as_bytes(),
         &g.holder,
     );
     g.case_bound("binding_wrong_typ", "kb typ must be kb+jwt", &bound, &kb_jwt_typ, "ERR_WRONG_TYPE");
     let kb_none = format!(
         "{}.{}.",
         b64::encode(br#"{"alg":"none","typ":"kb+jwt"}"#),
-        b64::encode(Gen::kb_claims(&bound).to_json().as_bytes())
+        b64::encode(g.kb_claims(&bound).to_json().as_bytes())
     );
     g.case_bound("binding_alg_none", "kb alg allow-list", &bound, &kb_none, "ERR_ALG_NOT_ALLOWED");
     let kb_jwk_header = header(&[
@@ -760,11 +827,11 @@ pub(crate) fn build() -> String {
         "binding_embedded_jwk",
         "kb refused header members",
         &bound,
-        &sign_raw(&kb_jwk_header, Gen::kb_claims(&bound).to_json().as_bytes(), &g.other_holder),
+        &sign_raw(&kb_jwk_header, g.kb_claims(&bound).to_json().as_bytes(), &g.other_holder),
         "ERR_HEADER_NOT_ALLOWED",
     );
     let other_bound = g.signed(&with(g.bound_claims(), "jti", "another-snapshot".into()));
-    let kb_for_other = issue::present(&other_bound, &g.holder, NONCE, AUDIENCE, NOW - 5).unwrap();
+    let kb_for_other = g.kb(g.kb_claims(&other_bound), &g.holder);
     g.case_bound(
         "binding_replayed_across_snapshots",
         "kb binds one snapshot",
@@ -776,7 +843,7 @@ pub(crate) fn build() -> String {
         "binding_oversize",
         "size cap: 4 KiB per presentation",
         &bound,
-        &g.kb(with(Gen::kb_claims(&bound), "pad", "x".repeat(5000).into()), &g.holder),
+        &g.kb(with(g.kb_claims(&bound), "pad", "x".repeat(5000).into()), &g.holder),
         "ERR_TOO_LARGE",
     );
     g.case_with(
@@ -786,12 +853,11 @@ pub(crate) fn build() -> String {
         Object::new().with("require_binding", true),
         "ERR_HOLDER_BINDING",
     );
-    g.case_full(
+    g.case_bound(
         "presentation_for_unbound_snapshot",
-        "a presentation needs a cnf key to check against",
+        "a key-binding JWT needs a cnf key to check against",
         &good,
-        Some(&kb_ok),
-        None,
+        &kb_ok,
         "ERR_HOLDER_BINDING",
     );
     let small_order_cnf = with(
@@ -813,6 +879,9 @@ pub(crate) fn build() -> String {
         )),
     );
     g.case("cnf_private_key", "no private members in a public key", &g.signed(&private_cnf), "ERR_KEY_INVALID");
+
+    sd_jwt_cases(&mut g, &good, &bound);
+    status_cases(&mut g);
 
     let snapshot_cases = std::mem::take(&mut g.cases);
     let jwks_cases = jwks_cases(&g);
@@ -844,6 +913,680 @@ pub(crate) fn build() -> String {
         .with("policy_cases", policy_cases())
         .with("context_cases", context_cases());
     doc.to_json_pretty() + "\n"
+}
+
+/// An issuer JWT over `claims`, with the given disclosures after it (each followed by `~`).
+fn sd(g: &Gen, claims: &Object, disclosures: &[&str]) -> String {
+    let mut out = g.signed(claims);
+    out.push('~');
+    for disclosure in disclosures {
+        out.push_str(disclosure);
+        out.push('~');
+    }
+    out
+}
+
+/// A raw disclosure of any JSON array text.
+fn raw_disclosure(json_text: &str) -> String {
+    b64::encode(json_text.as_bytes())
+}
+
+/// `claims` with `digest` added to `features._sd`.
+fn with_feature_digest(claims: &Object, digest: &str) -> Object {
+    let mut features = claims.get("features").and_then(Value::as_object).unwrap().clone();
+    let mut digests = features.get("_sd").and_then(Value::as_array).unwrap().to_vec();
+    digests.push(digest.into());
+    features.insert("_sd", digests);
+    with(claims.clone(), "features", features.into())
+}
+
+/// RFC 9901's rules: digests, disclosures, key binding over the `~` form.
+fn sd_jwt_cases(g: &mut Gen, good: &str, bound: &str) {
+    let features = wang_features();
+    let all = disclosures(&features, "wang");
+    assert_eq!(tail_of(&all), g.tail);
+    let encoded: Vec<&str> = all.iter().map(|d| d.encoded.as_str()).collect();
+    let claims = base_claims();
+    let rule = "RFC 9901 disclosures";
+
+    g.case_sd(
+        "sd_no_tilde",
+        "an SD-JWT has '~' after the issuer JWT (the old plain JWS is refused)",
+        good,
+        false,
+        None,
+        "ERR_MALFORMED",
+    );
+    g.case_sd(
+        "sd_all_withheld",
+        "every feature the model reads must be disclosed",
+        &format!("{good}~"),
+        false,
+        None,
+        "ERR_FEATURE_NOT_DISCLOSED",
+    );
+    let mut some = encoded.clone();
+    some.retain(|d| !Disclosure::parse(d).unwrap().name.starts_with("defaults_24m"));
+    g.case_sd(
+        "sd_feature_withheld",
+        "a holder who hides a feature that hurts them is refused, not scored as missing",
+        &sd(g, &claims, &some),
+        false,
+        None,
+        "ERR_FEATURE_NOT_DISCLOSED",
+    );
+    let mut twice = encoded.clone();
+    twice.push(encoded[0]);
+    g.case_sd("sd_duplicate_disclosure", rule, &sd(g, &claims, &twice), false, None, "ERR_DISCLOSURE_INVALID");
+    let stranger = Disclosure::new(&[7; 16], "shoe_size", 42i64.into()).unwrap();
+    let mut unreferenced = encoded.clone();
+    unreferenced.push(&stranger.encoded);
+    g.case_sd(
+        "sd_disclosure_for_undisclosed_name",
+        "a disclosure no digest references",
+        &sd(g, &claims, &unreferenced),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    let extra = with_feature_digest(&claims, &stranger.digest());
+    g.case_sd(
+        "sd_extra_feature_ignored",
+        "control: a disclosed feature the model does not read is ignored",
+        &sd(g, &extra, &unreferenced),
+        false,
+        None,
+        "ok:good",
+    );
+    let mut digests_twice = claims.clone();
+    let listed =
+        digests_twice.get("features").and_then(Value::as_object).unwrap().get("_sd").unwrap().as_array().unwrap()[0]
+            .clone();
+    digests_twice = with_feature_digest(&digests_twice, listed.as_str().unwrap());
+    g.case_sd(
+        "sd_duplicate_digest",
+        "each digest appears once",
+        &sd(g, &digests_twice, &encoded),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    // The same digest at the top level and in `features`.
+    let mut two_places = claims.clone();
+    two_places.insert("_sd", vec![listed.clone()]);
+    g.case_sd(
+        "sd_digest_in_two_places",
+        "each digest appears once in the whole payload",
+        &sd(g, &two_places, &encoded),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    // A plain feature and a disclosure of the same name: the disclosure would overwrite it.
+    let overwrite = Disclosure::new(&[8; 16], "defaults_24m", 0i64.into()).unwrap();
+    let mut plain = with_feature_digest(&claims, &overwrite.digest());
+    let mut plain_features = plain.get("features").and_then(Value::as_object).unwrap().clone();
+    plain_features.insert("defaults_24m", 0i64);
+    plain = with(plain, "features", plain_features.into());
+    let mut with_overwrite = encoded.clone();
+    with_overwrite.retain(|d| Disclosure::parse(d).unwrap().name != "defaults_24m");
+    with_overwrite.push(&overwrite.encoded);
+    g.case_sd(
+        "sd_claim_overwrite",
+        "a disclosure may not overwrite a claim",
+        &sd(g, &plain, &with_overwrite),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    let iss_disclosure = Disclosure::new(&[9; 16], "iss", "https://attacker.example".into()).unwrap();
+    let mut top = claims.clone();
+    top.insert("_sd", vec![Value::from(iss_disclosure.digest())]);
+    let mut with_iss = encoded.clone();
+    with_iss.push(&iss_disclosure.encoded);
+    g.case_sd(
+        "sd_overwrite_iss",
+        "a disclosure may not overwrite iss",
+        &sd(g, &top, &with_iss),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    for (name, array) in [
+        ("sd_disclosure_named_sd", r#"["c2FsdHNhbHRzYWx0c2FsdA","_sd",["x"]]"#),
+        ("sd_disclosure_named_ellipsis", r#"["c2FsdHNhbHRzYWx0c2FsdA","...","x"]"#),
+        ("sd_disclosure_one_element", r#"["c2FsdHNhbHRzYWx0c2FsdA"]"#),
+        ("sd_disclosure_four_elements", r#"["c2FsdHNhbHRzYWx0c2FsdA","a",1,2]"#),
+        ("sd_disclosure_name_number", r#"["c2FsdHNhbHRzYWx0c2FsdA",7,1]"#),
+        ("sd_disclosure_salt_number", r#"[12345,"online_orders_12m",3]"#),
+        ("sd_disclosure_empty_salt", r#"["","online_orders_12m",3]"#),
+        ("sd_array_element_from_sd", r#"["c2FsdHNhbHRzYWx0c2FsdA","online_orders_12m"]"#),
+    ] {
+        let disclosure = raw_disclosure(array);
+        let digest = edgescore::sdjwt::digest(&disclosure);
+        let mut sent = encoded.clone();
+        sent.push(&disclosure);
+        g.case_sd(
+            name,
+            rule,
+            &sd(g, &with_feature_digest(&claims, &digest), &sent),
+            false,
+            None,
+            "ERR_DISCLOSURE_INVALID",
+        );
+    }
+    for (name, text, expect) in [
+        ("sd_disclosure_not_base64url", "W1siYSJd+", "ERR_MALFORMED"),
+        ("sd_disclosure_padding", "WyJhIiwiYiIsMV0=", "ERR_MALFORMED"),
+        ("sd_disclosure_not_json", "bm90IGpzb24", "ERR_MALFORMED"),
+        ("sd_disclosure_object", "eyJhIjoxfQ", "ERR_MALFORMED"),
+        ("sd_disclosure_duplicate_member", &*raw_disclosure(r#"["c2FsdA","x",{"a":1,"a":2}]"#), "ERR_MALFORMED"),
+        ("sd_disclosure_trailing_bits", "WyJhIiwiYiIsMV1", "ERR_MALFORMED"),
+    ] {
+        let mut sent = encoded.clone();
+        sent.push(text);
+        g.case_sd(name, "disclosures: strict base64url and JSON", &sd(g, &claims, &sent), false, None, expect);
+    }
+    g.case_sd(
+        "sd_empty_disclosure",
+        "no empty disclosure ('~~')",
+        &format!("{good}~~{}~", encoded[0]),
+        false,
+        None,
+        "ERR_MALFORMED",
+    );
+    for (name, value) in [("sd_alg_sha512", Value::from("sha-512")), ("sd_alg_number", Value::from(256i64))] {
+        g.case_sd(
+            name,
+            "_sd_alg is sha-256",
+            &sd(g, &with(claims.clone(), "_sd_alg", value), &encoded),
+            false,
+            None,
+            "ERR_DISCLOSURE_INVALID",
+        );
+    }
+    g.case_sd(
+        "sd_alg_absent_defaults_to_sha256",
+        "control: without _sd_alg the digests are SHA-256 (RFC 9901 §4.1.1)",
+        &sd(g, &without(claims.clone(), "_sd_alg"), &encoded),
+        false,
+        None,
+        "ok:good",
+    );
+    let mut sd_string = claims.clone();
+    sd_string.insert("features", Object::new().with("_sd", "not-an-array"));
+    g.case_sd(
+        "sd_not_array",
+        "_sd is an array of digests",
+        &sd(g, &sd_string, &[]),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    let mut sd_number = claims.clone();
+    sd_number.insert("features", Object::new().with("_sd", vec![Value::from(1i64)]));
+    g.case_sd(
+        "sd_digest_not_string",
+        "_sd holds digest strings",
+        &sd(g, &sd_number, &[]),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    let element = raw_disclosure(r#"["c2FsdHNhbHRzYWx0c2FsdA","https://rentals.example"]"#);
+    let element_digest = edgescore::sdjwt::digest(&element);
+    let aud_elements =
+        with(claims.clone(), "aud", raw(&format!(r#"["https://other.example",{{"...":"{element_digest}","x":1}}]"#)));
+    let mut with_element = encoded.clone();
+    with_element.push(&element);
+    g.case_sd(
+        "sd_ellipsis_with_other_member",
+        "{\"...\": digest} has no other member",
+        &sd(g, &aud_elements, &with_element),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    let member = Disclosure::new(&[12; 16], "x", 1i64.into()).unwrap();
+    let member_from_array = with(claims.clone(), "aud", raw(&format!(r#"[{{"...":"{}"}}]"#, member.digest())));
+    let mut with_member = encoded.clone();
+    with_member.push(&member.encoded);
+    g.case_sd(
+        "sd_claim_disclosure_from_array",
+        "a claim disclosure referenced from an array element",
+        &sd(g, &member_from_array, &with_member),
+        false,
+        None,
+        "ERR_DISCLOSURE_INVALID",
+    );
+    // Claims a verifier relies on must be signed in the clear.
+    for claim in ["exp", "cnf", "vct", "status", "aud"] {
+        let value = match claim {
+            "exp" => Value::from(NOW + 400 * DAY),
+            "cnf" => Value::Object(Object::new().with("jwk", Jwk::new(g.holder.public_key(), None).to_object())),
+            "vct" => Value::from("edgescore.consumer.v1"),
+            "status" => StatusReference { index: 0, uri: "https://x.example/s".to_owned() }.to_claim(),
+            _ => Value::from(AUDIENCE),
+        };
+        let hidden = Disclosure::new(&[11; 16], claim, value).unwrap();
+        let mut top = without(claims.clone(), claim);
+        top.insert("_sd", vec![Value::from(hidden.digest())]);
+        let mut sent = encoded.clone();
+        sent.push(&hidden.encoded);
+        g.case_sd(
+            &format!("sd_{claim}_disclosed_selectively"),
+            "SD-JWT VC: processing claims are signed in the clear",
+            &sd(g, &top, &sent),
+            false,
+            None,
+            "ERR_DISCLOSURE_INVALID",
+        );
+    }
+    let mut reused = features.clone();
+    reused.insert("shoe_size", 42i64);
+    let reuse: Vec<Disclosure> =
+        reused.iter().map(|(name, value)| Disclosure::new(&[5; 16], name, value.clone()).unwrap()).collect();
+    let reuse_claims = with(claims.clone(), "features", sd_object(&reuse).into());
+    let reuse_sent: Vec<&str> = reuse.iter().map(|d| d.encoded.as_str()).collect();
+    g.case_sd(
+        "sd_salt_reuse_is_not_an_error",
+        "control: the same salt in every disclosure still verifies (distinct digests)",
+        &sd(g, &reuse_claims, &reuse_sent),
+        false,
+        None,
+        "ok:good",
+    );
+    let mut decoyed = claims.clone();
+    let mut with_decoys = decoyed.get("features").and_then(Value::as_object).unwrap().clone();
+    let mut digests = with_decoys.get("_sd").and_then(Value::as_array).unwrap().to_vec();
+    for i in 0..5u8 {
+        digests.push(edgescore::sdjwt::decoy_digest(&[i; 16]).into());
+    }
+    with_decoys.insert("_sd", digests);
+    decoyed = with(decoyed, "features", with_decoys.into());
+    g.case_sd(
+        "sd_decoy_digests",
+        "control: decoy digests are ignored",
+        &sd(g, &decoyed, &encoded),
+        false,
+        None,
+        "ok:good",
+    );
+    // Caps.
+    let many: Vec<String> = (0..257).map(|i| raw_disclosure(&format!(r#"["s{i}","f{i}",1]"#))).collect();
+    let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    g.case_sd(
+        "sd_too_many_disclosures",
+        "at most 256 disclosures",
+        &sd(g, &claims, &many_refs),
+        false,
+        None,
+        "ERR_TOO_LARGE",
+    );
+    let long = raw_disclosure(&format!(r#"["salt","top_shopping_category","{}"]"#, "x".repeat(900)));
+    let mut with_long = encoded.clone();
+    with_long.push(&long);
+    g.case_sd(
+        "sd_disclosure_too_long",
+        "a disclosure is at most 1 KiB",
+        &sd(g, &claims, &with_long),
+        false,
+        None,
+        "ERR_TOO_LARGE",
+    );
+    let mut padded = encoded.clone();
+    let filler: Vec<String> =
+        (0..40).map(|i| raw_disclosure(&format!(r#"["{}","pad{i}","{}"]"#, "s".repeat(22), "p".repeat(300)))).collect();
+    padded.extend(filler.iter().map(String::as_str));
+    g.case_sd("sd_too_large", "an SD-JWT is at most 16 KiB", &sd(g, &claims, &padded), false, None, "ERR_TOO_LARGE");
+    // Nested disclosures deeper than the nesting cap.
+    let mut inner = Value::from(1i64);
+    let mut chain = Vec::new();
+    for level in 0..11 {
+        let disclosure = Disclosure::new(&[level as u8; 16], "n", inner).unwrap();
+        inner = Value::Object(Object::new().with("_sd", vec![Value::from(disclosure.digest())]));
+        chain.push(disclosure.encoded);
+    }
+    let deep = with(claims.clone(), "deep", inner);
+    let mut deep_sent = encoded.clone();
+    deep_sent.extend(chain.iter().map(String::as_str));
+    g.case_sd(
+        "sd_nested_too_deep",
+        "revealed claims nest at most 10 levels",
+        &sd(g, &deep, &deep_sent),
+        false,
+        None,
+        "ERR_TOO_LARGE",
+    );
+
+    // Key binding over the `~` form.
+    let hashed = g.hashed(bound);
+    let kb = |g: &Gen, sd_hash_over: &str| {
+        let claims = g.kb_claims(bound).with("sd_hash", sd_hash(sd_hash_over));
+        g.kb(claims, &g.holder)
+    };
+    let fewer: String = {
+        let mut text = format!("{bound}~");
+        for d in encoded.iter().skip(1) {
+            text.push_str(d);
+            text.push('~');
+        }
+        text
+    };
+    g.case_sd(
+        "sd_kb_over_other_disclosures",
+        "KB sd_hash covers exactly the disclosures sent",
+        &format!("{fewer}{}", kb(g, &hashed)),
+        true,
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_sd(
+        "sd_kb_over_fewer_disclosures",
+        "a KB over exactly the disclosures sent verifies; the model then misses the one withheld",
+        &format!("{fewer}{}", kb(g, &fewer)),
+        true,
+        None,
+        "ERR_FEATURE_NOT_DISCLOSED",
+    );
+    let without_last_tilde = hashed.strip_suffix('~').unwrap();
+    g.case_sd(
+        "sd_kb_hash_without_last_tilde",
+        "KB sd_hash includes the last '~' (RFC 9901 §4.3.1)",
+        &format!("{hashed}{}", kb(g, without_last_tilde)),
+        true,
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_sd(
+        "sd_kb_hash_of_issuer_jwt_only",
+        "KB sd_hash covers the disclosures too",
+        &format!("{hashed}{}", kb(g, bound)),
+        true,
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_sd(
+        "sd_kb_missing",
+        "a bound snapshot needs a KB-JWT after the last '~'",
+        &hashed,
+        true,
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_sd(
+        "sd_trailing_junk_bound",
+        "what follows the last '~' is a KB-JWT",
+        &format!("{hashed}junk"),
+        true,
+        None,
+        "ERR_MALFORMED",
+    );
+    g.case_sd(
+        "sd_trailing_junk_unbound",
+        "what follows the last '~' is a KB-JWT, refused without cnf",
+        &format!("{}junk", g.hashed(good)),
+        true,
+        None,
+        "ERR_HOLDER_BINDING",
+    );
+    g.case_sd(
+        "sd_kb_then_tilde",
+        "the KB-JWT is last (before a '~' it is read as a disclosure)",
+        &format!("{hashed}{}~", kb(g, &hashed)),
+        true,
+        None,
+        "ERR_MALFORMED",
+    );
+    let vc_typ = sign_raw(
+        &header(&[("alg", "EdDSA".into()), ("typ", "vc+sd-jwt".into()), ("kid", demo::DEMO_KID.into())]),
+        claims.to_json().as_bytes(),
+        &g.issuer,
+    );
+    g.case("sd_typ_vc_sd_jwt", "typ is dc+sd-jwt", &vc_typ, "ERR_WRONG_TYPE");
+}
+
+/// Token Status List: the status a verifier holds decides; the list token is verified like
+/// any other token, and inflated with a cap.
+fn status_cases(g: &mut Gen) {
+    let uri = "https://demo-bureau.example/status/7";
+    let mut list = StatusList::new(2, 64).unwrap();
+    list.set(1, 1).unwrap();
+    list.set(2, 2).unwrap();
+    list.set(3, 3).unwrap();
+    let issuer = demo::issuer().unwrap();
+    let token = |list: &StatusList, uri: &str, iat: i64, exp: Option<i64>, ttl: Option<i64>| {
+        issuer.sign_status_list(&StatusListToken { uri, issued_at: iat, expires_at: exp, ttl, list }).unwrap()
+    };
+    let good_list = token(&list, uri, NOW - 60, Some(NOW + DAY), Some(300));
+    let at = |g: &Gen, index: i64| {
+        let claims =
+            with(base_claims(), "status", raw(&format!(r#"{{"status_list":{{"idx":{index},"uri":"{uri}"}}}}"#)));
+        g.hashed(&g.signed(&claims))
+    };
+    let refuse = || Object::new().with("status_unavailable", "refuse");
+    let rule = "Token Status List";
+    g.case_status("status_valid", "control: entry 0 is valid", &at(g, 0), Some(&good_list), refuse(), "ok:good");
+    g.case_status("status_revoked", rule, &at(g, 1), Some(&good_list), refuse(), "ERR_REVOKED");
+    g.case_status("status_suspended", rule, &at(g, 2), Some(&good_list), refuse(), "ERR_SUSPENDED");
+    g.case_status(
+        "status_application_specific",
+        "value 3 is refused",
+        &at(g, 3),
+        Some(&good_list),
+        refuse(),
+        "ERR_STATUS_INVALID",
+    );
+    g.case_status(
+        "status_index_out_of_range",
+        "the index is inside the list",
+        &at(g, 64),
+        Some(&good_list),
+        refuse(),
+        "ERR_STATUS_INVALID",
+    );
+    g.case_status(
+        "status_no_list_refused",
+        "no list held: the policy refuses",
+        &at(g, 0),
+        None,
+        refuse(),
+        "ERR_STATUS_UNAVAILABLE",
+    );
+    g.case_status(
+        "status_no_list_referred",
+        "no list held: the policy refers, and says so",
+        &at(g, 1),
+        None,
+        Object::new(),
+        "unavailable:good",
+    );
+    let other_uri = token(&list, "https://demo-bureau.example/status/8", NOW - 60, Some(NOW + DAY), Some(300));
+    g.case_status(
+        "status_list_wrong_sub",
+        "the list's sub must be the snapshot's uri",
+        &at(g, 1),
+        Some(&other_uri),
+        refuse(),
+        "ERR_STATUS_UNAVAILABLE",
+    );
+    let old_list = token(&list, uri, NOW - 3 * DAY, None, Some(300));
+    g.case_status(
+        "status_list_older_than_policy",
+        "a list older than the policy's status.max_age_seconds is not current",
+        &at(g, 1),
+        Some(&old_list),
+        refuse().with("status_max_age", DAY),
+        "ERR_STATUS_UNAVAILABLE",
+    );
+    for (name, claim) in [
+        ("status_idx_string", r#"{"status_list":{"idx":"1","uri":"https://demo-bureau.example/status/7"}}"#),
+        ("status_idx_negative", r#"{"status_list":{"idx":-1,"uri":"https://demo-bureau.example/status/7"}}"#),
+        ("status_no_status_list", r#"{"other_mechanism":{}}"#),
+        ("status_uri_missing", r#"{"status_list":{"idx":1}}"#),
+    ] {
+        let claims = with(base_claims(), "status", raw(claim));
+        let presentation = g.hashed(&g.signed(&claims));
+        g.case_status(
+            name,
+            "the status claim is {status_list: {idx, uri}}",
+            &presentation,
+            Some(&good_list),
+            refuse(),
+            "ERR_STATUS_INVALID",
+        );
+    }
+    let (lh, lp, ls) = parts(&good_list);
+    let snapshot = at(g, 0);
+    let list_header =
+        |typ: &str, kid: &str| header(&[("alg", "EdDSA".into()), ("typ", typ.into()), ("kid", kid.into())]);
+    let list_claims = |members: &[(&str, Value)]| {
+        let mut claims =
+            Object::new().with("sub", uri).with("iat", NOW - 60).with("exp", NOW + DAY).with("ttl", 300i64);
+        claims.insert("status_list", Object::new().with("bits", 2i64).with("lst", list.to_lst()));
+        for (name, value) in members {
+            claims.insert(*name, value.clone());
+        }
+        claims.to_json()
+    };
+    let signed_list =
+        |typ: &str, claims: &str, key: &SecretKey| sign_raw(&list_header(typ, demo::DEMO_KID), claims.as_bytes(), key);
+    let bomb = b64::encode(&miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 5 * 1024 * 1024], 9));
+    let cases: Vec<(&str, &str, String, &str)> = vec![
+        (
+            "status_list_wrong_typ",
+            "typ is statuslist+jwt",
+            signed_list("JWT", &list_claims(&[]), &g.issuer),
+            "ERR_WRONG_TYPE",
+        ),
+        (
+            "status_list_snapshot_typ",
+            "a snapshot is not a status list",
+            signed_list("dc+sd-jwt", &list_claims(&[]), &g.issuer),
+            "ERR_WRONG_TYPE",
+        ),
+        (
+            "status_list_forged",
+            "signed by the issuer key its kid names",
+            signed_list("statuslist+jwt", &list_claims(&[]), &g.attacker),
+            "ERR_SIGNATURE_INVALID",
+        ),
+        (
+            "status_list_tampered",
+            "the signature covers the list",
+            format!("{lh}.{}.{ls}", b64::encode(list_claims(&[("ttl", 1i64.into())]).as_bytes())),
+            "ERR_SIGNATURE_INVALID",
+        ),
+        (
+            "status_list_unknown_kid",
+            "kid in the issuer JWKS",
+            sign_raw(&list_header("statuslist+jwt", "attacker-1"), list_claims(&[]).as_bytes(), &g.attacker),
+            "ERR_UNKNOWN_KID",
+        ),
+        (
+            "status_list_alg_none",
+            "alg allow-list",
+            format!("{}.{lp}.", b64::encode(br#"{"alg":"none","typ":"statuslist+jwt","kid":"demo-bureau-2026-11"}"#)),
+            "ERR_ALG_NOT_ALLOWED",
+        ),
+        (
+            "status_list_expired",
+            "exp",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[("iat", (NOW - 2 * DAY).into()), ("exp", (NOW - DAY).into())]),
+                &g.issuer,
+            ),
+            "ERR_EXPIRED",
+        ),
+        (
+            "status_list_from_future",
+            "iat not in the future",
+            signed_list("statuslist+jwt", &list_claims(&[("iat", (NOW + 3600).into())]), &g.issuer),
+            "ERR_NOT_YET_VALID",
+        ),
+        (
+            "status_list_bits_3",
+            "bits is 1, 2, 4 or 8",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[("status_list", Object::new().with("bits", 3i64).with("lst", list.to_lst()).into())]),
+                &g.issuer,
+            ),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+        (
+            "status_list_not_zlib",
+            "lst is ZLIB data",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[("status_list", Object::new().with("bits", 2i64).with("lst", "AAAAAAAA").into())]),
+                &g.issuer,
+            ),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+        (
+            "status_list_lst_padding",
+            "lst is strict base64url",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[(
+                    "status_list",
+                    Object::new().with("bits", 2i64).with("lst", format!("{}=", list.to_lst())).into(),
+                )]),
+                &g.issuer,
+            ),
+            "ERR_MALFORMED",
+        ),
+        (
+            "status_list_zip_bomb",
+            "inflating stops at 4 MiB (a 5 MiB list in a few KB)",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[("status_list", Object::new().with("bits", 1i64).with("lst", bomb.as_str()).into())]),
+                &g.issuer,
+            ),
+            "ERR_TOO_LARGE",
+        ),
+        (
+            "status_list_sub_missing",
+            "sub required",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[]).replacen("\"sub\":\"https://demo-bureau.example/status/7\",", "", 1),
+                &g.issuer,
+            ),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+        (
+            "status_list_ttl_zero",
+            "ttl positive",
+            signed_list("statuslist+jwt", &list_claims(&[("ttl", 0i64.into())]), &g.issuer),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+        (
+            "status_list_exp_before_iat",
+            "exp after iat",
+            signed_list("statuslist+jwt", &list_claims(&[("exp", (NOW - 120).into())]), &g.issuer),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+        (
+            "status_list_unknown_member",
+            "status_list members",
+            signed_list(
+                "statuslist+jwt",
+                &list_claims(&[(
+                    "status_list",
+                    Object::new().with("bits", 2i64).with("lst", list.to_lst()).with("idx", 1i64).into(),
+                )]),
+                &g.issuer,
+            ),
+            "ERR_STATUS_LIST_INVALID",
+        ),
+    ];
+    for (name, rule, list_token, expect) in cases {
+        g.case_status(name, rule, &snapshot, Some(&list_token), refuse(), expect);
+    }
 }
 
 fn text_case(name: &str, rule: &str, field: &str, text: &str, expect: &str) -> Value {
@@ -1026,8 +1769,26 @@ fn policy_cases() -> Vec<Value> {
         (
             "policy_future_version",
             "format_version supported",
-            edit("\"format_version\": 1", "\"format_version\": 9"),
+            edit("\"format_version\": 2", "\"format_version\": 9"),
             "ERR_UNSUPPORTED_VERSION",
+        ),
+        (
+            "policy_status_in_version_1",
+            "status needs format_version 2",
+            edit("\"format_version\": 2", "\"format_version\": 1"),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_status_unknown_action",
+            "status.unavailable is refuse or refer",
+            edit("\"unavailable\": \"refer\"", "\"unavailable\": \"ignore\""),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_status_zero_age",
+            "status.max_age_seconds is positive",
+            edit("\"max_age_seconds\": 86400", "\"max_age_seconds\": 0"),
+            "ERR_POLICY_INVALID",
         ),
         (
             "policy_reduced_without_percent",

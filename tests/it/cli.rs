@@ -76,15 +76,14 @@ fn demo_flow_scores_a_bound_snapshot() {
     let dir = workdir("demo-flow");
     let manifest = run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok().json();
     assert!(manifest.get("warning").and_then(Value::as_str).unwrap().contains("DEMO"));
-    let snapshot = dir.join("people/lin.snapshot.jwt");
+    let snapshot = dir.join("people/lin.sd-jwt");
     let holder = dir.join("people/lin.holder.jwk.json");
-    let kb = dir.join("lin.kb.jwt");
+    let status = dir.join("status-list.jwt");
+    let kb = dir.join("lin.presentation");
     run(&["present", p(&snapshot), "--holder", p(&holder), "--nonce", "n-1", "--aud", AUD, "--now", NOW, "-o", p(&kb)])
         .ok();
     let result = run(&[
         "score",
-        p(&snapshot),
-        "--presentation",
         p(&kb),
         "--nonce",
         "n-1",
@@ -92,6 +91,8 @@ fn demo_flow_scores_a_bound_snapshot() {
         AUD,
         "--now",
         NOW,
+        "--status-list",
+        p(&status),
         "--deposit",
         "29900",
         "--disclose",
@@ -101,20 +102,27 @@ fn demo_flow_scores_a_bound_snapshot() {
     .json();
     assert_eq!(result.get("band").and_then(Value::as_str), Some("excellent"));
     assert_eq!(result.get("decision").and_then(Value::as_str), Some("deposit_free"));
+    assert_eq!(result.get("status").and_then(Value::as_str), Some("valid"));
     assert_eq!(result.get("score").and_then(Value::as_i64), Some(724));
-    // Band disclosure (the default) carries no score.
-    let band_only =
-        run(&["score", p(&snapshot), "--presentation", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW])
-            .ok()
-            .json();
+    // Band disclosure (the default) carries no score; without a status list the default
+    // policy refers, and says why.
+    let band_only = run(&["score", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW]).ok().json();
     assert!(band_only.get("score").is_none() && band_only.get("reasons").is_none());
     assert_eq!(band_only.get("disclosure").and_then(Value::as_str), Some("band"));
+    assert_eq!(band_only.get("decision").and_then(Value::as_str), Some("refer"));
+    assert_eq!(band_only.get("rule").and_then(Value::as_str), Some("status-unavailable"));
+    assert_eq!(band_only.get("status").and_then(Value::as_str), Some("unavailable"));
+    // The issuance form (no key binding) of a bound snapshot is refused.
+    assert_eq!(
+        run(&["score", p(&snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(&status)]).error_code(),
+        "ERR_HOLDER_BINDING"
+    );
     // Every demo person's snapshot scores into the band the manifest names.
     for person in manifest.get("people").and_then(Value::as_array).unwrap() {
         let person = person.as_object().unwrap();
         let id = person.get("id").and_then(Value::as_str).unwrap();
-        let kb = dir.join(format!("{id}.kb.jwt"));
-        let snapshot = dir.join(format!("people/{id}.snapshot.jwt"));
+        let presentation = dir.join(format!("{id}.presentation"));
+        let snapshot = dir.join(format!("people/{id}.sd-jwt"));
         let holder = dir.join(format!("people/{id}.holder.jwk.json"));
         run(&[
             "present",
@@ -128,7 +136,7 @@ fn demo_flow_scores_a_bound_snapshot() {
             "--now",
             NOW,
             "-o",
-            p(&kb),
+            p(&presentation),
         ])
         .ok();
         let model = dir.join(if person.get("model").and_then(Value::as_str) == Some("seller") {
@@ -138,22 +146,263 @@ fn demo_flow_scores_a_bound_snapshot() {
         });
         let result = run(&[
             "score",
-            p(&snapshot),
+            p(&presentation),
             "--model",
             p(&model),
-            "--presentation",
-            p(&kb),
             "--nonce",
             "n",
             "--aud",
             AUD,
             "--now",
             NOW,
+            "--status-list",
+            p(&status),
         ])
         .ok()
         .json();
         assert_eq!(result.get("band"), person.get("band"), "{id}");
     }
+}
+
+/// Counts the disclosures of an SD-JWT (the pieces between the first and the last `~`).
+fn disclosure_names(sd_jwt: &str) -> Vec<String> {
+    let parts = edgescore::sdjwt::split(sd_jwt.trim()).unwrap();
+    parts.disclosures.iter().map(|d| edgescore::sdjwt::Disclosure::parse(d).unwrap().name).collect()
+}
+
+#[test]
+fn a_request_gets_exactly_the_features_its_model_reads() {
+    let dir = workdir("request");
+    run(&["demo", "--output-dir", p(&dir), "--now", NOW, "--person", "chen", "--person", "mei"]).ok();
+    let request = dir.join("request.json");
+    let made = run(&["request", "--aud", AUD, "--nonce", "n-7", "--now", NOW]);
+    std::fs::write(&request, &made.ok().stdout).unwrap();
+    let asked = made.json();
+    let features: Vec<String> = asked
+        .get("features")
+        .and_then(Value::as_array)
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(features.len(), 14, "the demo consumer model reads 14 of its schema's 20 features");
+    assert_eq!(asked.get("expires_at").and_then(Value::as_i64), Some(1_790_000_120));
+    assert_eq!(
+        asked.get("model").and_then(Value::as_object).unwrap().get("vct").and_then(Value::as_str),
+        Some("edgescore.consumer.v1")
+    );
+    let presentation = dir.join("chen.presentation");
+    let snapshot = dir.join("people/chen.sd-jwt");
+    let holder = dir.join("people/chen.holder.jwk.json");
+    run(&[
+        "present",
+        p(&snapshot),
+        "--holder",
+        p(&holder),
+        "--request",
+        p(&request),
+        "--now",
+        NOW,
+        "-o",
+        p(&presentation),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&presentation).unwrap();
+    assert_eq!(disclosure_names(&text), features);
+    let result = run(&[
+        "score",
+        p(&presentation),
+        "--nonce",
+        "n-7",
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+        "--status-list",
+        p(&dir.join("status-list.jwt")),
+    ])
+    .ok()
+    .json();
+    assert_eq!(result.get("status").and_then(Value::as_str), Some("valid"));
+    // Two features withheld: refused with the code that says so.
+    let withheld = dir.join("withheld.presentation");
+    let some: Vec<&str> = features.iter().skip(2).map(String::as_str).collect();
+    run(&[
+        "present",
+        p(&snapshot),
+        "--holder",
+        p(&holder),
+        "--nonce",
+        "n-8",
+        "--aud",
+        AUD,
+        "--disclose",
+        &some.join(","),
+        "--now",
+        NOW,
+        "-o",
+        p(&withheld),
+    ])
+    .ok();
+    assert_eq!(disclosure_names(&std::fs::read_to_string(&withheld).unwrap()).len(), features.len() - 2);
+    assert_eq!(
+        run(&["score", p(&withheld), "--nonce", "n-8", "--aud", AUD, "--now", NOW]).error_code(),
+        "ERR_FEATURE_NOT_DISCLOSED"
+    );
+    // A seller asked with the consumer model's request discloses the consumer features it
+    // has (none), and is refused; the request's alternatives are how a verifier asks both.
+    let seller = dir.join("mei.presentation");
+    run(&[
+        "present",
+        p(&dir.join("people/mei.sd-jwt")),
+        "--holder",
+        p(&dir.join("people/mei.holder.jwk.json")),
+        "--request",
+        p(&request),
+        "--now",
+        NOW,
+        "-o",
+        p(&seller),
+    ])
+    .ok();
+    assert!(disclosure_names(&std::fs::read_to_string(&seller).unwrap()).is_empty());
+}
+
+#[test]
+fn revoking_in_the_status_list_refuses_the_snapshot() {
+    let dir = workdir("revoke");
+    let features = dir.join("features.jsonl");
+    let people = demo_people_lines();
+    std::fs::write(&features, people).unwrap();
+    let (out, list) = (dir.join("snapshots.jsonl"), dir.join("status.jwt"));
+    run(&[
+        "issue-batch",
+        "--in",
+        p(&features),
+        "--out",
+        p(&out),
+        "--demo-key",
+        "--now",
+        NOW,
+        "--status-uri",
+        "https://demo-bureau.example/status/batch",
+        "--status-size",
+        "1000",
+        "--status-list-out",
+        p(&list),
+        "--threads",
+        "1",
+    ])
+    .ok();
+    let lines: Vec<Object> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| json::parse_object(l.as_bytes()).unwrap()).collect();
+    let indexes: std::collections::BTreeSet<i64> =
+        lines.iter().map(|l| l.get("status_idx").and_then(Value::as_i64).unwrap()).collect();
+    assert_eq!(indexes.len(), lines.len(), "every snapshot its own entry");
+    assert!(indexes.iter().all(|i| (0..1000).contains(i)));
+    let verified = run(&["verify", p(&list), "--now", NOW]).ok().json();
+    assert_eq!(verified.get("kind").and_then(Value::as_str), Some("status list"));
+    assert_eq!(verified.get("size").and_then(Value::as_i64), Some(1000));
+    let snapshot_of = |sub: &str| {
+        let line = lines.iter().find(|l| l.get("sub").and_then(Value::as_str) == Some(sub)).unwrap();
+        let path = dir.join(format!("{sub}.sd-jwt"));
+        std::fs::write(&path, line.get("snapshot").and_then(Value::as_str).unwrap()).unwrap();
+        path
+    };
+    let (lin, wang) = (snapshot_of("demo-lin"), snapshot_of("demo-wang"));
+    let score = |snapshot: &Path| run(&["score", p(snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(&list)]);
+    assert_eq!(score(&lin).ok().json().get("status").and_then(Value::as_str), Some("valid"));
+    let later = "1790000060";
+    let revoked = run(&[
+        "revoke",
+        "--status-list",
+        p(&list),
+        "--issued",
+        p(&out),
+        "--sub",
+        "demo-lin",
+        "--demo-key",
+        "--now",
+        later,
+    ])
+    .ok()
+    .json();
+    assert_eq!(revoked.get("status").and_then(Value::as_str), Some("invalid"));
+    let score_later =
+        |snapshot: &Path| run(&["score", p(snapshot), "--aud", AUD, "--now", later, "--status-list", p(&list)]);
+    assert_eq!(score_later(&lin).error_code(), "ERR_REVOKED");
+    assert!(score_later(&wang).ok().json().get("band").is_some(), "others are untouched");
+    let wang_jti = lines
+        .iter()
+        .find(|l| l.get("sub").and_then(Value::as_str) == Some("demo-wang"))
+        .and_then(|l| l.get("jti").and_then(Value::as_str))
+        .unwrap()
+        .to_owned();
+    run(&[
+        "revoke",
+        "--status-list",
+        p(&list),
+        "--issued",
+        p(&out),
+        "--jti",
+        &wang_jti,
+        "--suspend",
+        "--demo-key",
+        "--now",
+        later,
+    ])
+    .ok();
+    assert_eq!(score_later(&wang).error_code(), "ERR_SUSPENDED");
+    run(&[
+        "revoke",
+        "--status-list",
+        p(&list),
+        "--issued",
+        p(&out),
+        "--sub",
+        "demo-wang",
+        "--reinstate",
+        "--demo-key",
+        "--now",
+        later,
+    ])
+    .ok();
+    assert_eq!(score_later(&wang).ok().json().get("status").and_then(Value::as_str), Some("valid"));
+    // An unknown sub changes nothing; a list that does not verify is refused.
+    assert_eq!(
+        run(&[
+            "revoke",
+            "--status-list",
+            p(&list),
+            "--issued",
+            p(&out),
+            "--sub",
+            "nobody",
+            "--demo-key",
+            "--now",
+            later
+        ])
+        .code,
+        2
+    );
+    std::fs::write(&list, "not a token").unwrap();
+    assert_eq!(score_later(&wang).error_code(), "ERR_MALFORMED");
+}
+
+/// The demo people as `issue-batch` input lines.
+fn demo_people_lines() -> String {
+    edgescore::demo::people()
+        .unwrap()
+        .into_iter()
+        .map(|person| {
+            Object::new()
+                .with("sub", format!("demo-{}", person.id))
+                .with("schema", person.schema)
+                .with("features", person.features)
+                .to_json()
+                + "\n"
+        })
+        .collect()
 }
 
 #[test]
@@ -216,6 +465,11 @@ fn own_keys_model_and_policy_end_to_end() {
     .json();
     assert_eq!(claims.get("exp").and_then(Value::as_i64), Some(1_790_000_000 + 7 * 86_400));
     assert_eq!(claims.get("holder_bound"), Some(&Value::Bool(false)));
+    // Every feature of the schema is disclosable: those not given as null (no data).
+    let disclosed = claims.get("features").and_then(Value::as_object).unwrap();
+    assert_eq!(disclosed.len(), 20);
+    assert_eq!(disclosed.get("defaults_24m").map(Value::to_json).as_deref(), Some("0"));
+    assert_eq!(disclosed.get("verified_contacts"), Some(&Value::Null));
     let policy = dir.join("policy.json");
     std::fs::write(&policy, r#"{"format_version":1,"id":"strict","rules":[{"id":"only-excellent","bands":["excellent"],"decision":"deposit_free"}],"otherwise":"refer"}"#).unwrap();
     let result = run(&[
@@ -264,8 +518,16 @@ fn tokens_from_stdin_and_inspect() {
     let snapshot = people[0].as_object().unwrap().get("snapshot").and_then(Value::as_str).unwrap().to_owned();
     let inspected = run_with(&["inspect", "-"], Some(&snapshot)).ok().json();
     assert_eq!(inspected.get("verified"), Some(&Value::Bool(false)));
-    assert_eq!(inspected.get("kind").and_then(Value::as_str), Some("snapshot"));
+    assert_eq!(inspected.get("kind").and_then(Value::as_str), Some("SD-JWT"));
     assert_eq!(inspected.get("header_check").and_then(Value::as_str), Some("ok"));
+    let disclosures = inspected.get("disclosures").and_then(Value::as_array).unwrap();
+    assert_eq!(disclosures.len(), 20);
+    let first = disclosures[0].as_object().unwrap();
+    assert!(first.contains("salt") && first.contains("digest") && first.contains("value"));
+    assert_eq!(
+        inspected.get("sd_hash").and_then(Value::as_str),
+        Some(edgescore::snapshot::sd_hash(&snapshot).as_str())
+    );
     // A bound snapshot without a presentation, read from stdin.
     let refused = run_with(&["score", "-", "--now", NOW], Some(&format!("{snapshot}\n")));
     assert_eq!(refused.error_code(), "ERR_HOLDER_BINDING");
@@ -281,7 +543,7 @@ fn inspect_decodes_without_verifying_and_says_so() {
     let encode = |text: &str| edgescore::b64::encode(text.as_bytes());
     let forged = format!(
         "{}.{}.{}",
-        encode(r#"{"alg":"none","typ":"edgescore-snapshot+jwt","kid":"k"}"#),
+        encode(r#"{"alg":"none","typ":"dc+sd-jwt","kid":"k"}"#),
         encode(r#"{"sub":"someone"}"#),
         encode("not a signature")
     );
@@ -294,7 +556,11 @@ fn inspect_decodes_without_verifying_and_says_so() {
     let check = inspected.get("header_check").and_then(Value::as_object).unwrap();
     assert_eq!(check.get("code").and_then(Value::as_str), Some("ERR_ALG_NOT_ALLOWED"));
     assert!(check.get("message").and_then(Value::as_str).is_some_and(|m| m.contains("none")));
-    assert!(inspected.contains("sd_hash"));
+    // A plain JWS has no disclosures to hash.
+    assert!(!inspected.contains("sd_hash"));
+    let as_sd_jwt = run_with(&["inspect", "-"], Some(&format!("{forged}~"))).ok().json();
+    assert_eq!(as_sd_jwt.get("kind").and_then(Value::as_str), Some("SD-JWT"));
+    assert!(as_sd_jwt.contains("sd_hash"));
     // A type edgescore does not know: decoded, no kind, no header check.
     let other = format!("{}.{}.AA", encode(r#"{"alg":"EdDSA","typ":"JWT"}"#), encode("[1,2]"));
     let inspected = run_with(&["inspect", "-"], Some(&other)).ok().json();
@@ -315,7 +581,7 @@ fn inspect_decodes_without_verifying_and_says_so() {
 fn rejections_and_usage_errors() {
     // Rejected input: exit 1, {"error":{code,message}} on stdout.
     for (stdin, code) in
-        [("", "ERR_MALFORMED"), ("not a token", "ERR_MALFORMED"), ("eyJhbGciOiJub25lIn0.e30.", "ERR_ALG_NOT_ALLOWED")]
+        [("", "ERR_MALFORMED"), ("not a token", "ERR_MALFORMED"), ("eyJhbGciOiJub25lIn0.e30.~", "ERR_ALG_NOT_ALLOWED")]
     {
         assert_eq!(run_with(&["score", "-", "--now", NOW], Some(stdin)).error_code(), code, "{stdin:?}");
     }

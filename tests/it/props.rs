@@ -1,4 +1,5 @@
-//! Property tests: hostile bytes never panic, and no change to a signed token verifies.
+//! Property tests: hostile bytes never panic, and no change to a signed SD-JWT (issuer JWT,
+//! disclosures or the `~` between them) verifies.
 
 use std::sync::OnceLock;
 
@@ -42,10 +43,12 @@ fn signed_snapshot() -> &'static str {
             issued_at: NOW - 60,
             expires_at: NOW + 86_400,
             schema: wang.schema,
-            features: wang.features,
+            features: edgescore::issue::schema_features(demo::consumer_model().unwrap().model(), &wang.features),
+            decoys: 2,
             ..Default::default()
         };
-        demo::issuer().unwrap().issue(&claims).unwrap()
+        let mut salts = edgescore::issue::DerivedSalts::new([3; 32], "props");
+        demo::issuer().unwrap().issue(&claims, &mut salts).unwrap()
     })
 }
 
@@ -53,7 +56,7 @@ fn request() -> ScoreRequest<'static> {
     ScoreRequest { now: NOW, ..ScoreRequest::default() }
 }
 
-const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ~";
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

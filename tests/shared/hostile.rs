@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use edgescore::json::{self, Object, Value};
 use edgescore::model::{Model, SignedModel};
-use edgescore::policy::{OrderContext, Policy};
+use edgescore::policy::{OrderContext, Policy, WhenUnavailable};
 use edgescore::scorer::{ScoreRequest, Scorer};
 use edgescore::snapshot::VerifyOptions;
 use edgescore::{demo, ErrorCode, Jwks};
@@ -75,16 +75,24 @@ pub(crate) fn run(doc: &str) -> Vec<Outcome> {
         if options_in.get("require_binding").and_then(Value::as_bool) == Some(true) {
             options.require_holder_binding = true;
         }
-        let scorer = Scorer::new(keys.clone(), model.clone(), Policy::default_rentals(), options).expect("scorer");
-        let request = ScoreRequest {
-            now,
-            presentation: text(&case, "presentation"),
-            nonce: text(&case, "nonce"),
-            context: OrderContext::default(),
-            ..ScoreRequest::default()
+        let mut policy = Policy::default_rentals();
+        if options_in.get("status_unavailable").and_then(Value::as_str) == Some("refuse") {
+            policy.status.unavailable = WhenUnavailable::Refuse;
+        }
+        policy.status.max_age_seconds = options_in.get("status_max_age").and_then(Value::as_i64);
+        let mut scorer = Scorer::new(keys.clone(), model.clone(), policy, options).expect("scorer");
+        let request = ScoreRequest { now, nonce: text(&case, "nonce"), context: OrderContext::default(), ..ScoreRequest::default() };
+        let added = match text(&case, "status_list") {
+            Some(list) => scorer.add_status_list(list, now).map(|_| ()),
+            None => Ok(()),
         };
-        let got =
-            result_of(scorer.score(text(&case, "snapshot").expect("snapshot"), &request), |r| format!("ok:{}", r.band));
+        let got = match added {
+            Err(error) => error.code().as_str().to_owned(),
+            Ok(()) => result_of(scorer.score(text(&case, "snapshot").expect("snapshot"), &request), |r| match r.status {
+                Some("unavailable") => format!("unavailable:{}", r.band),
+                _ => format!("ok:{}", r.band),
+            }),
+        };
         outcomes.push(outcome(&case, "snapshot_cases", got));
     }
     for case in section("jwks_cases") {

@@ -3,7 +3,7 @@
 //! WebAssembly package.
 //!
 //! Output: JSON on stdout for results; bare tokens for commands that make a token (`issue`,
-//! `sign-model`, `present`, `nonce`). Rejected input: exit code 1 and
+//! `sign-model`, `present`, `status-list`, `nonce`). Rejected input: exit code 1 and
 //! `{"error":{"code":"ERR_…","message":"…"}}` on stdout. Usage errors: exit code 2, message on
 //! stderr.
 //!
@@ -13,7 +13,8 @@
 //! | module | commands |
 //! |---|---|
 //! | `keys` | `keygen`; the signing key (`--key`, `--demo-key`) and holder key files |
-//! | `tokens` | `issue`, `sign-model`, `present` |
+//! | `tokens` | `issue`, `sign-model`, `request`, `present` |
+//! | `status` | `status-list`, `revoke` |
 //! | `verify` | `verify`; the verifier's inputs and options, shared with `score` |
 //! | `score` | `score` |
 //! | `inspect` | `inspect`, the only place a token is decoded without verifying it |
@@ -29,6 +30,7 @@ mod issuer;
 mod keys;
 mod lifecycle;
 mod score;
+mod status;
 mod tokens;
 mod verify;
 
@@ -54,13 +56,15 @@ struct Cli {
 enum Command {
     /// Make an Ed25519 key pair: a private JWK and a public JWKS.
     Keygen(keys::KeygenArgs),
-    /// Sign a snapshot of features (issuer).
+    /// Sign a snapshot of features as an SD-JWT VC, each feature selectively disclosable (issuer).
     Issue(tokens::IssueArgs),
     /// Validate and sign a scorecard model (issuer).
     SignModel(tokens::SignModelArgs),
-    /// Verify a snapshot or a signed model and print what it says.
+    /// Verify a presentation, a signed model or a status list token and print what it says.
     Verify(verify::VerifyArgs),
-    /// Make a key-binding JWS for a snapshot, a nonce and an audience (holder).
+    /// Make a presentation request: the features a model reads, a nonce, an audience (verifier).
+    Request(tokens::RequestArgs),
+    /// Present a snapshot: the disclosures a request asks for and a key-binding JWT (holder).
     Present(tokens::PresentArgs),
     /// Verify, score and decide (verifier).
     Score(score::ScoreArgs),
@@ -68,6 +72,11 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Print a fresh random nonce (16 bytes, base64url).
     Nonce,
+    /// Sign a new status list token, every entry valid (issuer).
+    StatusList(status::StatusListArgs),
+    /// Revoke, suspend or reinstate snapshots in a status list by index, sub or jti, and sign
+    /// the list anew (issuer).
+    Revoke(status::RevokeArgs),
     /// Print or write the embedded demo material: issuer JWKS, signed models, policy and
     /// freshly issued snapshots for the demo people. Demo only.
     Demo(demo::DemoArgs),
@@ -106,10 +115,13 @@ fn main() -> ExitCode {
         Command::Issue(args) => tokens::issue(args),
         Command::SignModel(args) => tokens::sign_model(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Request(args) => tokens::request(args),
         Command::Present(args) => tokens::present(args),
         Command::Score(args) => score::score(args),
         Command::Inspect(args) => inspect::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
+        Command::StatusList(args) => status::status_list(args),
+        Command::Revoke(args) => status::revoke(args),
         Command::Demo(args) => demo::demo(args),
         Command::Fit(args) => lifecycle::fit::fit(*args),
         Command::Import(args) => lifecycle::import::import(args),

@@ -16,8 +16,8 @@ const NO_POLICY: &str = r#"{"format_version":1,"id":"no-policy","rules":[],"othe
 
 #[derive(Args)]
 pub(crate) struct ScoreArgs {
-    /// The snapshot (file or -).
-    pub snapshot: PathBuf,
+    /// The presentation: an SD-JWT with its disclosures and key-binding JWT (file or -).
+    pub presentation: PathBuf,
     #[command(flatten)]
     pub verifier: VerifierArgs,
     /// Signed model (default: the demo consumer model).
@@ -43,7 +43,7 @@ pub(crate) struct ScoreArgs {
 
 pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
     let disclose = Disclosure::parse(&args.disclose).map_err(|e| usage(e.message().to_owned()))?;
-    let snapshot = input::read_token(&args.snapshot)?;
+    let presentation = input::read_token(&args.presentation)?;
     let keys = load_jwks(args.verifier.jwks.as_deref())?;
     let model = load_model(args.model.as_deref(), &keys)?;
     let policy = match &args.policy {
@@ -72,14 +72,11 @@ pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
             OrderContext::from_object(&object)?
         }
     };
-    let scorer = Scorer::new(keys, model, policy, verify_options(&args.verifier))?;
-    let presentation = args.verifier.presentation.as_deref().map(input::read_token).transpose()?;
-    let request = ScoreRequest {
-        now: input::now_or(args.verifier.now),
-        presentation: presentation.as_deref(),
-        nonce: args.verifier.nonce.as_deref(),
-        context,
-        disclose,
-    };
-    Ok(Output::Json(scorer.score(&snapshot, &request)?.to_object()))
+    let mut scorer = Scorer::new(keys, model, policy, verify_options(&args.verifier))?;
+    let now = input::now_or(args.verifier.now);
+    for path in &args.verifier.status_list {
+        scorer.add_status_list(&input::read_token(path)?, now).map_err(|e| e.context(&path.display().to_string()))?;
+    }
+    let request = ScoreRequest { now, nonce: args.verifier.nonce.as_deref(), context, disclose };
+    Ok(Output::Json(scorer.score(&presentation, &request)?.to_object()))
 }

@@ -8,7 +8,8 @@ use edgescore::json::Object;
 use edgescore::jwk::Jwks;
 use edgescore::jws::TokenKind;
 use edgescore::model::SignedModel;
-use edgescore::snapshot::{self, Presentation, VerifyOptions};
+use edgescore::snapshot::{self, VerifyOptions};
+use edgescore::status::verify_status_list;
 
 use crate::input::{self, CliResult};
 use crate::inspect;
@@ -37,17 +38,19 @@ pub(crate) struct VerifierArgs {
     /// Refuse snapshots that are not bound to a holder key.
     #[arg(long)]
     pub require_binding: bool,
-    /// The holder's key-binding JWS (file or -).
-    #[arg(long, value_name = "FILE")]
-    pub presentation: Option<PathBuf>,
-    /// The nonce this verifier issued for the presentation.
+    /// The nonce this verifier issued for the presentation's key binding.
     #[arg(long)]
     pub nonce: Option<String>,
+    /// A status list token (file) to check snapshots' revocation status against; repeat for
+    /// several lists.
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Vec<PathBuf>,
 }
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
-    /// Snapshot or signed model (file or -).
+    /// A presentation (SD-JWT: snapshot, disclosures, key-binding JWT), a signed model or a
+    /// status list token (file or -).
     pub token: PathBuf,
     #[command(flatten)]
     pub verifier: VerifierArgs,
@@ -99,23 +102,43 @@ pub(crate) fn verify(args: VerifyArgs) -> CliResult<Output> {
     }
     let options = verify_options(&args.verifier);
     options.validate()?;
-    let presentation_token = args.verifier.presentation.as_deref().map(input::read_token).transpose()?;
-    let presentation =
-        presentation_token.as_deref().map(|token| Presentation { token, nonce: args.verifier.nonce.as_deref() });
     let now = input::now_or(args.verifier.now);
-    let verified = snapshot::verify_snapshot(&token, &keys, &options, now, presentation)?;
-    Ok(Output::Json(
-        Object::new()
-            .with("valid", true)
-            .with("kind", "snapshot")
-            .with("kid", verified.kid())
-            .with("iss", verified.issuer())
-            .with("sub", verified.subject())
-            .with("jti", verified.jti())
-            .with("iat", verified.issued_at())
-            .with("exp", verified.expires_at())
-            .with("schema", verified.schema())
-            .with("holder_bound", verified.is_holder_bound())
-            .with("features", verified.features().clone()),
-    ))
+    if inspect::kind_without_verifying(&token) == Some(TokenKind::StatusList) {
+        let list = verify_status_list(&token, &keys, now, options.leeway_seconds as i64)?;
+        return Ok(Output::Json(
+            Object::new()
+                .with("valid", true)
+                .with("kind", "status list")
+                .with("uri", list.uri())
+                .with("iat", list.issued_at())
+                .with("exp", list.expires_at())
+                .with("ttl", list.ttl().map(|ttl| ttl as i64))
+                .with("bits", i64::from(list.list().bits()))
+                .with("size", list.list().len() as i64),
+        ));
+    }
+    let verified = snapshot::verify_snapshot(&token, &keys, &options, now, args.verifier.nonce.as_deref())?;
+    let mut out = Object::new()
+        .with("valid", true)
+        .with("kind", "snapshot")
+        .with("kid", verified.kid())
+        .with("iss", verified.issuer())
+        .with("sub", verified.subject())
+        .with("jti", verified.jti())
+        .with("iat", verified.issued_at())
+        .with("exp", verified.expires_at())
+        .with("vct", verified.schema())
+        .with("holder_bound", verified.is_holder_bound())
+        .with("features", verified.features().clone());
+    if let Some(reference) = verified.status() {
+        let mut status = Object::new().with("idx", reference.index as i64).with("uri", reference.uri.as_str());
+        for path in &args.verifier.status_list {
+            let list = verify_status_list(&input::read_token(path)?, &keys, now, options.leeway_seconds as i64)?;
+            if list.uri() == reference.uri {
+                status.insert("status", list.status_of(reference)?.id());
+            }
+        }
+        out.insert("status", status);
+    }
+    Ok(Output::Json(out))
 }

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 use edgescore::demo;
-use edgescore::issuer::batch::{BatchIssuer, Shard, MAX_BATCH_LINE_BYTES};
+use edgescore::issue::StatusListToken;
+use edgescore::issuer::batch::{BatchIssuer, Shard, StatusAllocation, MAX_BATCH_LINE_BYTES};
 use edgescore::issuer::rows::RowOutcome;
 use edgescore::json::{Object, Value};
 use edgescore::model::SignedModel;
+use edgescore::status::StatusList;
 
 use super::progress::Progress;
 use super::resume::open_resumable;
@@ -59,6 +61,15 @@ pub(crate) struct IssueBatchArgs {
     /// Start over: truncate --out and --errors instead of resuming.
     #[arg(long)]
     pub restart: bool,
+    /// Give every snapshot an entry in the status list at this URI (`status.status_list`).
+    #[arg(long, value_name = "URI")]
+    pub status_uri: Option<String>,
+    /// Entries in that status list (2 bits each); one per input line, at most.
+    #[arg(long, default_value_t = 1 << 20, requires = "status_uri")]
+    pub status_size: u64,
+    /// Write the (all-valid) status list token here.
+    #[arg(long, value_name = "FILE", requires = "status_uri")]
+    pub status_list_out: Option<PathBuf>,
 }
 
 pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
@@ -103,7 +114,23 @@ pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
     };
     let resumed_iat = last.as_ref().and_then(|o| o.get("iat")).and_then(Value::as_i64);
     let issued_at = args.now.or(resumed_iat).unwrap_or_else(|| input::now_or(None));
-    let batch = BatchIssuer { issuer, iss, issued_at, lifetime, audience: args.aud.clone(), models };
+    let status = args
+        .status_uri
+        .as_ref()
+        .map(|uri| StatusAllocation::new(&issuer, uri.clone(), args.status_size))
+        .transpose()?;
+    if let (Some(path), Some(uri)) = (&args.status_list_out, &args.status_uri) {
+        let list = StatusList::new(2, args.status_size)?;
+        let token = issuer.sign_status_list(&StatusListToken {
+            uri,
+            issued_at,
+            expires_at: Some(issued_at.saturating_add(86_400)),
+            ttl: Some(300),
+            list: &list,
+        })?;
+        input::write_new(path, &(token + "\n"), true)?;
+    }
+    let batch = BatchIssuer { issuer, iss, issued_at, lifetime, audience: args.aud.clone(), models, status };
 
     let (reader, size) = open_input(&args.input)?;
     let mut out: Box<dyn Write> = match out_file {
