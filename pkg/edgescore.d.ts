@@ -117,8 +117,10 @@ export interface ScorerConfig {
   maxAgeSeconds?: number | null;
   /** Refuse snapshots not bound to a holder key. */
   requireBinding?: boolean;
-  /** Oldest presentation accepted, default 300. */
+  /** Oldest key-binding JWT accepted, default 300. */
   presentationMaxAgeSeconds?: number;
+  /** Status list tokens (`statuslist+jwt`) to hold from the start; see `Scorer.addStatusList`. */
+  statusLists?: string[];
 }
 
 /** The order being decided, amounts in minor units (fen, cents). */
@@ -134,7 +136,7 @@ export type Disclose = 'band' | 'full';
 export interface ScoreOptions {
   /** Seconds since the epoch; the current time when omitted. */
   now?: number;
-  presentation?: string;
+  /** The nonce this verifier issued for the presentation's key binding. */
   nonce?: string;
   context?: OrderContext;
   disclose?: Disclose;
@@ -161,6 +163,11 @@ export interface ScoreResult {
   deposit: number | null;
   /** For `reduced_deposit`: the share of the deposit taken. */
   deposit_percent?: number;
+  /**
+   * For a snapshot with a status list entry: `valid`, or `unavailable` when no current list
+   * was held and the policy referred (the decision is then `refer`, rule `status-unavailable`).
+   */
+  status?: 'valid' | 'unavailable';
   model: { id: string; version: string; digest: string; demo?: true };
   disclosure: Disclose;
   /** The rest only with `disclose: "full"`. */
@@ -173,10 +180,41 @@ export interface ScoreResult {
 }
 
 export interface BatchItem {
-  snapshot: string;
-  presentation?: string;
+  /** The presentation: an SD-JWT with its disclosures and key-binding JWT. */
+  presentation: string;
   nonce?: string;
   context?: OrderContext;
+}
+
+/** The model a presentation request's features are for. */
+export interface RequestedModel {
+  id: string;
+  version: string;
+  digest: string;
+  /** The feature schema it reads: a snapshot's `vct`. */
+  vct: string;
+}
+
+/** What a verifier asks a holder to present (what the rentals gate's `GET /nonce` answers). */
+export interface PresentationRequest {
+  nonce: string;
+  aud: string;
+  expires_at: number;
+  /** Exactly the features the model reads. */
+  features: string[];
+  model: RequestedModel;
+  /** Other feature schemas the verifier accepts, each with its model's features. */
+  alternatives?: { features: string[]; model: RequestedModel }[];
+}
+
+/** A status list the scorer holds. */
+export interface StatusListInfo {
+  uri: string;
+  iat: number;
+  exp: number | null;
+  ttl: number | null;
+  bits: 1 | 2 | 4 | 8;
+  size: number;
 }
 
 export type BatchEntry =
@@ -204,10 +242,24 @@ export interface ModelInfo {
 
 export class Scorer {
   constructor(config: ScorerConfig);
-  score(snapshot: string, options?: ScoreOptions): ScoreResult;
+  /** Verifies a presentation (an SD-JWT), checks its status, scores it and decides. */
+  score(presentation: string, options?: ScoreOptions): ScoreResult;
   scoreBatch(items: BatchItem[], options?: { now?: number; disclose?: Disclose }): BatchEntry[];
+  /** Verifies a status list token and holds it (a newer one for the same URI replaces it). */
+  addStatusList(token: string, options?: { now?: number }): StatusListInfo;
+  /** The request for this scorer's model: the features it reads, a nonce, the audience. */
+  presentationRequest(options: { nonce: string; expiresAt: number }): PresentationRequest;
   modelInfo(): ModelInfo;
 }
+
+/** The names a holder's snapshot (an SD-JWT as issued) can disclose. */
+export function disclosableNames(snapshot: string): string[];
+
+/** What a holder would disclose for a request, and to whom: for showing the person first. */
+export function disclosuresFor(
+  snapshot: string,
+  request: PresentationRequest,
+): { aud: string; features: string[]; model: RequestedModel };
 
 /** A fresh random nonce: 16 bytes from Web Crypto, base64url. */
 export function newNonce(): string;
@@ -218,5 +270,8 @@ export class Holder {
   static fromPrivateJwk(jwk: PrivateJwk | string): Holder;
   publicJwk(): Jwk;
   toPrivateJwk(): PrivateJwk;
-  present(snapshot: string, options: { nonce: string; aud: string; now?: number }): string;
+  /** A presentation for a verifier's request: exactly its features, and a key-binding JWT. */
+  present(snapshot: string, request: PresentationRequest, options?: { now?: number }): string;
+  /** A presentation of every feature (the holder's own view), bound to `nonce` and `aud`. */
+  presentAll(snapshot: string, options: { nonce: string; aud: string; now?: number }): string;
 }

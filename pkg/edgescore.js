@@ -1,6 +1,7 @@
-// edgescore: verify a bureau-signed credit feature snapshot, score it with a signed scorecard
-// model and apply a merchant policy, in WebAssembly. One ES module for browsers, edge workers
-// (workerd, Cloudflare Workers) and Node 20+.
+// edgescore: verify a bureau-signed credit feature snapshot (an SD-JWT VC, RFC 9901), check its
+// revocation status, score it with a signed scorecard model and apply a merchant policy, in
+// WebAssembly. One ES module for browsers, edge workers (workerd, Cloudflare Workers) and
+// Node 20+.
 //
 // The Rust core does the work; this file is the JavaScript face of it: plain objects in and
 // out, `EdgescoreError` for rejected input, and recovery from a trap (a `RuntimeError` inside
@@ -12,6 +13,8 @@ import {
   WasmScorer,
   WasmHolder,
   newNonce as bindingsNewNonce,
+  disclosableNames as bindingsDisclosableNames,
+  disclosuresFor as bindingsDisclosuresFor,
   __trapForTests as bindingsTrap,
 } from './wasm/edgescore_core.js';
 import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS } from './wasm/demo.js';
@@ -197,7 +200,7 @@ function optionalSeconds(value, what) {
 
 const SCORER_OPTIONS = new Set([
   'jwks', 'model', 'modelJwks', 'policy', 'audience', 'issuers',
-  'leewaySeconds', 'maxAgeSeconds', 'requireBinding', 'presentationMaxAgeSeconds',
+  'leewaySeconds', 'maxAgeSeconds', 'requireBinding', 'presentationMaxAgeSeconds', 'statusLists',
 ]);
 
 function base64urlJson(part) {
@@ -215,16 +218,18 @@ export const DIMENSIONS = Object.freeze([
 ]);
 
 /**
- * A verifier: issuer keys, a signed model, a merchant policy and verification options.
- * `new Scorer({ jwks, model?, modelJwks?, policy?, audience?, issuers?, leewaySeconds?,
- * maxAgeSeconds?, requireBinding?, presentationMaxAgeSeconds? })`; bad configuration throws
- * `EdgescoreError`.
+ * A verifier: issuer keys, a signed model, a merchant policy, verification options and the
+ * status lists it holds. `new Scorer({ jwks, model?, modelJwks?, policy?, audience?, issuers?,
+ * leewaySeconds?, maxAgeSeconds?, requireBinding?, presentationMaxAgeSeconds?, statusLists? })`;
+ * bad configuration throws `EdgescoreError`.
  */
 export class Scorer {
   #args;
   #model;
   #bindings;
   #instance;
+  // The status list tokens held, with the time each was added: re-added after a trap.
+  #statusLists = new Map();
 
   constructor(config) {
     requireReady();
@@ -254,16 +259,24 @@ export class Scorer {
       config.requireBinding === true,
       optionalSeconds(config.presentationMaxAgeSeconds, 'presentationMaxAgeSeconds'),
     ];
+    const statusLists = config.statusLists ?? [];
+    if (!Array.isArray(statusLists) || !statusLists.every((token) => typeof token === 'string')) {
+      throw configError('"statusLists" must be an array of status list tokens (strings)');
+    }
     this.#bindings = guarded(() => this.#build());
+    for (const token of statusLists) this.addStatusList(token);
   }
 
   #build() {
     this.#instance = instance;
+    let bindings;
     try {
-      return new WasmScorer(...this.#args);
+      bindings = new WasmScorer(...this.#args);
     } catch (error) {
       rethrow(error);
     }
+    for (const [token, at] of this.#statusLists.values()) fromEnvelope(bindings.addStatusList(token, at));
+    return bindings;
   }
 
   #live() {
@@ -272,24 +285,51 @@ export class Scorer {
   }
 
   /**
-   * Verifies a snapshot (and its presentation), scores it and decides. Options: `now`
-   * (seconds; default the current time), `presentation`, `nonce`, `context` (`{deposit,
-   * order_value, currency, item}` in minor units), `disclose` (`"band"` or `"full"`).
+   * Verifies a presentation (an SD-JWT: the snapshot, the disclosures and, for a bound
+   * snapshot, the key-binding JWT), checks its status against the lists held, scores it and
+   * decides. Options: `now` (seconds; default the current time), `nonce` (the one issued for
+   * the key binding), `context` (`{deposit, order_value, currency, item}` in minor units),
+   * `disclose` (`"band"` or `"full"`).
    */
-  score(snapshot, options = {}) {
-    text(snapshot, 'snapshot');
+  score(presentation, options = {}) {
+    text(presentation, 'presentation');
     const request = scoreRequest(options);
-    return fromEnvelope(guarded(() => this.#live().score(snapshot, ...request)));
+    return fromEnvelope(guarded(() => this.#live().score(presentation, ...request)));
   }
 
   /**
-   * Scores many presentations in one call: `items` are `{ snapshot, presentation?, nonce?,
-   * context? }`; options `now` and `disclose` apply to all. Returns one entry per item,
-   * `{ ok: true, result }` or `{ ok: false, error: { code, message } }`; a bad item never throws.
+   * Verifies a status list token (`statuslist+jwt`) with the issuer keys and holds it: from
+   * now on snapshots that name its URI are checked against it. A newer list for the same URI
+   * replaces the one held; an older one is refused (`ERR_STATUS_LIST_INVALID`). Returns
+   * `{ uri, iat, exp, ttl, bits, size }`. Options: `now`.
+   */
+  addStatusList(token, { now } = {}) {
+    text(token, 'status list token');
+    const at = now ?? nowSeconds();
+    if (!Number.isSafeInteger(at) || at < 0) throw configError('"now" must be whole seconds since the epoch');
+    const info = fromEnvelope(guarded(() => this.#live().addStatusList(token, at)));
+    this.#statusLists.set(info.uri, [token, at]);
+    return info;
+  }
+
+  /**
+   * What this verifier asks a holder to present: `{ nonce, aud, expires_at, features, model:
+   * { id, version, digest, vct } }`, `features` being exactly those the model reads.
+   */
+  presentationRequest({ nonce, expiresAt } = {}) {
+    text(nonce, 'nonce');
+    if (!Number.isSafeInteger(expiresAt) || expiresAt < 0) throw configError('"expiresAt" must be whole seconds since the epoch');
+    return fromEnvelope(guarded(() => this.#live().presentationRequest(nonce, expiresAt)));
+  }
+
+  /**
+   * Scores many presentations in one call: `items` are `{ presentation, nonce?, context? }`;
+   * options `now` and `disclose` apply to all. Returns one entry per item, `{ ok: true, result }`
+   * or `{ ok: false, error: { code, message } }`; a bad item never throws.
    */
   scoreBatch(items, options = {}) {
     if (!Array.isArray(items)) throw configError('scoreBatch takes an array of items');
-    const [now, , , , full] = scoreRequest({ now: options.now, disclose: options.disclose });
+    const [now, , , full] = scoreRequest({ now: options.now, disclose: options.disclose });
     const payload = JSON.stringify(items.map((item) => (item !== null && typeof item === 'object' ? item : {})));
     try {
       return fromEnvelope(guarded(() => this.#live().scoreBatch(payload, now, full)));
@@ -298,7 +338,7 @@ export class Scorer {
       // An item made the module trap: score one by one so only that item fails.
       return items.map((item) => {
         try {
-          return { ok: true, result: this.score(item?.snapshot, { ...item, ...options }) };
+          return { ok: true, result: this.score(item?.presentation, { ...item, ...options }) };
         } catch (itemError) {
           if (!(itemError instanceof EdgescoreError)) throw itemError;
           return { ok: false, error: { code: itemError.code, message: itemError.message } };
@@ -358,11 +398,33 @@ function scoreRequest(options) {
   }
   return [
     now,
-    optionalText(options.presentation, 'presentation'),
     optionalText(options.nonce, 'nonce'),
     context === undefined || context === null ? undefined : JSON.stringify(context),
     disclose === 'full',
   ];
+}
+
+function requestText(request) {
+  if (request === null || typeof request !== 'object') throw configError('the presentation request must be an object');
+  return JSON.stringify(request);
+}
+
+/** The names a holder's snapshot (an SD-JWT as issued) can disclose. */
+export function disclosableNames(snapshot) {
+  text(snapshot, 'snapshot');
+  return fromEnvelope(guarded(() => bindingsDisclosableNames(snapshot)));
+}
+
+/**
+ * What a holder would show for a verifier's presentation request: `{ aud, features, model }`,
+ * `features` being the names that will be disclosed (the request's entry whose every feature
+ * the snapshot can disclose; otherwise the request's own, and the verifier will refuse what
+ * is missing). For showing the person what goes to whom before they agree.
+ */
+export function disclosuresFor(snapshot, request) {
+  text(snapshot, 'snapshot');
+  const body = requestText(request);
+  return fromEnvelope(guarded(() => bindingsDisclosuresFor(snapshot, body)));
 }
 
 /** A fresh random nonce: 16 bytes from Web Crypto, base64url. */
@@ -427,13 +489,29 @@ export class Holder {
     return JSON.parse(guarded(() => this.#live().toPrivateJwk()));
   }
 
-  /** The key-binding JWS for `snapshot`, the verifier's `nonce` and audience `aud`. */
-  present(snapshot, { nonce, aud, now } = {}) {
+  /**
+   * A presentation of `snapshot` (the SD-JWT as issued) for a verifier's presentation request
+   * (`{ nonce, aud, expires_at, features, model, alternatives? }`, as `GET /nonce` answers): the
+   * disclosures of exactly the features it asks for (see `disclosuresFor`) and a key-binding
+   * JWT for its nonce and audience. Returns the presentation string. Options: `now`.
+   */
+  present(snapshot, request, { now } = {}) {
+    text(snapshot, 'snapshot');
+    const body = requestText(request);
+    const at = now ?? nowSeconds();
+    return fromEnvelope(guarded(() => this.#live().present(snapshot, body, at))).presentation;
+  }
+
+  /**
+   * A presentation that discloses every feature, for a `nonce` and an audience `aud`: the
+   * holder's own view (a wallet scoring for itself). Options: `now`.
+   */
+  presentAll(snapshot, { nonce, aud, now } = {}) {
     text(snapshot, 'snapshot');
     text(nonce, 'nonce');
     text(aud, 'aud');
     const at = now ?? nowSeconds();
-    return fromEnvelope(guarded(() => this.#live().present(snapshot, nonce, aud, at)));
+    return fromEnvelope(guarded(() => this.#live().presentAll(snapshot, nonce, aud, at)));
   }
 }
 

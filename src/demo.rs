@@ -142,9 +142,9 @@ mod issuer_side {
         issuer.issue(&claims, &mut salts)
     }
 
-    /// The demo status list token at `now`: one 2-bit entry per demo person (their index in
-    /// the demo people), valid unless `statuses` says otherwise.
-    pub fn status_list_token(now: i64, statuses: &[(u64, Status)]) -> Result<String> {
+    /// The demo status list token at `now` with `ttl` (seconds): one 2-bit entry per demo
+    /// person (their index in the demo people), valid unless `statuses` says otherwise.
+    pub fn status_list_token(now: i64, ttl: i64, statuses: &[(u64, Status)]) -> Result<String> {
         let mut list = StatusList::new(2, 64)?;
         for (index, status) in statuses {
             list.set(*index, status.value())?;
@@ -153,7 +153,7 @@ mod issuer_side {
             uri: DEMO_STATUS_LIST_URI,
             issued_at: now,
             expires_at: Some(now.saturating_add(DEMO_STATUS_LIST_LIFETIME_SECONDS)),
-            ttl: Some(DEMO_STATUS_LIST_TTL_SECONDS),
+            ttl: Some(ttl),
             list: &list,
         })
     }

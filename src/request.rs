@@ -138,10 +138,15 @@ impl PresentationRequest {
     /// entry (the request's own, then each alternative) whose every feature is available; when
     /// none fits, the request's own (the verifier will then refuse what is missing).
     pub fn features_for(&self, available: &[String]) -> &[String] {
-        std::iter::once(&self.features)
-            .chain(self.alternatives.iter().map(|alternative| &alternative.features))
-            .find(|features| features.iter().all(|name| available.contains(name)))
-            .unwrap_or(&self.features)
+        self.entry_for(available).0
+    }
+
+    /// The entry [`PresentationRequest::features_for`] chooses: its features and model.
+    pub fn entry_for(&self, available: &[String]) -> (&[String], &RequestedModel) {
+        std::iter::once((&self.features, &self.model))
+            .chain(self.alternatives.iter().map(|alternative| (&alternative.features, &alternative.model)))
+            .find(|(features, _)| features.iter().all(|name| available.contains(name)))
+            .map_or((&self.features, &self.model), |(features, model)| (features, model))
     }
 
     /// The request as JSON text.

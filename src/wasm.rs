@@ -308,6 +308,17 @@ impl WasmHolder {
     }
 }
 
+/// What a holder would disclose for a request (envelope with `{aud, features, model}`).
+#[wasm_bindgen(js_name = disclosuresFor)]
+pub fn disclosures_for(sd_jwt: &str, request: &str) -> String {
+    envelope(PresentationRequest::parse(request.as_bytes()).and_then(|request| {
+        let (features, model) = request.entry_for(&issue::disclosable_names(sd_jwt)?);
+        let features: Vec<Value> = features.iter().map(|name| Value::from(name.as_str())).collect();
+        let model = json::to_value(model).map_err(|e| e.into_error(ErrorCode::Malformed))?;
+        Ok(Object::new().with("aud", request.aud.as_str()).with("features", features).with("model", model))
+    }))
+}
+
 /// The names a holder's SD-JWT can disclose (envelope with an array).
 #[wasm_bindgen(js_name = disclosableNames)]
 pub fn disclosable_names(sd_jwt: &str) -> String {

@@ -2,17 +2,21 @@
 # /rentals/gate) and the static host for the wallet, the checkout, the package and the demo
 # data ("site"), on one origin.
 #
-# Run it with www/serve.mjs (what scripts/demo.sh does), or by hand from the repository root:
+# Run it with www/serve.mjs (what scripts/demo.sh does: it also starts the demo bureau's status
+# list endpoint on 127.0.0.1), or by hand from the repository root:
 #   node_modules/.bin/workerd serve www/workerd.capnp \
-#     --directory-path www=www --directory-path pkg=pkg --directory-path demo-data=.cache/www-demo
+#     --directory-path www=www --directory-path pkg=pkg --directory-path demo-data=.cache/www-demo \
+#     --external-addr bureau=127.0.0.1:BUREAU_PORT
 # (add --socket-addr http=127.0.0.1:PORT for another port). The folders have no path here
 # because workerd resolves disk paths against its working directory, not this file.
 #
 # The gate's configuration is in its bindings, as on a Workers deployment: the issuer's JWKS,
-# the signed models, the merchant policy and audience, the catalog, the nonce lifetime. The
-# demo values are the embedded demo material the package and the CLI carry (src/assets).
-# No service here reaches the network: there is no `network` or `external` service, and every
-# worker's globalOutbound is "offline", which refuses.
+# the merchant's signed models (its own six-feature consumer model, the bureau's seller model),
+# the merchant policy and audience, the catalog, the nonce lifetime, and where the bureau
+# publishes its status list. The one way out of this process is the "bureau" external service
+# (the bureau's status list endpoint, on 127.0.0.1 in the demo and the tests), reachable only
+# through the BUREAU bindings of the gate and the site; there is no `network` service, and
+# every worker's globalOutbound is "offline", which refuses.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -23,6 +27,7 @@ const config :Workerd.Config = (
     (name = "www", disk = (writable = false)),
     (name = "pkg", disk = (writable = false)),
     (name = "demo-data", disk = (writable = false)),
+    (name = "bureau", external = (address = "127.0.0.1:8788", http = ())),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "site") ],
 );
@@ -34,6 +39,7 @@ const compatibilityDate :Text = "2025-09-01";
 const gateModules :List(Workerd.Worker.Module) = [
   (name = "www/worker/gate.mjs", esModule = embed "worker/gate.mjs"),
   (name = "www/worker/nonces.mjs", esModule = embed "worker/nonces.mjs"),
+  (name = "www/worker/status.mjs", esModule = embed "worker/status.mjs"),
   (name = "www/shared/rentals.mjs", esModule = embed "shared/rentals.mjs"),
   (name = "pkg/edgescore.js", esModule = embed "../pkg/edgescore.js"),
   (name = "pkg/wasm/edgescore_core.js", esModule = embed "../pkg/wasm/edgescore_core.js"),
@@ -45,12 +51,14 @@ const gate :Workerd.Worker = (
   modules = .gateModules,
   bindings = [
     (name = "JWKS", json = embed "../src/assets/demo/issuer.jwks.json"),
-    (name = "CONSUMER_MODEL", text = embed "../src/assets/models/consumer.model.jws"),
+    (name = "CONSUMER_MODEL", text = embed "models/rentals-express.model.jws"),
     (name = "SELLER_MODEL", text = embed "../src/assets/models/seller.model.jws"),
     (name = "POLICY", json = embed "../src/assets/policy/deposit-free-rentals.json"),
     (name = "CATALOG", json = embed "checkout/catalog.json"),
     (name = "AUDIENCE", text = "https://rentals.example"),
     (name = "NONCE_TTL_SECONDS", text = "120"),
+    (name = "STATUS_LIST_URL", text = "https://demo-bureau.example/status/1"),
+    (name = "BUREAU", service = "bureau"),
   ],
   compatibilityDate = .compatibilityDate,
   globalOutbound = "offline",
@@ -63,6 +71,7 @@ const site :Workerd.Worker = (
     (name = "WWW", service = "www"),
     (name = "PKG", service = "pkg"),
     (name = "DEMO_DATA", service = "demo-data"),
+    (name = "BUREAU", service = "bureau"),
   ],
   compatibilityDate = .compatibilityDate,
   globalOutbound = "offline",

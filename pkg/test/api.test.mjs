@@ -1,10 +1,12 @@
 // The JavaScript API in Node: names, results, errors, holders, nonces, batches, traps.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 
 import {
   __testing,
+  disclosableNames,
+  disclosuresFor,
   EdgescoreError,
   ERROR_CODES,
   Holder,
@@ -21,38 +23,43 @@ before(async () => {
   demo = demoMaterial();
 });
 
+/** Every feature of `id`'s snapshot, bound to `nonce` and `aud`. */
 function presentFor(id, nonce, aud = AUDIENCE) {
   const person = demo.people[id];
-  return Holder.fromPrivateJwk(person.holder).present(person.snapshot, { nonce, aud, now: NOW });
+  return Holder.fromPrivateJwk(person.holder).presentAll(person.snapshot, { nonce, aud, now: NOW });
+}
+
+/** A scorer holding the demo status list (added at the tests' clock). */
+function scorerWith(config = {}) {
+  const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE, ...config });
+  scorer.addStatusList(demo.statusList, { now: NOW });
+  return scorer;
 }
 
 describe('Scorer', () => {
   test('scores a bound snapshot with its presentation, band disclosure by default', () => {
     const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+    const info = scorer.addStatusList(demo.statusList, { now: NOW });
+    assert.deepEqual(info, { uri: 'https://demo-bureau.example/status/1', iat: NOW, exp: NOW + 86400, ttl: 300, bits: 2, size: 64 });
     const nonce = newNonce();
-    const result = scorer.score(demo.people.lin.snapshot, {
-      now: NOW,
-      nonce,
-      presentation: presentFor('lin', nonce),
-      context: { deposit: 39900 },
-    });
+    const result = scorer.score(presentFor('lin', nonce), { now: NOW, nonce, context: { deposit: 39900 } });
     assert.equal(result.band, 'excellent');
     assert.equal(result.decision, 'deposit_free');
+    assert.equal(result.status, 'valid');
     assert.equal(result.deposit, 0);
     assert.equal(result.disclosure, 'band');
     assert.equal(result.model.id, 'demo-consumer');
     assert.equal(result.score, undefined);
     assert.equal(result.reasons, undefined);
+    // Without a status list the default policy refers, and the result says why.
+    const unknown = new Scorer({ jwks: demo.jwks, audience: AUDIENCE }).score(presentFor('lin', 'n2'), { now: NOW, nonce: 'n2' });
+    assert.deepEqual([unknown.decision, unknown.rule, unknown.status], ['refer', 'status-unavailable', 'unavailable']);
   });
 
   test('full disclosure carries score, dimensions and reasons in two languages', () => {
     const scorer = new Scorer({ jwks: JSON.stringify(demo.jwks), audience: AUDIENCE });
-    const result = scorer.score(demo.people.wang.snapshot, {
-      now: NOW,
-      nonce: 'n1',
-      presentation: presentFor('wang', 'n1'),
-      disclose: 'full',
-    });
+    scorer.addStatusList(demo.statusList, { now: NOW });
+    const result = scorer.score(presentFor('wang', 'n1'), { now: NOW, nonce: 'n1', disclose: 'full' });
     assert.equal(result.score, 624);
     assert.deepEqual(Object.keys(result.dimensions), [
       'credit_history', 'behaviour_preferences', 'fulfilment_capacity', 'identity_traits', 'relationships',
@@ -61,35 +68,53 @@ describe('Scorer', () => {
     assert.ok(result.reasons.every((r) => r.text.en && r.text.zh));
   });
 
-  test('gives the same result, field for field, as the CLI', () => {
-    const scorer = new Scorer({ jwks: demo.jwks, model: demo.models.seller, policy: demo.policy, audience: AUDIENCE });
-    const kbFile = `${demo.dir}/mei.kb.jwt`;
-    const presented = cli(['present', `${demo.dir}/people/mei.snapshot.jwt`, '--holder', `${demo.dir}/people/mei.holder.jwk.json`,
-      '--nonce', 'same-nonce', '--aud', AUDIENCE, '--now', String(NOW), '--out', kbFile]);
+  test('gives the same result, field for field, as the CLI, from the same request', () => {
+    const scorer = scorerWith({ model: demo.models.seller, policy: demo.policy });
+    const request = scorer.presentationRequest({ nonce: 'same-nonce', expiresAt: NOW + 120 });
+    assert.equal(request.features.length, 11);
+    assert.equal(request.model.vct, 'edgescore.seller.v1');
+    const requestFile = `${demo.dir}/mei.request.json`;
+    writeFileSync(requestFile, JSON.stringify(request));
+    const nativeRequest = cli(['request', '--model', `${demo.dir}/seller.model.jws`, '--aud', AUDIENCE, '--nonce', 'same-nonce',
+      '--ttl', '120', '--now', String(NOW)]);
+    assert.deepEqual(JSON.parse(nativeRequest.stdout), request);
+    const presentationFile = `${demo.dir}/mei.presentation`;
+    const presented = cli(['present', `${demo.dir}/people/mei.sd-jwt`, '--holder', `${demo.dir}/people/mei.holder.jwk.json`,
+      '--request', requestFile, '--now', String(NOW), '--out', presentationFile]);
     assert.equal(presented.code, 0);
-    const kb = presentFor('mei', 'same-nonce');
-    const wasm = scorer.score(demo.people.mei.snapshot, {
-      now: NOW, nonce: 'same-nonce', presentation: kb, disclose: 'full', context: { deposit: 300000 },
-    });
-    const native = cli(['score', `${demo.dir}/people/mei.snapshot.jwt`, '--model', `${demo.dir}/seller.model.jws`,
-      '--aud', AUDIENCE, '--now', String(NOW), '--nonce', 'same-nonce', '--presentation', kbFile, '--disclose', 'full',
+    const presentation = Holder.fromPrivateJwk(demo.people.mei.holder).present(demo.people.mei.snapshot, request, { now: NOW });
+    const wasm = scorer.score(presentation, { now: NOW, nonce: 'same-nonce', disclose: 'full', context: { deposit: 300000 } });
+    const native = cli(['score', presentationFile, '--model', `${demo.dir}/seller.model.jws`, '--aud', AUDIENCE,
+      '--now', String(NOW), '--nonce', 'same-nonce', '--status-list', `${demo.dir}/status-list.jwt`, '--disclose', 'full',
       '--deposit', '300000']);
     assert.equal(native.code, 0);
     assert.equal(JSON.stringify(wasm), JSON.stringify(JSON.parse(native.stdout)));
     // Ed25519 is deterministic: the package and the CLI make the same presentation.
-    assert.equal(kb, readFileSync(kbFile, 'utf8').trim());
+    assert.equal(presentation, readFileSync(presentationFile, 'utf8').trim());
   });
 
   test('rejections are EdgescoreError with a stable code', () => {
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+    const scorer = scorerWith();
+    const withheld = Holder.fromPrivateJwk(demo.people.lin.holder).present(demo.people.lin.snapshot, {
+      ...scorer.presentationRequest({ nonce: 'n', expiresAt: NOW + 60 }),
+      features: ['defaults_24m'],
+    }, { now: NOW });
     const cases = [
       [() => scorer.score('not a token', { now: NOW }), 'ERR_MALFORMED'],
+      [() => scorer.score(demo.people.lin.snapshot.split('~')[0], { now: NOW }), 'ERR_MALFORMED'],
       [() => scorer.score(demo.people.lin.snapshot, { now: NOW }), 'ERR_HOLDER_BINDING'],
-      [() => scorer.score(demo.people.lin.snapshot, { now: NOW + 40 * 86400 }), 'ERR_EXPIRED'],
-      [() => scorer.score(demo.people.lin.snapshot, { now: NOW, nonce: 'other', presentation: presentFor('lin', 'n') }), 'ERR_NONCE_MISMATCH'],
-      [() => scorer.score(demo.people.lin.snapshot, { now: NOW, nonce: 'n', presentation: presentFor('lin', 'n', 'https://elsewhere.example') }), 'ERR_AUDIENCE'],
-      [() => scorer.score(demo.people.lin.snapshot, { now: NOW, nonce: 'n', presentation: presentFor('chen', 'n') }), 'ERR_HOLDER_BINDING'],
-      [() => scorer.score(demo.people.mei.snapshot, { now: NOW, nonce: 'n', presentation: presentFor('mei', 'n') }), 'ERR_SCHEMA_MISMATCH'],
+      [() => scorer.score(presentFor('lin', 'n'), { now: NOW + 40 * 86400, nonce: 'n' }), 'ERR_EXPIRED'],
+      [() => scorer.score(presentFor('lin', 'n'), { now: NOW, nonce: 'other' }), 'ERR_NONCE_MISMATCH'],
+      [() => scorer.score(presentFor('lin', 'n', 'https://elsewhere.example'), { now: NOW, nonce: 'n' }), 'ERR_AUDIENCE'],
+      [() => scorer.score(presentFor('chen', 'n').replace(/^[^~]+/, demo.people.lin.snapshot.split('~')[0]), { now: NOW, nonce: 'n' }), 'ERR_DISCLOSURE_INVALID'],
+      [() => scorer.score(presentFor('mei', 'n'), { now: NOW, nonce: 'n' }), 'ERR_SCHEMA_MISMATCH'],
+      [() => scorer.score(withheld, { now: NOW, nonce: 'n' }), 'ERR_FEATURE_NOT_DISCLOSED'],
+      [() => scorer.addStatusList('a.b.c', { now: NOW }), 'ERR_MALFORMED'],
+      [() => scorer.addStatusList(demo.people.lin.snapshot.split('~')[0], { now: NOW }), 'ERR_WRONG_TYPE'],
+      [() => scorer.addStatusList(demo.statusList, { now: NOW + 2 * 86400 }), 'ERR_EXPIRED'],
+      [() => new Scorer({ jwks: demo.jwks, statusLists: 'x' }), 'ERR_CONFIG_INVALID'],
+      // At construction, lists are added at the current time: this one expired a day after NOW.
+      [() => new Scorer({ jwks: demo.jwks, statusLists: [demo.statusList] }), 'ERR_EXPIRED'],
       [() => scorer.score(demo.people.lin.snapshot, { now: NOW + 0.5 }), 'ERR_CONFIG_INVALID'],
       [() => scorer.score(demo.people.lin.snapshot, { now: NOW, disclose: 'everything' }), 'ERR_CONFIG_INVALID'],
       [() => scorer.score(demo.people.lin.snapshot, { now: NOW, context: { desposit: 1 } }), 'ERR_CONTEXT_INVALID'],
@@ -98,7 +123,7 @@ describe('Scorer', () => {
       [() => new Scorer(null), 'ERR_CONFIG_INVALID'],
       [() => new Scorer({ jwks: { keys: [] } }), 'ERR_KEY_INVALID'],
       [() => new Scorer({ jwks: demo.jwks, model: 'x.y.z' }), 'ERR_MALFORMED'],
-      [() => new Scorer({ jwks: demo.jwks, policy: { format_version: 2 } }), 'ERR_UNSUPPORTED_VERSION'],
+      [() => new Scorer({ jwks: demo.jwks, policy: { format_version: 3 } }), 'ERR_UNSUPPORTED_VERSION'],
       [() => new Scorer({ jwks: demo.jwks, leewaySeconds: 1e9 }), 'ERR_CONFIG_INVALID'],
       [() => new Scorer({ jwks: demo.jwks, leewway: 10 }), 'ERR_CONFIG_INVALID'],
     ];
@@ -116,21 +141,20 @@ describe('Scorer', () => {
   });
 
   test('scoreBatch: one entry per item, a bad item never throws', () => {
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+    const scorer = scorerWith();
     const items = ['lin', 'chen', 'wang', 'zhao', 'liu'].map((id) => ({
-      snapshot: demo.people[id].snapshot,
       nonce: `n-${id}`,
       presentation: presentFor(id, `n-${id}`),
       context: { deposit: 39900 },
     }));
-    items.push({ snapshot: 'garbage' }, { nonce: 'no snapshot' }, 42, null, { snapshot: demo.people.lin.snapshot });
+    items.push({ presentation: 'garbage' }, { nonce: 'no presentation' }, 42, null, { presentation: demo.people.lin.snapshot });
     const batch = scorer.scoreBatch(items, { now: NOW });
     assert.equal(batch.length, items.length);
     assert.deepEqual(batch.slice(0, 5).map((entry) => entry.result.band), ['excellent', 'very_good', 'good', 'fair', 'poor']);
     assert.deepEqual(batch.slice(5).map((entry) => entry.ok || entry.error.code),
       ['ERR_MALFORMED', 'ERR_MALFORMED', 'ERR_MALFORMED', 'ERR_MALFORMED', 'ERR_HOLDER_BINDING']);
     for (const [index, item] of items.slice(0, 5).entries()) {
-      assert.deepEqual(batch[index].result, scorer.score(item.snapshot, { ...item, now: NOW }));
+      assert.deepEqual(batch[index].result, scorer.score(item.presentation, { ...item, now: NOW }));
     }
     assert.throws(() => scorer.scoreBatch('nope'), { code: 'ERR_CONFIG_INVALID' });
     assert.throws(() => scorer.scoreBatch([], { now: 1.5 }), { code: 'ERR_CONFIG_INVALID' });
@@ -148,6 +172,47 @@ describe('Scorer', () => {
 });
 
 describe('Holder and nonces', () => {
+  test('a holder discloses exactly what the request asks for, and can say so first', () => {
+    const consumer = scorerWith();
+    const seller = scorerWith({ model: demo.models.seller });
+    const request = {
+      ...consumer.presentationRequest({ nonce: 'n-9', expiresAt: NOW + 120 }),
+      alternatives: [(({ features, model }) => ({ features, model }))(seller.presentationRequest({ nonce: 'n-9', expiresAt: NOW + 120 }))],
+    };
+    assert.equal(disclosableNames(demo.people.lin.snapshot).length, 20);
+    const mine = disclosuresFor(demo.people.lin.snapshot, request);
+    assert.deepEqual(mine, { aud: AUDIENCE, features: request.features, model: request.model });
+    const theirs = disclosuresFor(demo.people.mei.snapshot, request);
+    assert.deepEqual(theirs.features, request.alternatives[0].features);
+    assert.equal(theirs.model.vct, 'edgescore.seller.v1');
+    const six = { ...request, features: request.features.slice(0, 6), alternatives: [] };
+    const presentation = Holder.fromPrivateJwk(demo.people.lin.holder).present(demo.people.lin.snapshot, six, { now: NOW });
+    const disclosed = presentation.split('~').slice(1, -1)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString())[1]);
+    assert.deepEqual(disclosed, six.features);
+    assert.ok(presentation.split('~').at(-1).startsWith('eyJ'), 'ends with the key-binding JWT');
+    const sellerPresentation = Holder.fromPrivateJwk(demo.people.mei.holder).present(demo.people.mei.snapshot, request, { now: NOW });
+    assert.equal(seller.score(sellerPresentation, { now: NOW, nonce: 'n-9' }).status, 'valid');
+    assert.throws(() => Holder.fromPrivateJwk(demo.people.lin.holder).present(demo.people.lin.snapshot, { ...request, extra: 1 }),
+      { code: 'ERR_CONFIG_INVALID' });
+  });
+
+  test('a revoked snapshot is refused once the scorer holds the newer list', () => {
+    const scorer = scorerWith();
+    const presentation = presentFor('zhao', 'n-r');
+    assert.equal(scorer.score(presentation, { now: NOW, nonce: 'n-r' }).status, 'valid');
+    const revoked = `${demo.dir}/revoked.jwt`;
+    const changed = cli(['revoke', '--status-list', `${demo.dir}/status-list.jwt`, '--out', revoked, '--issued', `${demo.dir}/issued.jsonl`,
+      '--sub', 'demo-zhao', '--demo-key', '--now', String(NOW + 60)]);
+    assert.equal(changed.code, 0, changed.stdout);
+    const token = readFileSync(revoked, 'utf8').trim();
+    assert.equal(scorer.addStatusList(token, { now: NOW + 60 }).iat, NOW + 60);
+    assert.throws(() => scorer.score(presentation, { now: NOW + 60, nonce: 'n-r' }), { code: 'ERR_REVOKED' });
+    // The older list cannot roll the revocation back.
+    assert.throws(() => scorer.addStatusList(demo.statusList, { now: NOW + 60 }), { code: 'ERR_STATUS_LIST_INVALID' });
+    assert.equal(scorer.score(presentFor('lin', 'n-l'), { now: NOW + 60, nonce: 'n-l' }).status, 'valid');
+  });
+
   test('a generated holder keeps its key through a private JWK', () => {
     const holder = Holder.generate();
     const jwk = holder.publicJwk();
@@ -158,11 +223,12 @@ describe('Holder and nonces', () => {
     const kept = Holder.fromPrivateJwk(holder.toPrivateJwk());
     assert.deepEqual(kept.publicJwk(), jwk);
     assert.notDeepEqual(Holder.generate().publicJwk(), jwk);
-    const a = holder.present(demo.people.lin.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW });
-    const b = kept.present(demo.people.lin.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW });
+    const a = holder.presentAll(demo.people.lin.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW });
+    const b = kept.presentAll(demo.people.lin.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW });
     assert.equal(a, b);
     assert.throws(() => Holder.fromPrivateJwk({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }), { code: 'ERR_KEY_INVALID' });
-    assert.throws(() => holder.present(demo.people.lin.snapshot, { aud: AUDIENCE }), { code: 'ERR_MALFORMED' });
+    assert.throws(() => holder.presentAll(demo.people.lin.snapshot, { aud: AUDIENCE }), { code: 'ERR_MALFORMED' });
+    assert.throws(() => holder.present(demo.people.lin.snapshot, null), { code: 'ERR_CONFIG_INVALID' });
   });
 
   test('newNonce gives 16 random bytes, base64url, never twice', () => {
@@ -178,21 +244,19 @@ describe('Holder and nonces', () => {
 });
 
 describe('traps', () => {
-  test('a trap re-instantiates the module and scorers and holders keep working', () => {
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+  test('a trap re-instantiates the module and scorers, their status lists and holders keep working', () => {
+    const scorer = scorerWith();
     const holder = Holder.fromPrivateJwk(demo.people.wang.holder);
-    const before = scorer.score(demo.people.wang.snapshot, {
-      now: NOW, nonce: 'n', presentation: holder.present(demo.people.wang.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW }),
-    });
+    const present = () => holder.presentAll(demo.people.wang.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW });
+    const before = scorer.score(present(), { now: NOW, nonce: 'n' });
+    assert.equal(before.status, 'valid');
     const generation = __testing.instance();
     assert.throws(() => __testing.trap(), (error) => error instanceof EdgescoreError && error.code === 'ERR_INTERNAL');
     assert.ok(__testing.instance() > generation, 'the module was re-instantiated');
-    const after = scorer.score(demo.people.wang.snapshot, {
-      now: NOW, nonce: 'n', presentation: holder.present(demo.people.wang.snapshot, { nonce: 'n', aud: AUDIENCE, now: NOW }),
-    });
+    const after = scorer.score(present(), { now: NOW, nonce: 'n' });
     assert.deepEqual(after, before);
     assert.equal(newNonce().length, 22);
-    const batch = scorer.scoreBatch([{ snapshot: demo.people.liu.snapshot }], { now: NOW });
+    const batch = scorer.scoreBatch([{ presentation: demo.people.liu.snapshot }], { now: NOW });
     assert.equal(batch[0].error.code, 'ERR_HOLDER_BINDING');
   });
 });

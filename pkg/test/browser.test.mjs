@@ -34,6 +34,7 @@ test('imports, instantiates and scores in Chromium', async () => {
   assert.deepEqual(errors, []);
   assert.equal(outcome.result.band, 'excellent');
   assert.equal(outcome.result.score, 724);
+  assert.equal(outcome.result.status, 'valid');
   assert.match(outcome.nonce, /^[A-Za-z0-9_-]{22}$/);
   assert.deepEqual(outcome.rejection, { isError: true, isEdgescoreError: true, code: 'ERR_HOLDER_BINDING', name: 'EdgescoreError' });
   assert.ok(server.requests.includes('/pkg/wasm/edgescore_core_bg.wasm'), 'the page fetched the .wasm');

@@ -22,7 +22,7 @@ export function cli(args, input) {
   }
 }
 
-/** Fresh demo material issued by the CLI at NOW: JWKS, signed models, policy, people. */
+/** Fresh demo material issued by the CLI at NOW: JWKS, signed models, policy, status list, people. */
 export function demoMaterial() {
   const dir = mkdtempSync(join(tmpdir(), 'edgescore-demo-'));
   const { code } = cli(['demo', '--output-dir', dir, '--now', String(NOW)]);
@@ -47,6 +47,7 @@ export function readDemoMaterial(dir) {
     jwks: JSON.parse(read('jwks.json')),
     models: { consumer: read('consumer.model.jws').trim(), seller: read('seller.model.jws').trim() },
     policy: JSON.parse(read('policy.json')),
+    statusList: read('status-list.jwt').trim(),
     people,
   };
 }

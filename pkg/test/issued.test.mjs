@@ -18,6 +18,7 @@ test('every issue-batch line verifies and scores as natively', () => {
   };
   const bands = new Set();
   for (const line of lines) {
+    // Unbound snapshots as issued: every disclosure, no key binding.
     const result = scorers[line.expect.model].score(line.snapshot, { now: line.iat + 3600, disclose: 'full' });
     assert.equal(result.score, line.expect.score, `line ${line.line}`);
     assert.equal(result.band, line.expect.band, `line ${line.line}`);

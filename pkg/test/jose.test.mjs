@@ -1,5 +1,6 @@
-// Interoperability with jose, both ways: tokens signed by jose verify and score in edgescore;
-// snapshots, presentations and models made by the edgescore CLI verify with jose.jwtVerify.
+// Interoperability with jose, both ways: SD-JWTs whose JWTs jose signs (disclosures written
+// here with node:crypto) verify and score in edgescore; the issuer JWTs, key-binding JWTs and
+// models edgescore makes verify with jose.jwtVerify.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, describe, test } from 'node:test';
@@ -16,7 +17,15 @@ before(async () => {
   demo = demoMaterial();
 });
 
-const sdHash = (snapshot) => createHash('sha256').update(snapshot).digest('base64url');
+const sha256 = (text) => createHash('sha256').update(text).digest('base64url');
+
+/** RFC 9901 disclosures of `features`, with fixed salts: `[encoded, digest]` each. */
+function disclose(features) {
+  return Object.entries(features).map(([name, value], index) => {
+    const encoded = Buffer.from(JSON.stringify([`salt-${index}-0123456789`, name, value])).toString('base64url');
+    return [encoded, sha256(encoded)];
+  });
+}
 
 async function keyPair(alg) {
   return alg === 'Ed25519'
@@ -31,62 +40,83 @@ describe('jose signs, edgescore verifies and scores', () => {
       const holder = await keyPair(alg);
       const issuerJwk = { ...(await jose.exportJWK(issuer.publicKey)), kid: `jose-${alg}`, use: 'sig' };
       const cnf = { jwk: await jose.exportJWK(holder.publicKey) };
-      const features = JSON.parse(Buffer.from(demo.people.wang.snapshot.split('.')[1], 'base64url')).features;
-      const snapshot = await new jose.SignJWT({ schema: 'edgescore.consumer.v1', features, cnf })
-        .setProtectedHeader({ alg, typ: 'edgescore-snapshot+jwt', kid: issuerJwk.kid })
+      const features = Object.fromEntries(demo.people.wang.snapshot.split('~').slice(1, -1)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url')).slice(1)));
+      const disclosures = disclose(features);
+      const jwt = await new jose.SignJWT({
+        vct: 'edgescore.consumer.v1', features: { _sd: disclosures.map(([, digest]) => digest).sort() }, _sd_alg: 'sha-256', cnf,
+      })
+        .setProtectedHeader({ alg, typ: 'dc+sd-jwt', kid: issuerJwk.kid })
         .setIssuer('https://bureau.example')
         .setSubject('jose-person')
         .setJti(`jose-${alg}-1`)
         .setIssuedAt(NOW - 60)
         .setExpirationTime(NOW + 86400)
         .sign(issuer.privateKey);
-      const presentation = await new jose.SignJWT({ nonce: 'jose-nonce', sd_hash: sdHash(snapshot) })
+      const hashed = `${jwt}~${disclosures.map(([encoded]) => `${encoded}~`).join('')}`;
+      const kb = await new jose.SignJWT({ nonce: 'jose-nonce', sd_hash: sha256(hashed) })
         .setProtectedHeader({ alg, typ: 'kb+jwt' })
         .setAudience(AUDIENCE)
         .setIssuedAt(NOW - 5)
         .sign(holder.privateKey);
       const scorer = new Scorer({ jwks: { keys: [issuerJwk] }, audience: AUDIENCE, issuers: ['https://bureau.example'] });
-      const result = scorer.score(snapshot, { now: NOW, presentation, nonce: 'jose-nonce', disclose: 'full' });
+      const result = scorer.score(`${hashed}${kb}`, { now: NOW, nonce: 'jose-nonce', disclose: 'full' });
       assert.equal(result.band, 'good');
       assert.equal(result.score, 624);
-      // The same token with one feature edited must not verify.
-      const [h, p, s] = snapshot.split('.');
-      const edited = JSON.parse(Buffer.from(p, 'base64url'));
-      edited.features.monthly_income_band = 'over_20k';
+      // One disclosure edited: its digest is in no signed payload.
+      const edited = { ...features, monthly_income_band: 'over_20k' };
+      const forged = `${jwt}~${disclose(edited).map(([encoded]) => `${encoded}~`).join('')}`;
+      const forgedKb = await new jose.SignJWT({ nonce: 'jose-nonce', sd_hash: sha256(forged) })
+        .setProtectedHeader({ alg, typ: 'kb+jwt' })
+        .setAudience(AUDIENCE)
+        .setIssuedAt(NOW - 5)
+        .sign(holder.privateKey);
       assert.throws(
-        () => scorer.score(`${h}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${s}`, { now: NOW, presentation, nonce: 'jose-nonce' }),
-        (error) => error instanceof EdgescoreError && error.code === 'ERR_SIGNATURE_INVALID',
+        () => scorer.score(`${forged}${forgedKb}`, { now: NOW, nonce: 'jose-nonce' }),
+        (error) => error instanceof EdgescoreError && error.code === 'ERR_DISCLOSURE_INVALID',
       );
     });
   }
 });
 
 describe('edgescore signs, jose verifies', () => {
-  test('CLI snapshots verify with jose.jwtVerify against the exported JWKS', async () => {
+  test('the issuer JWTs of CLI snapshots verify with jose.jwtVerify against the exported JWKS', async () => {
     const keys = jose.createLocalJWKSet(demo.jwks);
     for (const person of Object.values(demo.people)) {
-      const { payload, protectedHeader } = await jose.jwtVerify(person.snapshot, keys, {
+      const { payload, protectedHeader } = await jose.jwtVerify(person.snapshot.split('~')[0], keys, {
         issuer: 'https://demo-bureau.example',
-        typ: 'edgescore-snapshot+jwt',
+        typ: 'dc+sd-jwt',
         currentDate: new Date(NOW * 1000),
         requiredClaims: ['exp', 'iat', 'sub', 'jti'],
       });
       assert.equal(protectedHeader.alg, 'EdDSA');
       assert.equal(payload.sub, `demo-${person.id}`);
       assert.ok(payload.cnf.jwk.x);
+      // Every disclosure's digest is listed in the signed payload.
+      for (const part of person.snapshot.split('~').slice(1, -1)) assert.ok(payload.features._sd.includes(sha256(part)));
     }
   });
 
-  test('CLI presentations verify with jose against the cnf key', async () => {
+  test('key-binding JWTs verify with jose against the cnf key, sd_hash over the last ~', async () => {
     const { Holder } = await import('../edgescore.js');
     const lin = demo.people.lin;
-    const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce: 'n-1', aud: AUDIENCE, now: NOW });
+    const presentation = Holder.fromPrivateJwk(lin.holder).presentAll(lin.snapshot, { nonce: 'n-1', aud: AUDIENCE, now: NOW });
     const cnf = JSON.parse(Buffer.from(lin.snapshot.split('.')[1], 'base64url')).cnf.jwk;
-    const { payload } = await jose.jwtVerify(presentation, await jose.importJWK(cnf, 'EdDSA'), {
+    const kb = presentation.slice(presentation.lastIndexOf('~') + 1);
+    const { payload } = await jose.jwtVerify(kb, await jose.importJWK(cnf, 'EdDSA'), {
       typ: 'kb+jwt', audience: AUDIENCE, currentDate: new Date(NOW * 1000),
     });
     assert.equal(payload.nonce, 'n-1');
-    assert.equal(payload.sd_hash, sdHash(lin.snapshot));
+    assert.equal(payload.sd_hash, sha256(presentation.slice(0, presentation.lastIndexOf('~') + 1)));
+  });
+
+  test('status list tokens verify with jose.jwtVerify', async () => {
+    const { payload, protectedHeader } = await jose.jwtVerify(demo.statusList, jose.createLocalJWKSet(DEMO_JWKS), {
+      typ: 'statuslist+jwt', currentDate: new Date(NOW * 1000), subject: 'https://demo-bureau.example/status/1',
+    });
+    assert.equal(protectedHeader.kid, 'demo-bureau-2026-11');
+    assert.equal(payload.status_list.bits, 2);
+    assert.equal(payload.ttl, 300);
   });
 
   test('signed models verify with jose.jwtVerify', async () => {

@@ -1,5 +1,6 @@
 // The package in workerd (Cloudflare's open-source Workers runtime): a worker imports it, hands
-// it the compiled module (initSync), and scores a snapshot posted to it over HTTP on 127.0.0.1.
+// it the compiled module (initSync), answers a presentation request, and scores the presentation
+// posted to it over HTTP on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +20,18 @@ let scorer;
 
 export default {
   async fetch(request, env) {
-    scorer ??= new Scorer({ jwks: env.JWKS, audience: env.AUDIENCE });
+    if (scorer === undefined) {
+      scorer = new Scorer({ jwks: env.JWKS, audience: env.AUDIENCE });
+      scorer.addStatusList(env.STATUS_LIST, { now: Number(env.NOW) });
+    }
     const url = new URL(request.url);
-    if (url.pathname === '/nonce') return Response.json({ nonce: newNonce() });
+    if (url.pathname === '/nonce') {
+      return Response.json(scorer.presentationRequest({ nonce: newNonce(), expiresAt: Number(env.NOW) + 120 }));
+    }
     if (url.pathname !== '/score' || request.method !== 'POST') return new Response('not found', { status: 404 });
     const body = await request.json();
     try {
-      return Response.json(scorer.score(body.snapshot, body));
+      return Response.json(scorer.score(body.presentation, body));
     } catch (error) {
       return Response.json({ error: { code: error.code, message: error.message } }, { status: 403 });
     }
@@ -60,6 +66,8 @@ const worker :Workerd.Worker = (
   bindings = [
     (name = "JWKS", text = ${JSON.stringify(JSON.stringify(demo.jwks))}),
     (name = "AUDIENCE", text = "${AUDIENCE}"),
+    (name = "STATUS_LIST", text = "${demo.statusList}"),
+    (name = "NOW", text = "${NOW}"),
   ],
   compatibilityDate = "2025-09-01",
 );
@@ -72,27 +80,29 @@ after(async () => {
   await workerd?.stop();
 });
 
-test('scores a presented snapshot over HTTP', async () => {
-  const { nonce } = await (await fetch(`${base}/nonce`)).json();
-  assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+test('answers a presentation request and scores the presentation over HTTP', async () => {
+  const request = await (await fetch(`${base}/nonce`)).json();
+  assert.match(request.nonce, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(request.features.length, 20);
   const lin = demo.people.lin;
-  const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce, aud: AUDIENCE, now: NOW });
+  const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, request, { now: NOW });
   const response = await fetch(`${base}/score`, {
     method: 'POST',
-    body: JSON.stringify({ snapshot: lin.snapshot, presentation, nonce, now: NOW, context: { deposit: 39900 } }),
+    body: JSON.stringify({ presentation, nonce: request.nonce, now: NOW, context: { deposit: 39900 } }),
   });
   assert.equal(response.status, 200);
   const result = await response.json();
   assert.equal(result.band, 'excellent');
   assert.equal(result.decision, 'deposit_free');
+  assert.equal(result.status, 'valid');
 });
 
 test('refuses a wrong nonce with its code', async () => {
   const lin = demo.people.lin;
-  const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce: 'old', aud: AUDIENCE, now: NOW });
+  const presentation = Holder.fromPrivateJwk(lin.holder).presentAll(lin.snapshot, { nonce: 'old', aud: AUDIENCE, now: NOW });
   const response = await fetch(`${base}/score`, {
     method: 'POST',
-    body: JSON.stringify({ snapshot: lin.snapshot, presentation, nonce: 'fresh', now: NOW }),
+    body: JSON.stringify({ presentation, nonce: 'fresh', now: NOW }),
   });
   assert.equal(response.status, 403);
   assert.equal((await response.json()).error.code, 'ERR_NONCE_MISMATCH');

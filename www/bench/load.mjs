@@ -1,14 +1,14 @@
 // Load test of the rentals edge worker (a benchmark, not a test): starts its own workerd with
 // www/workerd.capnp on 127.0.0.1 and fresh demo material, then runs checkouts from
-// --concurrency clients for --seconds (default 15, at most 60): each gets a fresh nonce
-// (GET /nonce), presents the snapshot for it (in Node, like the wallet) and asks
+// --concurrency clients for --seconds (default 15, at most 60): each gets a presentation
+// request (GET /nonce), presents the features it asks for (in Node, like the wallet) and asks
 // POST /rentals/gate. Prints requests per second and p50/p99 latencies. Loopback only.
 //   node www/bench/load.mjs [--seconds 15] [--concurrency 8]
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { getNonce, postGate, present, startDemo } from '../test/helpers.mjs';
+import { getRequest, postGate, present, startDemo } from '../test/helpers.mjs';
 
 const MAX_SECONDS = 60;
 const { values } = parseArgs({
@@ -42,9 +42,9 @@ async function client(url, people, index, deadline, record) {
   for (let turn = index; performance.now() < deadline; turn += concurrency) {
     const person = people[IDS[turn % IDS.length]];
     let started = performance.now();
-    const nonce = await getNonce(url);
+    const request = await getRequest(url);
     record.nonce.push(performance.now() - started);
-    const body = { snapshot: person.snapshot, presentation: present(person, nonce), nonce, order: { item: 'e-bike' } };
+    const body = { presentation: present(person, request.nonce, { request }), nonce: request.nonce, order: { item: 'e-bike' } };
     started = performance.now();
     const answer = await postGate(url, body);
     record.gate.push(performance.now() - started);

@@ -1,16 +1,21 @@
-// The merchant's rental checkout. For each check it gets a single-use nonce from its edge
-// worker, opens the person's wallet (an iframe, same origin) with the nonce and its audience,
-// and receives the snapshot and presentation by postMessage. It scores them here at once
-// (instant feedback) and asks the edge worker (POST /rentals/gate) for the decision that
-// counts. Every request goes to this page's own origin.
+// The merchant's rental checkout. For each check it gets a presentation request from its edge
+// worker (GET /nonce: a single-use nonce, its audience and the features its models read),
+// opens the person's wallet (an iframe, same origin) with it, and receives the presentation
+// by postMessage: the snapshot with exactly those features disclosed and a key-binding JWT. It
+// scores it here at once (instant feedback) and asks the edge worker (POST /rentals/gate) for
+// the decision that counts. Every request goes to this page's own origin.
 import { EdgescoreError, init, Scorer } from '/pkg/edgescore.js';
-import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
+import { DEFAULT_POLICY, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
 import { MESSAGE } from '/shared/messages.mjs';
 import { catalogItem, createRentalVerifier, orderContext } from '/shared/rentals.mjs';
 
 // Why a presentation was refused, by error code (edgescore's, or the edge worker's nonce codes).
 const REJECTIONS = {
   ERR_SIGNATURE_INVALID: ['tampered snapshot', 'The credit snapshot was changed after the bureau signed it.'],
+  ERR_DISCLOSURE_INVALID: ['tampered snapshot', 'Features in the credit snapshot were changed after the bureau signed them.'],
+  ERR_FEATURE_NOT_DISCLOSED: ['features withheld', 'The wallet did not show every feature our check reads.'],
+  ERR_REVOKED: ['revoked snapshot', 'The bureau has revoked this credit snapshot.'],
+  ERR_SUSPENDED: ['suspended snapshot', 'The bureau has suspended this credit snapshot.'],
   ERR_EXPIRED: ['expired snapshot', 'The credit snapshot has expired. Refresh it in your wallet, then try again.'],
   ERR_TOO_OLD: ['snapshot too old', 'The credit snapshot is older than we accept. Refresh it in your wallet.'],
   ERR_AUDIENCE: ['wrong merchant', 'This proof was made for a different merchant, not for us.'],
@@ -25,10 +30,16 @@ const UNVERIFIED = ['not verified', 'We could not verify the credit check.'];
 
 const $ = (selector) => document.querySelector(selector);
 
+// The merchant's own six-feature consumer model (the edge worker has the same) and where the
+// bureau publishes its status list (read through this origin).
+const RENTALS_MODEL = '/models/rentals-express.model.jws';
+const STATUS_LIST = '/status/1';
+
 const state = {
   catalog: null,
+  rentalsModel: null,
   verifier: null,
-  attempt: null, // { item, nonce, audience }
+  attempt: null, // { item, request }
   lastRequest: null, // the last body sent to /rentals/gate, for the replay tool
 };
 
@@ -57,7 +68,8 @@ function renderItems() {
 
 // ---- talking to the edge worker (this origin only) ----
 
-async function getNonce() {
+/** GET /nonce: the edge worker's presentation request. */
+async function getRequest() {
   const response = await fetch('/nonce', { cache: 'no-store' });
   if (!response.ok) throw new Error(`the edge worker gave no nonce (${response.status})`);
   return response.json();
@@ -77,21 +89,31 @@ function verifierFor(audience) {
   state.verifier ??= createRentalVerifier({
     Scorer,
     jwks: DEMO_JWKS,
-    models: [DEMO_CONSUMER_MODEL, DEMO_SELLER_MODEL],
+    models: [state.rentalsModel, DEMO_SELLER_MODEL],
     policy: DEFAULT_POLICY,
     audience,
   });
   return state.verifier;
 }
 
+/** The bureau's current status list for the page's own check (the edge worker fetches its own). */
+async function refreshStatusList(audience) {
+  const response = await fetch(STATUS_LIST, { cache: 'no-store' });
+  if (!response.ok) return;
+  try {
+    verifierFor(audience).addStatusList((await response.text()).trim());
+  } catch (error) {
+    if (!(error instanceof EdgescoreError)) throw error;
+  }
+}
+
 /** The instant decision in this page: the band-only result, or the refusal's code. */
-function decideHere(audience, request, nonce) {
+function decideHere(audience, body, nonce) {
   try {
     return {
-      result: verifierFor(audience).decide(request.snapshot, {
-        presentation: request.presentation,
+      result: verifierFor(audience).decide(body.presentation, {
         nonce,
-        context: orderContext(state.catalog, catalogItem(state.catalog, request.order.item)),
+        context: orderContext(state.catalog, catalogItem(state.catalog, body.order.item)),
       }),
     };
   } catch (error) {
@@ -187,8 +209,9 @@ const frame = () => $('#wallet-frame');
 
 async function startCheck() {
   const item = selectedItem();
-  const { nonce, audience } = await getNonce();
-  state.attempt = { item, nonce, audience };
+  const request = await getRequest();
+  await refreshStatusList(request.aud);
+  state.attempt = { item, request };
   $('#outcome').hidden = true;
   $('#confirmation').hidden = true;
   frame().src = '/wallet/';
@@ -199,14 +222,15 @@ function closeWallet() {
   if (dialog().open) dialog().close();
 }
 
-async function evaluate(attempt, snapshot, presentation) {
-  const request = { snapshot, presentation, nonce: attempt.nonce, order: { item: attempt.item.id } };
-  const local = decideHere(attempt.audience, request, attempt.nonce);
+async function evaluate(attempt, presentation) {
+  const { nonce, aud } = attempt.request;
+  const body = { presentation, nonce, order: { item: attempt.item.id } };
+  const local = decideHere(aud, body, nonce);
   showOutcome({ tone: '', headline: 'Checking with our edge worker…', detail: '', rule: '', instant: instantText(local, attempt.item) });
   $('#outcome').dataset.decision = 'pending';
-  state.lastRequest = request;
+  state.lastRequest = body;
   $('#replay').disabled = false;
-  showAnswer(await askGate(request), local, attempt.item);
+  showAnswer(await askGate(body), local, attempt.item);
 }
 
 /**
@@ -214,10 +238,10 @@ async function evaluate(attempt, snapshot, presentation) {
  * (what a new check would expect); the edge worker gets the captured body as it was.
  */
 async function replay() {
-  const request = state.lastRequest;
-  const { nonce, audience } = await getNonce();
-  const local = decideHere(audience, request, nonce);
-  showAnswer(await askGate(request), local, catalogItem(state.catalog, request.order.item));
+  const body = state.lastRequest;
+  const { nonce, aud } = await getRequest();
+  const local = decideHere(aud, body, nonce);
+  showAnswer(await askGate(body), local, catalogItem(state.catalog, body.order.item));
 }
 
 function onWalletMessage(event) {
@@ -228,13 +252,13 @@ function onWalletMessage(event) {
   if (data.type === MESSAGE.ready) {
     const purpose = `${attempt.item.name} rental, deposit ${money(attempt.item.deposit)}`;
     frame().contentWindow.postMessage(
-      { type: MESSAGE.request, nonce: attempt.nonce, aud: attempt.audience, merchant: state.catalog.merchant, purpose },
+      { type: MESSAGE.request, request: attempt.request, merchant: state.catalog.merchant, purpose },
       location.origin,
     );
-  } else if (data.type === MESSAGE.presentation && typeof data.snapshot === 'string' && typeof data.presentation === 'string') {
+  } else if (data.type === MESSAGE.presentation && typeof data.presentation === 'string') {
     state.attempt = null;
     closeWallet();
-    evaluate(attempt, data.snapshot, data.presentation).catch(showProblem);
+    evaluate(attempt, data.presentation).catch(showProblem);
   } else if (data.type === MESSAGE.declined) {
     state.attempt = null;
     closeWallet();
@@ -244,8 +268,9 @@ function onWalletMessage(event) {
 
 async function main() {
   await init();
-  const response = await fetch('/checkout/catalog.json');
-  state.catalog = await response.json();
+  const [catalog, model] = await Promise.all([fetch('/checkout/catalog.json'), fetch(RENTALS_MODEL)]);
+  state.catalog = await catalog.json();
+  state.rentalsModel = (await model.text()).trim();
   renderItems();
   window.addEventListener('message', onWalletMessage);
   $('#check').addEventListener('click', () => startCheck().catch(showProblem));

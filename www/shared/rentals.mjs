@@ -5,19 +5,36 @@
 // /pkg/ and the worker from its own module list.
 
 /**
- * A verifier for a merchant that accepts snapshots of several models (the demo bureau scores
- * consumers and small-business sellers with different scorecards). Snapshots must be bound to
- * a holder key and presented for the merchant's nonce and audience. Results disclose the band
- * only.
+ * A verifier for a merchant that accepts snapshots of several feature schemas (the rentals
+ * merchant scores consumers with its own six-feature model and small-business sellers with the
+ * bureau's seller model). Snapshots must be bound to a holder key and presented for the
+ * merchant's nonce and audience, with exactly the features the model reads disclosed. Results
+ * disclose the band only.
  */
 export function createRentalVerifier({ Scorer, jwks, models, policy, audience }) {
   const scorers = models.map((model) => new Scorer({ jwks, model, policy, audience, requireBinding: true }));
   return {
-    /** `{ presentation, nonce, context, now? }` → the band-only result; throws `EdgescoreError`. */
-    decide(snapshot, { presentation, nonce, context, now }) {
+    /**
+     * The presentation request for `nonce`: the first model's features, with the other models'
+     * as alternatives (a holder discloses the entry that fits their snapshot).
+     */
+    request(nonce, expiresAt) {
+      const [first, ...others] = scorers.map((scorer) => scorer.presentationRequest({ nonce, expiresAt }));
+      return others.length === 0 ? first : { ...first, alternatives: others.map(({ features, model }) => ({ features, model })) };
+    },
+
+    /** Holds a status list token in every scorer (`{ uri, iat, exp, ttl, bits, size }`). */
+    addStatusList(token, now) {
+      let info;
+      for (const scorer of scorers) info = scorer.addStatusList(token, { now });
+      return info;
+    },
+
+    /** `{ nonce, context, now? }` → the band-only result; throws `EdgescoreError`. */
+    decide(presentation, { nonce, context, now }) {
       for (const [index, scorer] of scorers.entries()) {
         try {
-          return scorer.score(snapshot, { presentation, nonce, context, now, disclose: 'band' });
+          return scorer.score(presentation, { nonce, context, now, disclose: 'band' });
         } catch (error) {
           // A snapshot of another schema: try the next model. Its signature was checked
           // before the schema, so nothing unverified picks the model.

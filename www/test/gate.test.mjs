@@ -1,18 +1,19 @@
-// The rentals edge worker over HTTP on 127.0.0.1, in workerd with www/workerd.capnp: every
-// status, nonce single use, hostile bodies, concurrency, the static host, and no way out to
-// the network.
+// The rentals edge worker over HTTP on 127.0.0.1, in workerd with www/workerd.capnp: the
+// presentation request, every status, nonce single use, hostile bodies, concurrency, the
+// status list fetched from the bureau (revocation, a missing list), the static host, and no
+// way out but the bureau's endpoint.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { renameSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT } from '../../pkg/test/helpers.mjs';
-import { AUDIENCE, gateBody, getNonce, postGate, present, startDemo } from './helpers.mjs';
+import { cli, ROOT } from '../../pkg/test/helpers.mjs';
+import { AUDIENCE, gateBody, getNonce, getRequest, postGate, present, startDemo } from './helpers.mjs';
 
 const MAX_BODY_BYTES = 16 * 1024;
 // What the answer may carry: the band and the decision, never the score or the features.
-const ANSWER_MEMBERS = ['band', 'currency', 'decision', 'deposit', 'deposit_percent', 'full_deposit', 'item', 'model', 'rule'];
+const ANSWER_MEMBERS = ['band', 'currency', 'decision', 'deposit', 'deposit_percent', 'full_deposit', 'item', 'model', 'rule', 'status'];
 
 let demo;
 let url;
@@ -43,18 +44,22 @@ function rawRequest({ method = 'GET', path, headers = {}, chunks = [] }) {
   });
 }
 
+/** The snapshot with flattering disclosures: each edited disclosure's digest is in no signed payload. */
 const tamper = (snapshot) => {
-  const [header, payload, signature] = snapshot.split('.');
-  const claims = JSON.parse(Buffer.from(payload, 'base64url'));
-  claims.features.bills_on_autopay = true;
-  claims.features.repay_on_time_ratio_24m = 1;
-  const edited = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  assert.notEqual(edited, payload, 'the edit changes the payload');
-  return [header, edited, signature].join('.');
+  const [jwt, ...rest] = snapshot.split('~');
+  const edited = rest.map((part) => {
+    if (part === '') return part;
+    const [salt, name, value] = JSON.parse(Buffer.from(part, 'base64url'));
+    const better = { bills_on_autopay: true, repay_on_time_ratio_24m: 1 }[name] ?? value;
+    return Buffer.from(JSON.stringify([salt, name, better])).toString('base64url');
+  });
+  const result = [jwt, ...edited].join('~');
+  assert.notEqual(result, snapshot, 'the edit changes a disclosure');
+  return result;
 };
 
 describe('GET /nonce', () => {
-  test('gives a fresh random nonce, its expiry and the audience, not cached', async () => {
+  test('gives a presentation request: a fresh nonce, its expiry, the audience and the features asked for', async () => {
     const response = await fetch(`${url}/nonce`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -62,9 +67,21 @@ describe('GET /nonce', () => {
     const second = await (await fetch(`${url}/nonce`)).json();
     assert.match(first.nonce, /^[A-Za-z0-9_-]{22}$/);
     assert.notEqual(first.nonce, second.nonce);
-    assert.equal(first.audience, AUDIENCE);
+    assert.equal(first.aud, AUDIENCE);
     const now = Date.now() / 1000;
     assert.ok(first.expires_at > now + 100 && first.expires_at <= now + 121, `expires_at ${first.expires_at} is about two minutes ahead`);
+    // The merchant's own consumer model reads six features; the bureau's seller model eleven.
+    assert.deepEqual(first.features, [
+      'repay_on_time_ratio_24m', 'late_90d_count_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'credit_utilisation',
+      'real_name_verified',
+    ]);
+    assert.equal(first.model.id, 'demo-rentals-express');
+    assert.equal(first.model.vct, 'edgescore.consumer.v1');
+    assert.match(first.model.digest, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(first.alternatives.length, 1);
+    assert.equal(first.alternatives[0].model.vct, 'edgescore.seller.v1');
+    assert.equal(first.alternatives[0].features.length, 11);
+    assert.deepEqual(Object.keys(first), ['nonce', 'aud', 'expires_at', 'features', 'model', 'alternatives']);
   });
 });
 
@@ -90,7 +107,8 @@ describe('POST /rentals/gate: decisions (200)', () => {
       assert.equal(answer.body.deposit, deposit);
       assert.equal(answer.body.deposit_percent, percent);
       assert.equal(answer.body.item, item);
-      assert.equal(answer.body.model.id, person.model === 'seller' ? 'demo-seller' : 'demo-consumer');
+      assert.equal(answer.body.status, 'valid');
+      assert.equal(answer.body.model.id, person.model === 'seller' ? 'demo-seller' : 'demo-rentals-express');
       for (const member of Object.keys(answer.body)) assert.ok(ANSWER_MEMBERS.includes(member), `unexpected member ${member}`);
       assert.equal(answer.headers.get('cache-control'), 'no-store');
     });
@@ -99,28 +117,24 @@ describe('POST /rentals/gate: decisions (200)', () => {
 
 describe('POST /rentals/gate: verification refused (401, 403)', () => {
   const lin = () => demo.people.lin;
-  // [what, body from a fresh nonce, status, code]
+  // [what, presentation for a fresh request, status, code]
   const cases = [
-    ['a tampered snapshot', (nonce) => {
-      const snapshot = tamper(lin().snapshot);
-      return { snapshot, presentation: present(lin(), nonce, { snapshot }) };
-    }, 401, 'ERR_SIGNATURE_INVALID'],
-    ['an expired snapshot', (nonce) => ({ snapshot: demo.expired.lin.snapshot, presentation: present(demo.expired.lin, nonce) }), 401, 'ERR_EXPIRED'],
-    ['someone else\'s presentation', (nonce) => ({
-      snapshot: lin().snapshot,
-      presentation: present(demo.people.liu, nonce, { snapshot: lin().snapshot }),
-    }), 401, 'ERR_HOLDER_BINDING'],
-    ['a presentation for another nonce', () => ({ snapshot: lin().snapshot, presentation: present(lin(), 'an-earlier-nonce-00000') }), 401, 'ERR_NONCE_MISMATCH'],
-    ['not a token', (nonce) => ({ snapshot: 'not.a.token', presentation: present(lin(), nonce) }), 401, 'ERR_MALFORMED'],
-    ['a presentation for another merchant', (nonce) => ({
-      snapshot: lin().snapshot,
-      presentation: present(lin(), nonce, { aud: 'https://other-merchant.example' }),
-    }), 403, 'ERR_AUDIENCE'],
+    ['a tampered disclosure', (request) => present(lin(), request.nonce, { snapshot: tamper(lin().snapshot) }), 401, 'ERR_DISCLOSURE_INVALID'],
+    ['an expired snapshot', (request) => present(demo.expired.lin, request.nonce, { request }), 401, 'ERR_EXPIRED'],
+    ['someone else\'s key binding', (request) => present(demo.people.liu, request.nonce, { snapshot: lin().snapshot }), 401, 'ERR_HOLDER_BINDING'],
+    ['a presentation for another nonce', () => present(lin(), 'an-earlier-nonce-00000'), 401, 'ERR_NONCE_MISMATCH'],
+    ['not a token', () => 'not.a.token', 401, 'ERR_MALFORMED'],
+    ['the old plain-JWS snapshot', () => lin().snapshot.split('~')[0], 401, 'ERR_MALFORMED'],
+    ['a presentation for another merchant', (request) => present(lin(), request.nonce, { aud: 'https://other-merchant.example' }), 403, 'ERR_AUDIENCE'],
+    ['a feature withheld', (request) => present(lin(), request.nonce, {
+      request: { ...request, features: request.features.slice(1), alternatives: [] },
+    }), 403, 'ERR_FEATURE_NOT_DISCLOSED'],
   ];
   for (const [what, make, status, code] of cases) {
     test(`${what}: ${status} ${code}`, async () => {
-      const nonce = await getNonce(url);
-      const answer = await postGate(url, { ...make(nonce), nonce, order: { item: 'e-bike' } });
+      const request = await getRequest(url);
+      const nonce = request.nonce;
+      const answer = await postGate(url, { presentation: make(request), nonce, order: { item: 'e-bike' } });
       assert.equal(answer.status, status, JSON.stringify(answer.body));
       assert.equal(answer.body.error.code, code);
       assert.equal(typeof answer.body.error.message, 'string');
@@ -148,8 +162,8 @@ describe('POST /rentals/gate: nonces (409)', () => {
 
   test('a nonce is used up even when the presentation is refused', async () => {
     const body = await gateBody(url, demo.people.lin);
-    const snapshot = tamper(body.snapshot);
-    const refused = await postGate(url, { ...body, snapshot, presentation: present(demo.people.lin, body.nonce, { snapshot }) });
+    const snapshot = tamper(demo.people.lin.snapshot);
+    const refused = await postGate(url, { ...body, presentation: present(demo.people.lin, body.nonce, { snapshot }) });
     assert.equal(refused.status, 401);
     const honest = await postGate(url, body);
     assert.equal(honest.status, 409);
@@ -168,26 +182,27 @@ describe('POST /rentals/gate: hostile bodies (400, 413)', () => {
   // [what, raw body (text) or a function of a valid body, headers, status, code]
   const json = { 'Content-Type': 'application/json' };
   const cases = [
-    ['not JSON', '{"snapshot": ', json, 400, 'ERR_MALFORMED'],
+    ['not JSON', '{"presentation": ', json, 400, 'ERR_MALFORMED'],
     ['JSON but an array', '[]', json, 400, 'ERR_MALFORMED'],
     ['JSON null', 'null', json, 400, 'ERR_MALFORMED'],
-    ['a JSON string', '"snapshot"', json, 400, 'ERR_MALFORMED'],
+    ['a JSON string', '"presentation"', json, 400, 'ERR_MALFORMED'],
     ['empty', '', json, 400, 'ERR_MALFORMED'],
-    ['missing snapshot', (body) => ({ ...body, snapshot: undefined }), json, 400, 'ERR_MALFORMED'],
+    ['missing presentation', (body) => ({ ...body, presentation: undefined }), json, 400, 'ERR_MALFORMED'],
     ['an extra member', (body) => ({ ...body, score: 950 }), json, 400, 'ERR_MALFORMED'],
-    ['snapshot a number', (body) => ({ ...body, snapshot: 1 }), json, 400, 'ERR_MALFORMED'],
+    ['the old separate snapshot member', (body) => ({ ...body, snapshot: body.presentation }), json, 400, 'ERR_MALFORMED'],
+    ['presentation a number', (body) => ({ ...body, presentation: 1 }), json, 400, 'ERR_MALFORMED'],
     ['presentation an object', (body) => ({ ...body, presentation: { jws: body.presentation } }), json, 400, 'ERR_MALFORMED'],
     ['nonce empty', (body) => ({ ...body, nonce: '' }), json, 400, 'ERR_MALFORMED'],
     ['order a string', (body) => ({ ...body, order: 'e-bike' }), json, 400, 'ERR_MALFORMED'],
     ['order.item a number', (body) => ({ ...body, order: { item: 7 } }), json, 400, 'ERR_MALFORMED'],
     ['order with a deposit of its own', (body) => ({ ...body, order: { item: 'car', deposit: 1 } }), json, 400, 'ERR_MALFORMED'],
     ['an item not in the catalog', (body) => ({ ...body, order: { item: 'yacht' } }), json, 400, 'ERR_CONTEXT_INVALID'],
-    ['5,000 nested arrays as the snapshot', (body) => JSON.stringify(body).replace(/"snapshot":"[^"]*"/, `"snapshot":${deep(5000)}`), json, 400, 'ERR_MALFORMED'],
-    ['7,000 nested arrays as the item', (body) => JSON.stringify({ ...body, order: {} }).replace('"order":{}', `"order":{"item":${deep(7000, '"car"')}}`), json, 400, 'ERR_MALFORMED'],
+    ['5,000 nested arrays as the presentation', (body) => JSON.stringify(body).replace(/"presentation":"[^"]*"/, `"presentation":${deep(5000)}`), json, 400, 'ERR_MALFORMED'],
+    ['5,000 nested arrays as the item', (body) => JSON.stringify({ ...body, order: {} }).replace('"order":{}', `"order":{"item":${deep(5000, '"car"')}}`), json, 400, 'ERR_MALFORMED'],
     ['text/plain', (body) => JSON.stringify(body), { 'Content-Type': 'text/plain' }, 400, 'ERR_MALFORMED'],
     ['no Content-Type', (body) => new TextEncoder().encode(JSON.stringify(body)), {}, 400, 'ERR_MALFORMED'],
     ['not UTF-8', () => Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), json, 400, 'ERR_MALFORMED'],
-    ['over 16 KiB', (body) => JSON.stringify({ ...body, snapshot: 'a'.repeat(MAX_BODY_BYTES) }), json, 413, 'ERR_TOO_LARGE'],
+    ['over 16 KiB', (body) => JSON.stringify({ ...body, presentation: 'a'.repeat(MAX_BODY_BYTES) }), json, 413, 'ERR_TOO_LARGE'],
   ];
   for (const [what, make, headers, status, code] of cases) {
     test(`${what}: ${status} ${code}`, async () => {
@@ -215,7 +230,7 @@ describe('POST /rentals/gate: hostile bodies (400, 413)', () => {
       method: 'POST',
       path: '/rentals/gate',
       headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
-      chunks: ['{"snapshot":"', chunk, chunk, chunk, chunk, chunk, '"}'],
+      chunks: ['{"presentation":"', chunk, chunk, chunk, chunk, chunk, '"}'],
     });
     assert.equal(answer.status, 413);
     assert.equal(JSON.parse(answer.body).error.code, 'ERR_TOO_LARGE');
@@ -226,7 +241,7 @@ describe('POST /rentals/gate: hostile bodies (400, 413)', () => {
       method: 'POST',
       path: '/rentals/gate',
       headers: { 'Content-Type': 'application/json', 'Content-Length': String(10 * 1024 * 1024) },
-      chunks: ['{"snapshot":"'],
+      chunks: ['{"presentation":"'],
     });
     assert.equal(answer.status, 413);
   });
@@ -289,6 +304,13 @@ describe('static files', () => {
     }
     const wasm = new Uint8Array(await (await fetch(`${url}/pkg/wasm/edgescore_core_bg.wasm`)).arrayBuffer());
     assert.deepEqual(wasm, new Uint8Array(readFileSync(join(ROOT, 'pkg/wasm/edgescore_core_bg.wasm'))));
+    // The bureau's status list, read through the site from the bureau's endpoint.
+    const list = await fetch(`${url}/status/1`);
+    assert.equal(list.status, 200);
+    assert.equal(list.headers.get('content-type'), 'application/statuslist+jwt');
+    assert.equal((await list.text()).trim(), readFileSync(join(demo.dir, 'current/status-list.jwt'), 'utf8').trim());
+    assert.equal((await fetch(`${url}/status/2`)).status, 404);
+    assert.equal((await fetch(`${url}/status/1`, { method: 'POST' })).status, 405);
   });
 
   test('nothing outside the served folders: tests, config, sources, dotfiles, traversal', async () => {
@@ -306,21 +328,63 @@ describe('static files', () => {
   });
 });
 
-describe('no outbound requests', () => {
-  test('the config has no network and every worker\'s globalOutbound is the refusing "offline" service', () => {
+describe('no outbound requests but the bureau\'s status list', () => {
+  test('no network service; one external service, the bureau, bound by name; every globalOutbound is "offline"', () => {
     const config = readFileSync(join(ROOT, 'www/workerd.capnp'), 'utf8').replace(/#.*$/gm, '');
-    assert.doesNotMatch(config, /\b(network|external)\s*=/);
+    assert.doesNotMatch(config, /\bnetwork\s*=/);
+    assert.deepEqual(config.match(/\bexternal\s*=/g), ['external =']);
+    assert.match(config, /\(name = "bureau", external = \(address = "127\.0\.0\.1:\d+", http = \(\)\)\)/);
+    assert.equal(config.match(/service = "bureau"/g).length, 2, 'the gate and the site');
     const workers = config.match(/:Workerd\.Worker\s*=\s*\(/g).length;
     assert.equal(workers, 3);
     assert.equal(config.match(/globalOutbound = "offline"/g).length, workers);
   });
 
+  test('the gate fetched the status list from the bureau, a bounded number of times', () => {
+    assert.ok(demo.site.bureau.requests >= 1, 'fetched at least once');
+    assert.ok(demo.site.bureau.requests <= 5, `fetched ${demo.site.bureau.requests} times in one ttl`);
+  });
 });
 
-describe('the test config (www/test/short-nonces.capnp): a probe worker and 1-second nonces', () => {
+describe('the test config (www/test/short-nonces.capnp): a probe worker, 1-second nonces and status lists', () => {
   let probeSite;
   before(async () => {
-    probeSite = await startDemo({ config: join(ROOT, 'www/test/short-nonces.capnp'), sockets: ['http', 'probe'] });
+    probeSite = await startDemo({
+      config: join(ROOT, 'www/test/short-nonces.capnp'),
+      sockets: ['http', 'probe'],
+      // The bureau has published nothing yet when the site starts.
+      beforeStart: (dir) => renameSync(join(dir, 'current/status-list.jwt'), join(dir, 'current/status-list.later')),
+    });
+  });
+
+  test('no status list yet: the default policy refers, and the answer says so; then the list arrives', async () => {
+    const first = await postGate(probeSite.url, await gateBody(probeSite.url, probeSite.people.lin));
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.decision, first.body.rule, first.body.status], ['refer', 'status-unavailable', 'unavailable']);
+    assert.equal(first.body.band, 'excellent');
+    renameSync(join(probeSite.dir, 'current/status-list.later'), join(probeSite.dir, 'current/status-list.jwt'));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const later = await postGate(probeSite.url, await gateBody(probeSite.url, probeSite.people.lin));
+    assert.deepEqual([later.body.decision, later.body.status], ['deposit_free', 'valid']);
+  });
+
+  test('revoking a person with the CLI: the gate refuses their snapshot once it refreshes the list', async () => {
+    const lin = probeSite.people.lin;
+    const dir = join(probeSite.dir, 'current');
+    const body = await gateBody(probeSite.url, lin);
+    assert.equal((await postGate(probeSite.url, body)).body.decision, 'deposit_free');
+    const revoked = cli(['revoke', '--status-list', join(dir, 'status-list.jwt'), '--issued', join(dir, 'issued.jsonl'),
+      '--sub', 'demo-lin', '--demo-key']);
+    assert.equal(revoked.code, 0, revoked.stdout);
+    const fetchedBefore = probeSite.site.bureau.requests;
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const refused = await postGate(probeSite.url, await gateBody(probeSite.url, lin));
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'ERR_REVOKED');
+    assert.ok(probeSite.site.bureau.requests > fetchedBefore, 'the gate fetched the new list');
+    // Everyone else still rents.
+    const chen = await postGate(probeSite.url, await gateBody(probeSite.url, probeSite.people.chen));
+    assert.equal(chen.body.decision, 'deposit_free');
   });
   after(async () => {
     await probeSite?.stop();

@@ -2,12 +2,12 @@
 // the demo site in workerd on 127.0.0.1. Every request Chromium makes is recorded; the last
 // test checks they all went to the site. Screenshots go to test-artefacts/www/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { Holder, newNonce, Scorer } from '../../pkg/edgescore.js';
-import { ROOT } from '../../pkg/test/helpers.mjs';
+import { cli, ROOT } from '../../pkg/test/helpers.mjs';
 import { launchChromium } from '../../pkg/test/runtimes.mjs';
 import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../../pkg/wasm/demo.js';
 import { AUDIENCE, getNonce, postGate, startDemo } from './helpers.mjs';
@@ -19,6 +19,8 @@ const TIMEOUT = 20_000;
 let demo;
 let browser;
 const requests = [];
+// Every body the pages posted to /rentals/gate, as sent.
+const gateBodies = [];
 
 before(async () => {
   mkdirSync(ARTEFACTS, { recursive: true });
@@ -32,17 +34,20 @@ after(async () => {
 });
 
 /** A fresh browser context (own storage) and page; console errors and every request recorded. */
-async function open(path, viewport) {
+async function open(path, viewport, site = demo) {
   const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(TIMEOUT);
-  context.on('request', (request) => requests.push(request.url()));
+  context.on('request', (request) => {
+    requests.push([site.url, request.url()]);
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/rentals/gate') gateBodies.push(JSON.parse(request.postData()));
+  });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
   });
-  await page.goto(demo.url + path);
+  await page.goto(site.url + path);
   await page.locator('body[data-ready="true"]').waitFor();
   return { page, errors, close: () => context.close() };
 }
@@ -51,10 +56,15 @@ async function open(path, viewport) {
 function expectedResult(id) {
   const person = demo.people[id];
   const scorer = new Scorer({ jwks: DEMO_JWKS, model: person.model === 'seller' ? DEMO_SELLER_MODEL : DEMO_CONSUMER_MODEL, audience: 'urn:test' });
+  scorer.addStatusList(readFileSync(join(demo.dir, 'current/status-list.jwt'), 'utf8').trim());
   const nonce = newNonce();
-  const presentation = Holder.fromPrivateJwk(person.holder).present(person.snapshot, { nonce, aud: 'urn:test' });
-  return { result: scorer.score(person.snapshot, { nonce, presentation, disclose: 'full' }), info: scorer.modelInfo() };
+  const presentation = Holder.fromPrivateJwk(person.holder).presentAll(person.snapshot, { nonce, aud: 'urn:test' });
+  return { result: scorer.score(presentation, { nonce, disclose: 'full' }), info: scorer.modelInfo() };
 }
+
+/** The names a presentation discloses, in order. */
+const disclosedNames = (presentation) => presentation.split('~').slice(1, -1)
+  .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString())[1]);
 
 async function walletShows(page) {
   return page.evaluate(() => ({
@@ -135,18 +145,17 @@ describe('wallet', () => {
     await close();
   });
 
-  test('"show to merchant" makes a presentation the edge worker accepts', async () => {
+  test('"show to merchant" without a request makes a presentation of every feature the edge worker accepts', async () => {
     const { page, errors, close } = await open('/wallet/?person=wang', PHONE);
     const nonce = await getNonce(demo.url);
     await page.locator('#show-aud').fill(AUDIENCE);
     await page.locator('#show-nonce').fill(nonce);
     await page.locator('#show-make').click();
     const presentation = await page.locator('#show-presentation').inputValue();
-    const snapshot = await page.locator('#show-snapshot').inputValue();
-    assert.match(presentation, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-    assert.equal(snapshot, demo.people.wang.snapshot);
+    assert.match(presentation, /^[\w-]+\.[\w-]+\.[\w-]+~([\w-]+~){20}[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.ok(presentation.startsWith(demo.people.wang.snapshot.split('~')[0]));
     await page.screenshot({ path: join(ARTEFACTS, 'wallet-show-to-merchant.png'), fullPage: true });
-    const answer = await postGate(demo.url, { snapshot, presentation, nonce, order: { item: 'e-bike' } });
+    const answer = await postGate(demo.url, { presentation, nonce, order: { item: 'e-bike' } });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.band, 'good');
     assert.equal(answer.body.decision, 'deposit_free');
@@ -159,23 +168,33 @@ describe('wallet', () => {
  * One checkout: pick `item`, open the wallet, pick `person`, choose what the wallet's demo
  * tools send, show it to the merchant and wait for the edge worker's answer.
  */
-async function checkout({ person, item = 'e-bike', sendAs = 'issued', screenshot }) {
-  const session = await open('/checkout/', { width: 1000, height: 900 });
+async function checkout({ person, item = 'e-bike', sendAs = 'issued', screenshot, site = demo, band = site.people[person].band }) {
+  const session = await open('/checkout/', { width: 1000, height: 900 }, site);
   const { page } = session;
   await page.locator(`input[name="item"][value="${item}"]`).check();
   await page.locator('#check').click();
   const wallet = page.frameLocator('#wallet-frame');
   await wallet.locator('#request:not([hidden])').waitFor();
   await wallet.locator('#person').selectOption(person);
-  await wallet.locator(`#band[data-band="${demo.people[person].band}"]`).waitFor();
+  await wallet.locator(band === null ? '#problem:not([hidden])' : `#band[data-band="${band}"]`).waitFor();
+  session.shown = await wallet.locator('#request').evaluate((card) => ({
+    features: [...card.querySelectorAll('#request-features li')].map((li) => li.dataset.feature),
+    labels: [...card.querySelectorAll('#request-features li')].map((li) => li.textContent),
+    heading: card.querySelector('#request-features-heading').textContent,
+    withheld: card.querySelector('#request-withheld').textContent,
+    aud: card.querySelector('#request-aud').textContent,
+    model: card.querySelector('#request-model').textContent,
+    status: card.querySelector('#request-status').hidden ? null : card.querySelector('#request-status').textContent,
+  }));
   if (sendAs !== 'issued') {
     await wallet.locator('#demo-tools summary').click();
     await wallet.locator('#send-as').selectOption(sendAs);
   }
   if (screenshot) await page.screenshot({ path: join(ARTEFACTS, screenshot) });
+  const posted = gateBodies.length;
   await wallet.locator('#request-show').click();
   await page.locator('#outcome[data-decision]:not([data-decision="pending"])').waitFor();
-  return { ...session, outcome: await readOutcome(page) };
+  return { ...session, outcome: await readOutcome(page), body: gateBodies[posted] };
 }
 
 async function readOutcome(page) {
@@ -196,8 +215,18 @@ async function readOutcome(page) {
 const unexpected = (errors, status) => errors.filter((error) => !error.includes(`status of ${status}`) || !error.includes('/rentals/gate'));
 
 describe('checkout', () => {
-  test('a top-band person rents an e-bike deposit-free, from the wallet', async () => {
-    const { page, errors, close, outcome } = await checkout({ person: 'lin', screenshot: 'checkout-wallet-request.png' });
+  test('a top-band person rents an e-bike deposit-free, from the wallet, showing exactly six features', async () => {
+    const { page, errors, close, outcome, body, shown } = await checkout({ person: 'lin', screenshot: 'checkout-wallet-request.png' });
+    // The merchant's model reads six features: the wallet said which, to whom, and sent exactly those.
+    const six = ['repay_on_time_ratio_24m', 'late_90d_count_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'credit_utilisation', 'real_name_verified'];
+    assert.deepEqual(shown.features, six);
+    assert.equal(shown.heading, 'It asks to see 6 features:');
+    assert.ok(shown.labels.includes('Loan and pay-later repayments on time'), shown.labels.join(', '));
+    assert.equal(shown.withheld, 'Not shared: your other 14 features.');
+    assert.equal(shown.aud, AUDIENCE);
+    assert.match(shown.model, /demo-rentals-express 2026\.12/);
+    assert.deepEqual(Object.keys(body), ['presentation', 'nonce', 'order']);
+    assert.deepEqual(disclosedNames(body.presentation), six, 'exactly six disclosures in the request body');
     assert.equal(outcome.decision, 'deposit_free');
     assert.equal(outcome.verdict, 'Deposit-free');
     assert.equal(outcome.detail, 'No deposit for the e-bike (normally ¥399).');
@@ -234,7 +263,7 @@ describe('checkout', () => {
 
   // [wallet demo tool, HTTP status, code, headline]
   const refusals = [
-    ['tampered', 401, 'ERR_SIGNATURE_INVALID', 'Presentation rejected: tampered snapshot'],
+    ['tampered', 401, 'ERR_DISCLOSURE_INVALID', 'Presentation rejected: tampered snapshot'],
     ['expired', 401, 'ERR_EXPIRED', 'Presentation rejected: expired snapshot'],
     ['other-merchant', 403, 'ERR_AUDIENCE', 'Presentation rejected: wrong merchant'],
   ];
@@ -270,12 +299,60 @@ describe('checkout', () => {
   });
 });
 
+describe('revocation', () => {
+  let site;
+  before(async () => {
+    // The bureau lets verifiers cache its status list for one second.
+    site = await startDemo({ statusTtl: '1s' });
+  });
+  after(async () => {
+    await site?.stop();
+  });
+
+  test('revoked with the CLI: the wallet shows it, and the checkout is refused after the list refresh', async () => {
+    const before = await checkout({ person: 'lin', site });
+    assert.equal(before.outcome.decision, 'deposit_free');
+    await before.close();
+    const dir = join(site.dir, 'current');
+    const revoked = cli(['revoke', '--status-list', join(dir, 'status-list.jwt'), '--issued', join(dir, 'issued.jsonl'),
+      '--sub', 'demo-lin', '--demo-key', '--ttl', '1s']);
+    assert.equal(revoked.code, 0, revoked.stdout);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+
+    const wallet = await open('/wallet/?person=lin', PHONE, site);
+    await wallet.page.locator('#problem:not([hidden])').waitFor();
+    assert.equal(await wallet.page.locator('#problem').getAttribute('data-code'), 'ERR_REVOKED');
+    assert.equal(await wallet.page.locator('#problem').textContent(),
+      'The bureau has revoked this snapshot: merchants will refuse it. Ask the bureau for a new one.');
+    assert.equal(await wallet.page.locator('#score').textContent(), '—');
+    await wallet.page.screenshot({ path: join(ARTEFACTS, 'wallet-revoked.png'), fullPage: true });
+    assert.deepEqual(wallet.errors, []);
+    await wallet.close();
+
+    const after = await checkout({ person: 'lin', site, band: null, screenshot: 'checkout-wallet-request-revoked.png' });
+    assert.match(after.shown.status, /revoked/);
+    assert.equal(after.outcome.decision, 'rejected');
+    assert.equal(after.outcome.code, 'ERR_REVOKED');
+    assert.equal(after.outcome.verdict, 'Presentation rejected: revoked snapshot');
+    assert.equal(after.outcome.rule, 'Edge worker: HTTP 403, ERR_REVOKED. Nothing was rented.');
+    assert.equal(after.outcome.instant, 'Instant check in this page: refused (ERR_REVOKED).');
+    await after.page.screenshot({ path: join(ARTEFACTS, 'checkout-refused-revoked.png'), fullPage: true });
+    assert.deepEqual(unexpected(after.errors, 403), []);
+    await after.close();
+    // Someone else still rents.
+    const chen = await checkout({ person: 'chen', site });
+    assert.equal(chen.outcome.decision, 'deposit_free');
+    await chen.close();
+  });
+});
+
 test('every request the pages made went to the demo site on 127.0.0.1', () => {
   assert.ok(requests.length > 20, `${requests.length} requests recorded`);
-  const elsewhere = requests.filter((url) => !url.startsWith(`${demo.url}/`) && url !== 'about:blank');
+  const elsewhere = requests.filter(([site, url]) => !url.startsWith(`${site}/`) && url !== 'about:blank');
   assert.deepEqual(elsewhere, []);
-  const paths = new Set(requests.map((url) => new URL(url).pathname));
-  for (const path of ['/pkg/wasm/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/demo-data/current/demo.json', '/demo-data/expired/people/lin.snapshot.jwt']) {
+  const paths = new Set(requests.map(([, url]) => new URL(url).pathname));
+  for (const path of ['/pkg/wasm/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/status/1', '/models/rentals-express.model.jws',
+    '/demo-data/current/demo.json', '/demo-data/expired/people/lin.sd-jwt']) {
     assert.ok(paths.has(path), `the pages requested ${path}`);
   }
 });

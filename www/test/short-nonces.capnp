@@ -1,6 +1,7 @@
 # Test config: the demo site of ../workerd.capnp with 1-second nonces (to see a nonce
-# expire over HTTP), plus a probe worker on a second socket that tries outbound requests
-# through the same "offline" globalOutbound as the site and the gate.
+# expire over HTTP) and a status list kept at most 1 second (to see a revocation arrive), plus
+# a probe worker on a second socket that tries outbound requests through the same "offline"
+# globalOutbound as the site and the gate.
 using Workerd = import "/workerd/workerd.capnp";
 using Site = import "../workerd.capnp";
 
@@ -12,6 +13,7 @@ const config :Workerd.Config = (
     (name = "www", disk = (writable = false)),
     (name = "pkg", disk = (writable = false)),
     (name = "demo-data", disk = (writable = false)),
+    (name = "bureau", external = (address = "127.0.0.1:8788", http = ())),
     (name = "probe", worker = .probe),
   ],
   sockets = [
@@ -24,12 +26,16 @@ const gate :Workerd.Worker = (
   modules = Site.gateModules,
   bindings = [
     (name = "JWKS", json = embed "../../src/assets/demo/issuer.jwks.json"),
-    (name = "CONSUMER_MODEL", text = embed "../../src/assets/models/consumer.model.jws"),
+    (name = "CONSUMER_MODEL", text = embed "../models/rentals-express.model.jws"),
     (name = "SELLER_MODEL", text = embed "../../src/assets/models/seller.model.jws"),
     (name = "POLICY", json = embed "../../src/assets/policy/deposit-free-rentals.json"),
     (name = "CATALOG", json = embed "../checkout/catalog.json"),
     (name = "AUDIENCE", text = "https://rentals.example"),
     (name = "NONCE_TTL_SECONDS", text = "1"),
+    (name = "STATUS_LIST_URL", text = "https://demo-bureau.example/status/1"),
+    (name = "BUREAU", service = "bureau"),
+    (name = "STATUS_LIST_MAX_CACHE_SECONDS", text = "1"),
+    (name = "STATUS_LIST_RETRY_SECONDS", text = "1"),
   ],
   compatibilityDate = Site.compatibilityDate,
   globalOutbound = "offline",

@@ -6,8 +6,9 @@ import { MESSAGE } from '/shared/messages.mjs';
 
 /**
  * The channel to the checkout, or null when the wallet was opened on its own. `onRequest`
- * gets each well-formed request `{ nonce, aud, merchant, purpose }` (all non-empty strings);
- * anything else is ignored. Call `ready()` once the wallet can answer.
+ * gets each well-formed request `{ request, merchant, purpose }` (`request` the merchant's
+ * presentation request, `merchant` and `purpose` non-empty strings); anything else is ignored.
+ * Call `ready()` once the wallet can answer.
  */
 export function connectToMerchant(onRequest) {
   const merchantWindow = window.parent !== window ? window.parent : window.opener;
@@ -17,12 +18,15 @@ export function connectToMerchant(onRequest) {
     if (event.origin !== location.origin || event.source !== merchantWindow) return;
     const data = event.data;
     if (data?.type !== MESSAGE.request) return;
-    if (![data.nonce, data.aud, data.merchant, data.purpose].every((value) => typeof value === 'string' && value.length > 0)) return;
-    onRequest({ nonce: data.nonce, aud: data.aud, merchant: data.merchant, purpose: data.purpose });
+    if (![data.merchant, data.purpose].every((value) => typeof value === 'string' && value.length > 0)) return;
+    const request = data.request;
+    if (request === null || typeof request !== 'object' || typeof request.nonce !== 'string' || typeof request.aud !== 'string'
+      || !Array.isArray(request.features)) return;
+    onRequest({ request, merchant: data.merchant, purpose: data.purpose });
   });
   return {
     ready: () => post({ type: MESSAGE.ready }),
-    present: ({ snapshot, presentation }) => post({ type: MESSAGE.presentation, snapshot, presentation }),
+    present: ({ presentation }) => post({ type: MESSAGE.presentation, presentation }),
     decline: () => post({ type: MESSAGE.declined }),
   };
 }

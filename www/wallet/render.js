@@ -117,7 +117,8 @@ export function render(state) {
   $('#person-about').textContent = aboutPerson(lang, person.id, person.about);
   const { result, info, error } = person;
   $('#problem').hidden = error === undefined;
-  $('#problem').textContent = error ? translate(lang, 'cannotScore', error.message) : '';
+  $('#problem').textContent = error ? problemText(lang, error) : '';
+  $('#problem').dataset.code = error?.code ?? '';
   renderGauge(result, info, lang);
   $('#band').textContent = result ? result.band_label[lang] : '—';
   $('#band').dataset.band = result?.band ?? '';
@@ -129,15 +130,42 @@ export function render(state) {
   renderRequest(state);
 }
 
-/** The merchant's request card in place of "show to merchant" while a request is open. */
+/** Why the person's snapshot cannot be shown: a revocation in the person's words, else the message. */
+function problemText(lang, error) {
+  if (error.code === 'ERR_REVOKED') return translate(lang, 'revoked');
+  if (error.code === 'ERR_SUSPENDED') return translate(lang, 'suspended');
+  return translate(lang, 'cannotScore', error.message);
+}
+
+/** A feature's name for the person: the wallet model's label for it, else its id. */
+function featureLabel(info, feature, lang) {
+  return info.characteristics.find((characteristic) => characteristic.feature === feature)?.label?.[lang] ?? feature;
+}
+
+/**
+ * The merchant's request card in place of "show to merchant" while a request is open: who
+ * asks, for what, and exactly which features go to them (and how many stay here).
+ */
 export function renderRequest(state) {
-  const request = state.request;
-  $('#request').hidden = request === null;
-  $('#show-card').hidden = request !== null;
-  if (request === null) return;
-  $('#request-merchant').textContent = request.merchant;
-  $('#request-aud').textContent = request.aud;
-  $('#request-purpose').textContent = request.purpose;
+  const open = state.request;
+  $('#request').hidden = open === null;
+  $('#show-card').hidden = open !== null;
+  if (open === null) return;
+  const { lang, person } = state;
+  const { disclosed } = open;
+  $('#request-merchant').textContent = open.merchant;
+  $('#request-aud').textContent = disclosed.aud;
+  $('#request-purpose').textContent = open.purpose;
+  $('#request-features-heading').textContent = translate(lang, 'requestFeatures', disclosed.features.length);
+  $('#request-features').replaceChildren(...disclosed.features.map((feature) => element('li', {
+    text: featureLabel(person.info, feature, lang),
+    attrs: { 'data-feature': feature },
+  })));
+  $('#request-model').textContent = translate(lang, 'requestModel', disclosed.model.id, disclosed.model.version);
+  const kept = person.info.characteristics.length - disclosed.features.length;
+  $('#request-withheld').textContent = kept > 0 ? translate(lang, 'requestWithheld', kept) : '';
+  $('#request-status').hidden = person.error === undefined;
+  $('#request-status').textContent = person.error ? problemText(lang, person.error) : '';
 }
 
 /** A failure before or while loading a person, in the problem line. */

@@ -1,13 +1,14 @@
 // The wallet webview: the person's own view of their snapshot (score, band, five dimensions,
-// reasons, how the model works) and "show to merchant", which makes a presentation (a
-// key-binding JWS) for a merchant's nonce and audience. Everything is computed here, from the
-// snapshot and the pinned issuer keys and models; nothing calls the bureau.
+// reasons, how the model works, whether the bureau has revoked it) and "show to merchant",
+// which answers a merchant's presentation request: the features it asks for, no others, and
+// a key-binding JWT for its nonce and audience. Everything is computed here, from the
+// snapshot, the pinned issuer keys and models, and the bureau's public status list.
 //
 // This module holds the state, loads and scores the person's snapshot and makes presentations;
 // the words are in strings.js, the page is drawn by render.js, and messaging.js answers the
 // checkout that opened the wallet (postMessage, same origin only). Demo: the snapshots and
 // holder keys come from /demo-data/.
-import { EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/edgescore.js';
+import { disclosuresFor, EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/edgescore.js';
 import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
 import { connectToMerchant } from './messaging.js';
 import { $, element, render, renderFailure, renderRequest } from './render.js';
@@ -17,6 +18,8 @@ import { translate } from './strings.js';
 const WALLET_AUDIENCE = 'urn:edgescore:wallet';
 const OTHER_MERCHANT = 'https://other-merchant.example';
 const DEMO_DATA = '/demo-data';
+// The bureau's public status list, which the demo snapshots name (read through this origin).
+const STATUS_LIST = '/status/1';
 const MODELS = { consumer: DEMO_CONSUMER_MODEL, seller: DEMO_SELLER_MODEL };
 // What a tampering holder would write into their own snapshot.
 const FLATTERING_EDITS = {
@@ -28,7 +31,7 @@ const state = {
   lang: localStorage.getItem('edgescore-wallet-lang') === 'zh' ? 'zh' : 'en',
   people: [],
   person: null, // { id, name, about, model, snapshot, holder, scorer, result, info, error }
-  request: null, // a merchant's request: { nonce, aud, merchant, purpose }
+  request: null, // a merchant's request: { request, merchant, purpose, disclosed }
 };
 
 async function fetchText(path) {
@@ -40,7 +43,7 @@ async function fetchText(path) {
 /** A person's snapshot and holder key from the demo data (`folder`: current or expired). */
 async function loadMaterial(folder, id) {
   const [snapshot, holderJwk] = await Promise.all([
-    fetchText(`${DEMO_DATA}/${folder}/people/${id}.snapshot.jwt`),
+    fetchText(`${DEMO_DATA}/${folder}/people/${id}.sd-jwt`),
     fetchText(`${DEMO_DATA}/${folder}/people/${id}.holder.jwk.json`),
   ]);
   return { snapshot, holder: Holder.fromPrivateJwk(holderJwk) };
@@ -52,16 +55,32 @@ function scorerFor(model) {
   return scorers[model];
 }
 
-/** Scores the person's own snapshot with full disclosure, presenting it to the wallet itself. */
+/**
+ * Fetches the bureau's status list and hands it to the wallet's scorers, so the person sees a
+ * revocation as soon as the bureau publishes it. Without a list the wallet still scores (its
+ * scorers' policy refers), and says it could not check.
+ */
+async function refreshStatusList() {
+  try {
+    const response = await fetch(STATUS_LIST, { cache: 'no-store' });
+    if (!response.ok) return;
+    const token = (await response.text()).trim();
+    for (const model of Object.keys(MODELS)) scorerFor(model).addStatusList(token);
+  } catch (error) {
+    if (!(error instanceof EdgescoreError) && !(error instanceof TypeError)) throw error;
+  }
+}
+
+/** Scores the person's own snapshot with full disclosure, presenting every feature to the wallet itself. */
 function scoreOwn(person) {
   const nonce = newNonce();
-  const presentation = person.holder.present(person.snapshot, { nonce, aud: WALLET_AUDIENCE });
-  return person.scorer.score(person.snapshot, { nonce, presentation, disclose: 'full' });
+  const presentation = person.holder.presentAll(person.snapshot, { nonce, aud: WALLET_AUDIENCE });
+  return person.scorer.score(presentation, { nonce, disclose: 'full' });
 }
 
 async function selectPerson(id) {
   const entry = state.people.find((person) => person.id === id) ?? state.people[0];
-  const material = await loadMaterial('current', entry.id);
+  const [material] = await Promise.all([loadMaterial('current', entry.id), refreshStatusList()]);
   const person = { ...entry, ...material, scorer: scorerFor(entry.model) };
   person.info = person.scorer.modelInfo();
   try {
@@ -71,6 +90,7 @@ async function selectPerson(id) {
     person.error = error;
   }
   state.person = person;
+  if (state.request !== null) state.request = describeRequest(state.request);
   localStorage.setItem('edgescore-wallet-person', person.id);
   render(state);
 }
@@ -82,33 +102,44 @@ const base64url = {
   encode: (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
 };
 
-/** The snapshot with flattering features written in: the bureau's signature no longer matches. */
+/**
+ * The snapshot with flattering values written into its disclosures: their digests are no
+ * longer the ones the bureau signed.
+ */
 function tamper(snapshot) {
-  const [header, payload, signature] = snapshot.split('.');
-  const claims = JSON.parse(base64url.decode(payload));
-  for (const [name, value] of Object.entries(FLATTERING_EDITS)) {
-    if (name in claims.features) claims.features[name] = value;
-  }
-  let edited = base64url.encode(JSON.stringify(claims));
-  if (edited === payload) {
-    // Nothing left to flatter: a longer life is what such a holder would write instead.
-    claims.exp += 365 * 86_400;
-    edited = base64url.encode(JSON.stringify(claims));
-  }
-  return [header, edited, signature].join('.');
+  const [jwt, ...rest] = snapshot.split('~');
+  const edited = rest.map((part) => {
+    if (part === '') return part;
+    const [salt, name, value] = JSON.parse(base64url.decode(part));
+    return name in FLATTERING_EDITS ? base64url.encode(JSON.stringify([salt, name, FLATTERING_EDITS[name]])) : part;
+  });
+  return [jwt, ...edited].join('~');
 }
 
-/** What "show to merchant" sends for `nonce` and `aud`, as the demo tools say. */
-async function presentationFor(nonce, aud) {
+/** A merchant's request with what this person would disclose for it, to show before they agree. */
+function describeRequest(open) {
+  let disclosed;
+  try {
+    disclosed = disclosuresFor(state.person.snapshot, open.request);
+  } catch (error) {
+    if (!(error instanceof EdgescoreError)) throw error;
+    disclosed = { aud: open.request.aud, features: [], model: open.request.model, error };
+  }
+  return { ...open, disclosed };
+}
+
+/** What "show to merchant" sends for a request, as the demo tools say. */
+async function presentationFor(request) {
   const person = state.person;
   const kind = $('#send-as').value;
   let { snapshot, holder } = person;
   if (kind === 'tampered') snapshot = tamper(snapshot);
   if (kind === 'expired') ({ snapshot, holder } = await loadMaterial('expired', person.id));
-  const audience = kind === 'other-merchant' ? OTHER_MERCHANT : aud;
-  return { snapshot, presentation: holder.present(snapshot, { nonce, aud: audience }) };
+  const asked = kind === 'other-merchant' ? { ...request, aud: OTHER_MERCHANT } : request;
+  return holder.present(snapshot, asked);
 }
 
+/** The form for a merchant without a request channel: every feature, for a nonce and an audience. */
 async function showStandalone() {
   const nonce = $('#show-nonce').value.trim();
   const aud = $('#show-aud').value.trim();
@@ -118,26 +149,25 @@ async function showStandalone() {
     return;
   }
   $('#show-nonce').setCustomValidity('');
-  const { snapshot, presentation } = await presentationFor(nonce, aud);
-  $('#show-presentation').value = presentation;
-  $('#show-snapshot').value = snapshot;
+  const { snapshot, holder } = state.person;
+  $('#show-presentation').value = holder.presentAll(snapshot, { nonce, aud });
   $('#show-output').hidden = false;
 }
 
 // ---- the checkout that opened the wallet ----
 
 function listenToMerchant() {
-  const merchant = connectToMerchant((request) => {
-    state.request = request;
+  const merchant = connectToMerchant(async (open) => {
+    await refreshStatusList();
+    state.request = describeRequest(open);
     renderRequest(state);
   });
   if (merchant === null) return;
   $('#request-show').addEventListener('click', async () => {
-    const { nonce, aud } = state.request;
-    const { snapshot, presentation } = await presentationFor(nonce, aud);
+    const presentation = await presentationFor(state.request.request);
     state.request = null;
     renderRequest(state);
-    merchant.present({ snapshot, presentation });
+    merchant.present({ presentation });
   });
   $('#request-decline').addEventListener('click', () => {
     state.request = null;

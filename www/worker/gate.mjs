@@ -1,27 +1,36 @@
-// The deposit-free rentals edge worker: GET /nonce and POST /rentals/gate.
+// The deposit-free rentals edge worker: GET /nonce (a presentation request) and
+// POST /rentals/gate (a presentation in, a decision out).
 //
 // Configuration comes from the worker's bindings (see www/workerd.capnp): the issuer's JWKS,
-// the signed models, the merchant policy, the merchant's audience, the catalog and the nonce
-// lifetime. The worker makes no outbound request of any kind (its config gives it no network).
+// the signed models, the merchant policy, the merchant's audience, the catalog, the nonce
+// lifetime and where the bureau publishes its status list. Its one way out is the BUREAU
+// service binding, used for nothing but fetching that status list (its globalOutbound
+// refuses everything else).
 import { EdgescoreError, initSync, newNonce, Scorer } from '../../pkg/edgescore.js';
 import wasm from '../../pkg/wasm/edgescore_core_bg.wasm';
 import { catalogItem, createRentalVerifier, orderContext } from '../shared/rentals.mjs';
 import { NonceStore } from './nonces.mjs';
+import { readCapped, StatusListCache } from './status.mjs';
 
 initSync(wasm);
 
 /** The largest request body accepted, checked before parsing (named exports of a worker must be handlers). */
 const MAX_BODY_BYTES = 16 * 1024;
 
-const BODY_MEMBERS = ['snapshot', 'presentation', 'nonce', 'order'];
+const BODY_MEMBERS = ['presentation', 'nonce', 'order'];
 
 // Verification failures: 401 when the presentation proves nothing (bad token, signature,
-// holder binding, clock), 403 when it is genuine but not acceptable here.
-const FORBIDDEN = new Set(['ERR_AUDIENCE', 'ERR_ISSUER', 'ERR_SCHEMA_MISMATCH', 'ERR_FEATURE_INVALID']);
+// disclosures, holder binding, clock), 403 when it is genuine but not acceptable here
+// (revoked, a feature withheld, another merchant's), 503 when the status cannot be checked and
+// the policy refuses then.
+const FORBIDDEN = new Set([
+  'ERR_AUDIENCE', 'ERR_ISSUER', 'ERR_SCHEMA_MISMATCH', 'ERR_FEATURE_INVALID', 'ERR_FEATURE_NOT_DISCLOSED',
+  'ERR_REVOKED', 'ERR_SUSPENDED', 'ERR_STATUS_INVALID',
+]);
 const UNAUTHORIZED = new Set([
   'ERR_MALFORMED', 'ERR_TOO_LARGE', 'ERR_ALG_NOT_ALLOWED', 'ERR_HEADER_NOT_ALLOWED', 'ERR_WRONG_TYPE',
   'ERR_UNKNOWN_KID', 'ERR_KEY_INVALID', 'ERR_SIGNATURE_INVALID', 'ERR_EXPIRED', 'ERR_NOT_YET_VALID',
-  'ERR_TOO_OLD', 'ERR_CLAIM_INVALID', 'ERR_HOLDER_BINDING', 'ERR_NONCE_MISMATCH',
+  'ERR_TOO_OLD', 'ERR_CLAIM_INVALID', 'ERR_HOLDER_BINDING', 'ERR_NONCE_MISMATCH', 'ERR_DISCLOSURE_INVALID',
 ]);
 
 const NONCE_REFUSALS = {
@@ -44,16 +53,24 @@ let state;
 function configure(env) {
   const audience = env.AUDIENCE;
   const ttlSeconds = Number(env.NONCE_TTL_SECONDS ?? 120);
+  const verifier = createRentalVerifier({
+    Scorer,
+    jwks: env.JWKS,
+    models: [env.CONSUMER_MODEL.trim(), env.SELLER_MODEL.trim()],
+    policy: env.POLICY,
+    audience,
+  });
   return {
     audience,
     catalog: env.CATALOG,
     nonces: new NonceStore({ ttlSeconds }),
-    verifier: createRentalVerifier({
-      Scorer,
-      jwks: env.JWKS,
-      models: [env.CONSUMER_MODEL.trim(), env.SELLER_MODEL.trim()],
-      policy: env.POLICY,
-      audience,
+    verifier,
+    statusList: new StatusListCache({
+      url: env.STATUS_LIST_URL,
+      fetchList: (url, init) => env.BUREAU.fetch(url, init),
+      hold: (token, now) => verifier.addStatusList(token, now),
+      maxCacheSeconds: Number(env.STATUS_LIST_MAX_CACHE_SECONDS ?? 300),
+      retrySeconds: Number(env.STATUS_LIST_RETRY_SECONDS ?? 5),
     }),
   };
 }
@@ -66,13 +83,14 @@ function refusal(status, code, message, headers) {
   return json(status, { error: { code, message } }, headers);
 }
 
-function issueNonce({ nonces, audience }) {
+/** A presentation request: a fresh nonce, the audience, and the features the models read. */
+function issueNonce({ nonces, verifier }) {
   const nonce = newNonce();
   const expiresAt = nonces.add(nonce);
   if (expiresAt === null) {
     return refusal(503, 'ERR_BUSY', 'too many outstanding nonces: try again shortly', { 'Retry-After': '1' });
   }
-  return json(200, { nonce, expires_at: Math.floor(expiresAt / 1000), audience });
+  return json(200, verifier.request(nonce, Math.floor(expiresAt / 1000)));
 }
 
 /** The body as text, refused past MAX_BODY_BYTES (declared or actually read) or when not UTF-8. */
@@ -85,27 +103,8 @@ async function readBody(request) {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) {
     throw new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`);
   }
-  const chunks = [];
-  let size = 0;
-  if (request.body !== null) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readCapped(request.body, MAX_BODY_BYTES);
+  if (bytes === null) throw new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -119,7 +118,7 @@ function malformed(message) {
   return new HttpError(400, 'ERR_MALFORMED', message);
 }
 
-/** `{ snapshot, presentation, nonce, order: { item } }`, strings where strings belong, nothing else. */
+/** `{ presentation, nonce, order: { item } }`, strings where strings belong, nothing else. */
 function parseGateBody(text, catalog) {
   let body;
   try {
@@ -130,7 +129,7 @@ function parseGateBody(text, catalog) {
   if (!isObject(body)) throw malformed('the body must be a JSON object');
   const extra = Object.keys(body).find((name) => !BODY_MEMBERS.includes(name));
   if (extra !== undefined) throw malformed(`unknown member "${extra.slice(0, 40)}"`);
-  for (const name of ['snapshot', 'presentation', 'nonce']) {
+  for (const name of ['presentation', 'nonce']) {
     if (typeof body[name] !== 'string' || body[name].length === 0) throw malformed(`"${name}" must be a non-empty string`);
   }
   if (!isObject(body.order)) throw malformed('"order" must be an object: {"item": "…"}');
@@ -142,32 +141,36 @@ function parseGateBody(text, catalog) {
   return { ...body, item };
 }
 
-async function gate(request, { nonces, verifier, catalog, audience }) {
+async function gate(request, { nonces, verifier, catalog, audience, statusList }) {
   const body = parseGateBody(await readBody(request), catalog);
   // The nonce is used up here, before verification: a refused presentation cannot be retried
   // with the same nonce.
   const outcome = nonces.consume(body.nonce);
   if (outcome !== 'ok') throw new HttpError(409, ...NONCE_REFUSALS[outcome]);
   const context = orderContext(catalog, body.item);
+  // A status list held past its ttl is fetched again first (one fetch for all requests).
+  await statusList.refresh();
   let result;
   try {
-    result = verifier.decide(body.snapshot, { presentation: body.presentation, nonce: body.nonce, context });
+    result = verifier.decide(body.presentation, { nonce: body.nonce, context });
   } catch (error) {
     if (!(error instanceof EdgescoreError)) throw error;
     if (UNAUTHORIZED.has(error.code)) {
       throw new HttpError(401, error.code, error.message, { 'WWW-Authenticate': `KB-JWT realm="${audience}"` });
     }
     if (FORBIDDEN.has(error.code)) throw new HttpError(403, error.code, error.message);
+    if (error.code === 'ERR_STATUS_UNAVAILABLE') throw new HttpError(503, error.code, error.message, { 'Retry-After': '30' });
     throw new HttpError(500, error.code, error.message);
   }
   // Band-only disclosure: no score, no sub-scores, no reasons, no features.
-  const { band, decision, rule, deposit, deposit_percent: depositPercent, model } = result;
+  const { band, decision, rule, deposit, deposit_percent: depositPercent, status, model } = result;
   return json(200, {
     decision,
     band,
     rule,
     deposit,
     ...(depositPercent === undefined ? {} : { deposit_percent: depositPercent }),
+    ...(status === undefined ? {} : { status }),
     full_deposit: context.deposit,
     currency: context.currency,
     item: context.item,

@@ -1,5 +1,7 @@
 // The demo host: serves the wallet, the checkout, the package and the demo data as static
-// files, and hands /nonce and /rentals/* to the rentals edge worker (the GATE service).
+// files, hands /nonce and /rentals/* to the rentals edge worker (the GATE service), and
+// /status/* to the demo bureau's status list endpoint (the BUREAU service), so the wallet can
+// read the list its snapshot names from the same origin.
 // One origin on 127.0.0.1, so the pages need no CORS and the wallet can postMessage to the
 // checkout. Only the folders listed here are reachable; everything else is 404.
 
@@ -8,6 +10,7 @@ const MOUNTS = [
   ['/wallet/', 'WWW', 'wallet/', null],
   ['/checkout/', 'WWW', 'checkout/', null],
   ['/shared/', 'WWW', 'shared/', null],
+  ['/models/', 'WWW', 'models/', new Set(['rentals-express.model.jws', 'rentals-express.json'])],
   ['/pkg/', 'PKG', '', new Set(['edgescore.js', 'wasm/edgescore_core.js', 'wasm/edgescore_core_bg.wasm', 'wasm/demo.js'])],
   ['/demo-data/', 'DEMO_DATA', '', null],
 ];
@@ -19,6 +22,7 @@ const TYPES = {
   css: 'text/css; charset=utf-8',
   json: 'application/json',
   jwt: 'text/plain; charset=utf-8',
+  'sd-jwt': 'text/plain; charset=utf-8',
   jws: 'text/plain; charset=utf-8',
   wasm: 'application/wasm',
   svg: 'image/svg+xml',
@@ -83,6 +87,14 @@ export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
     if (pathname === '/nonce' || pathname.startsWith('/rentals/')) return env.GATE.fetch(request);
+    if (pathname.startsWith('/status/')) {
+      if (request.method !== 'GET') return new Response('method not allowed\n', { status: 405, headers: { Allow: 'GET' } });
+      const answer = await env.BUREAU.fetch(`https://demo-bureau.example${pathname}`);
+      return new Response(answer.body, {
+        status: answer.status,
+        headers: { 'Content-Type': 'application/statuslist+jwt', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+      });
+    }
     return serveFile(request, env);
   },
 };

@@ -26,6 +26,9 @@ pub(crate) struct DemoArgs {
     /// `iat` of the snapshots (default: now).
     #[arg(long, allow_negative_numbers = true)]
     pub now: Option<i64>,
+    /// `ttl` of the status list: how long verifiers may cache it, seconds or with a unit.
+    #[arg(long, default_value = "5m")]
+    pub status_ttl: String,
 }
 
 pub(crate) fn demo(args: DemoArgs) -> CliResult<Output> {
@@ -42,7 +45,8 @@ pub(crate) fn demo(args: DemoArgs) -> CliResult<Output> {
     let jwks = json::parse_object(demo::DEMO_JWKS_JSON.as_bytes())?;
     let policy = json::parse_object(edgescore::policy::DEFAULT_POLICY_JSON.as_bytes())?;
     let mut entries = Vec::new();
-    let status_list = demo::status_list_token(now, &[] as &[(u64, Status)])?;
+    let ttl = crate::tokens::parse_duration(&args.status_ttl)?;
+    let status_list = demo::status_list_token(now, ttl, &[] as &[(u64, Status)])?;
     for (index, person) in people.iter().enumerate() {
         if !args.person.is_empty() && !args.person.contains(&person.id) {
             continue;
