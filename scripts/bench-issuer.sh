@@ -27,5 +27,5 @@ for threads in 1 2; do
 done
 
 echo "== score the first snapshot with the core"
-head -1 "$DIR/snapshots.jsonl" | sed 's/.*"snapshot":"\([^"]*\)".*/\1/' > "$DIR/first.jwt"
-"$bin" score "$DIR/first.jwt" --now 1790000100 --disclose full | cut -c1-200
+head -1 "$DIR/snapshots.jsonl" | sed 's/.*"snapshot":"\([^"]*\)".*/\1/' > "$DIR/first.sd-jwt"
+"$bin" score "$DIR/first.sd-jwt" --now 1790000100 --disclose full | cut -c1-200

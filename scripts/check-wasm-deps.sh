@@ -9,7 +9,7 @@ allowed=" edgescore curve25519-dalek curve25519-dalek-derive cfg-if digest block
   wasm-bindgen wasm-bindgen-macro wasm-bindgen-macro-support wasm-bindgen-shared wasm-bindgen-backend
   js-sys once_cell rustversion bumpalo log proc-macro2 quote syn unicode-ident version_check libc
   fiat-crypto semver rustc_version r-efi wasip2 wit-bindgen talc allocator-api2 lock_api scopeguard
-  serde serde_core serde_derive "
+  serde serde_core serde_derive miniz_oxide adler2 "
 
 allowed=" $(tr -s '[:space:]' ' ' <<<"$allowed") "
 

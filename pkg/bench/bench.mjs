@@ -1,5 +1,6 @@
 // Benchmark of the JavaScript package, printing medians and ratios measured in one run:
-// per presentation (snapshot + key-binding JWS verified, scored, policy applied) in edgescore
+// per presentation (an SD-JWT: issuer JWT, disclosures and key-binding JWT verified, scored,
+// policy applied) in edgescore
 // WebAssembly, in jose (Web Crypto) with a plain JS scorecard, in @noble/ed25519 with the same
 // JS scorecard, and in native Rust; scoreBatch against single calls; cold start in Node and
 // in Chromium. Figures, not assertions. `node pkg/bench/bench.mjs` (after scripts/build-pkg.sh
@@ -25,11 +26,39 @@ noble.hashes.sha512 = (message) => new Uint8Array(createHash('sha512').update(me
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const b64json = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+/** An SD-JWT's issuer JWT, disclosures, key-binding JWT and the text its sd_hash covers. */
+function splitSdJwt(presentation) {
+  const last = presentation.lastIndexOf('~');
+  const hashed = presentation.slice(0, last + 1);
+  const [jwt, ...disclosures] = hashed.split('~');
+  disclosures.pop();
+  return { jwt, disclosures, kb: presentation.slice(last + 1), hashed };
+}
+
+/** The features an SD-JWT discloses, each digest checked against the signed payload (as RFC 9901 asks). */
+async function disclosedFeatures(payload, disclosures, sha256) {
+  const listed = new Set(payload.features._sd);
+  const features = {};
+  for (const disclosure of disclosures) {
+    if (!listed.delete(await sha256(disclosure))) throw new Error('disclosure not referenced');
+    const [, name, value] = b64json(disclosure);
+    if (name in features) throw new Error('disclosed twice');
+    features[name] = value;
+  }
+  return features;
+}
+const nodeSha256 = (text) => createHash('sha256').update(text).digest('base64url');
+const webSha256 = async (text) => Buffer.from(await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).toString('base64url');
 const context = { deposit: 39900 };
 
-// Distinct presentations (251 holder keys) from the parity fixture: bound, valid, consumer.
+// Distinct presentations from the parity fixture: SD-JWTs of the consumer schema with their
+// key-binding JWTs, valid, without a status reference (the baselines check no status list).
+const bound = (presentation) => !presentation.endsWith('~');
 const items = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
-  .filter((e) => e.model === 'consumer' && e.presentation && !e.expect.error)
+  .filter((e) => e.model === 'consumer' && !e.expect.error && bound(e.presentation)
+    && !('status' in b64json(e.presentation.split('.')[1])))
+  .map((e) => ({ ...e, parts: splitSdJwt(e.presentation) }))
   .slice(0, ITEMS);
 if (items.length < ITEMS) throw new Error(`only ${items.length} usable presentations in ${FIXTURE}`);
 
@@ -37,7 +66,13 @@ await init();
 const newScorer = () => new Scorer({ jwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, audience: AUDIENCE });
 let scorer = newScorer();
 const model = b64json(DEMO_CONSUMER_MODEL.split('.')[1]);
-const jsScore = compileModel(model);
+const scoreCompiled = compileModel(model);
+// As edgescore does: every feature the model reads must be disclosed; the rest is ignored.
+const read = [...new Set(model.characteristics.map((c) => c.feature))];
+const jsScore = (features) => {
+  if (!read.every((name) => name in features)) throw new Error('a feature the model reads was not disclosed');
+  return scoreCompiled(Object.fromEntries(read.map((name) => [name, features[name]])));
+};
 const issuerJwk = DEMO_JWKS.keys[0];
 const issuerKey = await jose.importJWK(issuerJwk, 'EdDSA');
 const issuerRaw = Buffer.from(issuerJwk.x, 'base64url');
@@ -48,27 +83,28 @@ function checkClaims(claims, kb, item) {
 }
 
 const engines = {
-  'edgescore WASM': (item) => scorer.score(item.snapshot, { now: NOW, presentation: item.presentation, nonce: item.nonce, context }),
+  'edgescore WASM': (item) => scorer.score(item.presentation, { now: NOW, nonce: item.nonce, context }),
   'jose (Web Crypto) + JS scorecard': async (item) => {
-    const { payload } = await jose.jwtVerify(item.snapshot, issuerKey, { typ: 'edgescore-snapshot+jwt', currentDate: new Date(NOW * 1000) });
+    const { jwt, disclosures, kb: kbJwt, hashed } = item.parts;
+    const { payload } = await jose.jwtVerify(jwt, issuerKey, { typ: 'dc+sd-jwt', currentDate: new Date(NOW * 1000) });
     const holderKey = await jose.importJWK(payload.cnf.jwk, 'EdDSA');
-    const { payload: kb } = await jose.jwtVerify(item.presentation, holderKey, { typ: 'kb+jwt', audience: AUDIENCE, currentDate: new Date(NOW * 1000) });
-    const hash = Buffer.from(await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(item.snapshot))).toString('base64url');
-    if (hash !== kb.sd_hash) throw new Error('sd_hash');
+    const { payload: kb } = await jose.jwtVerify(kbJwt, holderKey, { typ: 'kb+jwt', audience: AUDIENCE, currentDate: new Date(NOW * 1000) });
+    if (await webSha256(hashed) !== kb.sd_hash) throw new Error('sd_hash');
     checkClaims(payload, kb, item);
-    const { band } = jsScore(payload.features);
+    const { band } = jsScore(await disclosedFeatures(payload, disclosures, webSha256));
     return decide(DEFAULT_POLICY, band, NOW - payload.iat, context);
   },
-  '@noble/ed25519 + JS scorecard': (item) => {
-    const [h, p, s] = item.snapshot.split('.');
+  '@noble/ed25519 + JS scorecard': async (item) => {
+    const { jwt, disclosures, kb: kbJwt, hashed } = item.parts;
+    const [h, p, s] = jwt.split('.');
     if (!noble.verify(Buffer.from(s, 'base64url'), Buffer.from(`${h}.${p}`), issuerRaw)) throw new Error('signature');
     const payload = b64json(p);
-    const [kh, kp, ks] = item.presentation.split('.');
+    const [kh, kp, ks] = kbJwt.split('.');
     if (!noble.verify(Buffer.from(ks, 'base64url'), Buffer.from(`${kh}.${kp}`), Buffer.from(payload.cnf.jwk.x, 'base64url'))) throw new Error('kb');
     const kb = b64json(kp);
-    if (createHash('sha256').update(item.snapshot).digest('base64url') !== kb.sd_hash) throw new Error('sd_hash');
+    if (nodeSha256(hashed) !== kb.sd_hash) throw new Error('sd_hash');
     checkClaims(payload, kb, item);
-    const { band } = jsScore(payload.features);
+    const { band } = jsScore(await disclosedFeatures(payload, disclosures, nodeSha256));
     return decide(DEFAULT_POLICY, band, NOW - payload.iat, context);
   },
 };
@@ -105,7 +141,7 @@ const native = JSON.parse(execFileSync(join(ROOT, 'target/release/examples/bench
 
 // scoreBatch of 1,000 against 1,000 single calls.
 const thousand = Array.from({ length: 1000 }, (_, i) => items[i % items.length]);
-const batchItems = thousand.map(({ snapshot, presentation, nonce }) => ({ snapshot, presentation, nonce, context }));
+const batchItems = thousand.map(({ presentation, nonce }) => ({ presentation, nonce, context }));
 const single = [];
 const batch = [];
 for (let round = 0; round < ROUNDS; round += 1) {

@@ -8,6 +8,6 @@ const { init, Holder, Scorer } = await import('../edgescore.js');
 await init();
 const scorer = new Scorer({ jwks: demo.jwks, audience: demo.audience });
 const lin = demo.people.lin;
-const presentation = Holder.fromPrivateJwk(lin.holder).present(lin.snapshot, { nonce: 'n', aud: demo.audience, now: demo.now });
-scorer.score(lin.snapshot, { now: demo.now, nonce: 'n', presentation });
+const presentation = Holder.fromPrivateJwk(lin.holder).presentAll(lin.snapshot, { nonce: 'n', aud: demo.audience, now: demo.now });
+scorer.score(presentation, { now: demo.now, nonce: 'n' });
 console.log((performance.now() - started).toFixed(2));
