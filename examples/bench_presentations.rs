@@ -30,7 +30,8 @@ fn main() {
         // As pkg/bench/bench.mjs picks them: consumer, valid, bound, without a status reference.
         let Some(presentation) = field("presentation") else { continue };
         let payload = presentation.split('.').nth(1).and_then(|part| edgescore::b64::decode(part, "payload").ok());
-        let has_status = payload.and_then(|bytes| json::parse_object(&bytes).ok()).is_none_or(|claims| claims.contains("status"));
+        let has_status =
+            payload.and_then(|bytes| json::parse_object(&bytes).ok()).is_none_or(|claims| claims.contains("status"));
         if scored && field("model").as_deref() == Some("consumer") && !presentation.ends_with('~') && !has_status {
             items.push((presentation, field("nonce").unwrap()));
         }

@@ -135,6 +135,7 @@ fn main() {
     let status_list = issuer
         .sign_status_list(&StatusListToken {
             uri: status_uri,
+            issuer: Some(demo::DEMO_ISSUER),
             issued_at: NOW - 600,
             expires_at: Some(NOW + 86_400),
             ttl: Some(300),

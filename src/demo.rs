@@ -151,6 +151,7 @@ mod issuer_side {
         }
         issuer()?.sign_status_list(&StatusListToken {
             uri: DEMO_STATUS_LIST_URI,
+            issuer: Some(DEMO_ISSUER),
             issued_at: now,
             expires_at: Some(now.saturating_add(DEMO_STATUS_LIST_LIFETIME_SECONDS)),
             ttl: Some(ttl),

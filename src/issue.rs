@@ -264,7 +264,11 @@ impl Issuer {
         if token.ttl.is_some_and(|ttl| ttl == 0 || ttl > MAX_TIMESTAMP) {
             bail!(StatusListInvalid, "\"ttl\" must be a positive number of seconds");
         }
-        let mut claims = Object::new().with("sub", token.uri).with("iat", token.issued_at);
+        let mut claims = Object::new().with("sub", token.uri);
+        if let Some(iss) = token.issuer {
+            claims.insert("iss", iss);
+        }
+        claims.insert("iat", token.issued_at);
         if let Some(exp) = token.expires_at {
             claims.insert("exp", exp);
         }
@@ -284,6 +288,9 @@ impl Issuer {
 pub struct StatusListToken<'a> {
     /// `sub`: the URI the list is published at, as the snapshots' `status.status_list.uri`.
     pub uri: &'a str,
+    /// `iss`: the issuer of the snapshots it lists (verifiers then use it for that issuer's
+    /// snapshots only).
+    pub issuer: Option<&'a str>,
     /// `iat`.
     pub issued_at: i64,
     /// `exp`.

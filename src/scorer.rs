@@ -166,7 +166,8 @@ impl Scorer {
         let Some(reference) = snapshot.status() else { return Ok(None) };
         let leeway = self.options.leeway_seconds as i64;
         let current = self.status_lists.iter().find(|list| {
-            list.uri() == reference.uri && list.is_current(now, leeway, self.policy.status.max_age_seconds)
+            list.serves(&reference.uri, snapshot.issuer())
+                && list.is_current(now, leeway, self.policy.status.max_age_seconds)
         });
         match current {
             Some(list) => match list.status_of(reference)? {

@@ -3,7 +3,8 @@
 //! status list token the issuer signs (`typ` `statuslist+jwt`).
 //!
 //! A snapshot says where its entry is: `"status":{"status_list":{"idx":17,"uri":"https://…"}}`
-//! (§6.1). The token's claims are `sub` (the list's URI, equal to the snapshot's `uri`), `iat`,
+//! (§6.1). The token's claims are `sub` (the list's URI, equal to the snapshot's `uri`), `iss`
+//! (optional; when present it must be the snapshot's `iss`), `iat`,
 //! optional `exp` and `ttl` (seconds a consumer may cache it), and `status_list`
 //! `{"bits":1|2|4|8,"lst":"<base64url ZLIB>"}` (§4.1, §5.1). Entry `i` of a list with `b` bits
 //! is in byte `i·b / 8`, counted from the least significant bit (§4.1). Values: `0` valid,
@@ -192,6 +193,7 @@ fn check_bits(bits: u8) -> Result<()> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedStatusList {
     uri: String,
+    issuer: Option<String>,
     issued_at: i64,
     expires_at: Option<i64>,
     ttl: Option<u64>,
@@ -203,9 +205,19 @@ impl VerifiedStatusList {
     pub fn uri(&self) -> &str {
         &self.uri
     }
+    /// `iss`, when the token names its issuer.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
     /// `iat`.
     pub fn issued_at(&self) -> i64 {
         self.issued_at
+    }
+    /// Whether this is the list a snapshot of `issuer` names at `uri`: the same URI and, when
+    /// the list names its issuer, the same issuer (a key trusted for one issuer's snapshots
+    /// cannot publish another issuer's statuses).
+    pub fn serves(&self, uri: &str, issuer: &str) -> bool {
+        self.uri == uri && self.issuer.as_deref().is_none_or(|own| own == issuer)
     }
     /// `exp`, when given.
     pub fn expires_at(&self) -> Option<i64> {
@@ -252,6 +264,8 @@ impl VerifiedStatusList {
 #[derive(Deserialize)]
 struct StatusListClaims {
     sub: String,
+    #[serde(default)]
+    iss: Option<String>,
     iat: i64,
     #[serde(default)]
     exp: Option<i64>,
@@ -297,7 +311,17 @@ pub fn verify_status_list(token: &str, keys: &Jwks, now: i64, leeway: i64) -> Re
     }
     let list =
         StatusList::from_lst(claims.status_list.bits, &claims.status_list.lst).map_err(|e| e.context("status list"))?;
-    Ok(VerifiedStatusList { uri: claims.sub, issued_at: claims.iat, expires_at: claims.exp, ttl: claims.ttl, list })
+    if claims.iss.as_ref().is_some_and(|iss| iss.is_empty() || iss.len() > crate::limits::MAX_CLAIM_STRING) {
+        bail!(StatusListInvalid, "status list: \"iss\" must be 1 to {} bytes long", crate::limits::MAX_CLAIM_STRING);
+    }
+    Ok(VerifiedStatusList {
+        uri: claims.sub,
+        issuer: claims.iss,
+        issued_at: claims.iat,
+        expires_at: claims.exp,
+        ttl: claims.ttl,
+        list,
+    })
 }
 
 #[cfg(test)]

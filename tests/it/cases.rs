@@ -1356,7 +1356,10 @@ fn status_cases(g: &mut Gen) {
     list.set(3, 3).unwrap();
     let issuer = demo::issuer().unwrap();
     let token = |list: &StatusList, uri: &str, iat: i64, exp: Option<i64>, ttl: Option<i64>| {
-        issuer.sign_status_list(&StatusListToken { uri, issued_at: iat, expires_at: exp, ttl, list }).unwrap()
+        let iss = Some(demo::DEMO_ISSUER);
+        issuer
+            .sign_status_list(&StatusListToken { uri, issuer: iss, issued_at: iat, expires_at: exp, ttl, list })
+            .unwrap()
     };
     let good_list = token(&list, uri, NOW - 60, Some(NOW + DAY), Some(300));
     let at = |g: &Gen, index: i64| {
@@ -1407,6 +1410,24 @@ fn status_cases(g: &mut Gen) {
         "the list's sub must be the snapshot's uri",
         &at(g, 1),
         Some(&other_uri),
+        refuse(),
+        "ERR_STATUS_UNAVAILABLE",
+    );
+    let other_issuer = issuer
+        .sign_status_list(&StatusListToken {
+            uri,
+            issuer: Some("https://another-bureau.example"),
+            issued_at: NOW - 60,
+            expires_at: Some(NOW + DAY),
+            ttl: None,
+            list: &StatusList::new(2, 64).unwrap(),
+        })
+        .unwrap();
+    g.case_status(
+        "status_list_of_another_issuer",
+        "a list naming another iss does not speak for this issuer's snapshots",
+        &at(g, 1),
+        Some(&other_issuer),
         refuse(),
         "ERR_STATUS_UNAVAILABLE",
     );

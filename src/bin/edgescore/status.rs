@@ -43,6 +43,10 @@ pub(crate) struct StatusListArgs {
     pub bits: u8,
     #[command(flatten)]
     pub signing: SigningKeyArgs,
+    /// `iss`: the issuer whose snapshots the list speaks for (default with --demo-key: the
+    /// demo issuer).
+    #[arg(long)]
+    pub iss: Option<String>,
     #[command(flatten)]
     pub lifetime: ListLifetimeArgs,
     /// Write the token here instead of stdout.
@@ -88,7 +92,8 @@ pub(crate) struct RevokeArgs {
 
 pub(crate) fn status_list(args: StatusListArgs) -> CliResult<Output> {
     let list = StatusList::new(args.bits, args.size)?;
-    let token = sign(&args.signing, &args.lifetime, &args.uri, &list)?;
+    let iss = args.signing.issuer_name(args.iss.as_deref())?;
+    let token = sign(&args.signing, &args.lifetime, &args.uri, Some(&iss), &list)?;
     match args.out {
         Some(path) => {
             input::write_new(&path, &(token + "\n"), true)?;
@@ -121,7 +126,7 @@ pub(crate) fn revoke(args: RevokeArgs) -> CliResult<Output> {
     for index in &indexes {
         list.set(*index, status.value())?;
     }
-    let token = sign(&args.signing, &args.lifetime, current.uri(), &list)?;
+    let token = sign(&args.signing, &args.lifetime, current.uri(), current.issuer(), &list)?;
     let path = args.out.unwrap_or(args.status_list);
     input::write_new(&path, &(token + "\n"), true)?;
     Ok(Output::Json(
@@ -129,11 +134,18 @@ pub(crate) fn revoke(args: RevokeArgs) -> CliResult<Output> {
     ))
 }
 
-fn sign(signing: &SigningKeyArgs, lifetime: &ListLifetimeArgs, uri: &str, list: &StatusList) -> CliResult<String> {
+fn sign(
+    signing: &SigningKeyArgs,
+    lifetime: &ListLifetimeArgs,
+    uri: &str,
+    iss: Option<&str>,
+    list: &StatusList,
+) -> CliResult<String> {
     let issuer = signing_issuer(signing)?;
     let now = input::now_or(lifetime.now);
     let token = StatusListToken {
         uri,
+        issuer: iss,
         issued_at: now,
         expires_at: Some(now.saturating_add(parse_duration(&lifetime.lifetime)?)),
         ttl: Some(parse_duration(&lifetime.ttl)?),

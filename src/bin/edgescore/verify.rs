@@ -110,6 +110,7 @@ pub(crate) fn verify(args: VerifyArgs) -> CliResult<Output> {
                 .with("valid", true)
                 .with("kind", "status list")
                 .with("uri", list.uri())
+                .with("iss", list.issuer())
                 .with("iat", list.issued_at())
                 .with("exp", list.expires_at())
                 .with("ttl", list.ttl().map(|ttl| ttl as i64))

@@ -123,6 +123,7 @@ pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
         let list = StatusList::new(2, args.status_size)?;
         let token = issuer.sign_status_list(&StatusListToken {
             uri,
+            issuer: Some(&iss),
             issued_at,
             expires_at: Some(issued_at.saturating_add(86_400)),
             ttl: Some(300),
