@@ -210,6 +210,8 @@ export interface PresentationRequest {
 /** A status list the scorer holds. */
 export interface StatusListInfo {
   uri: string;
+  /** The issuer the list speaks for, when it names one. */
+  iss: string | null;
   iat: number;
   exp: number | null;
   ttl: number | null;

@@ -301,7 +301,7 @@ export class Scorer {
    * Verifies a status list token (`statuslist+jwt`) with the issuer keys and holds it: from
    * now on snapshots that name its URI are checked against it. A newer list for the same URI
    * replaces the one held; an older one is refused (`ERR_STATUS_LIST_INVALID`). Returns
-   * `{ uri, iat, exp, ttl, bits, size }`. Options: `now`.
+   * `{ uri, iss, iat, exp, ttl, bits, size }`. Options: `now`.
    */
   addStatusList(token, { now } = {}) {
     text(token, 'status list token');

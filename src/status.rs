@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::b64;
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
-use crate::json::{self, Value};
+use crate::json::{self, Object, Value};
 use crate::jwk::Jwks;
 use crate::jws::{self, TokenKind};
 use crate::limits::{MAX_STATUS_LIST_BYTES, MAX_STATUS_URI, MAX_TIMESTAMP};
@@ -55,8 +55,8 @@ impl StatusReference {
 
     /// The `status` claim for this reference.
     pub fn to_claim(&self) -> Value {
-        let reference = json::Object::new().with("idx", self.index as i64).with("uri", self.uri.as_str());
-        Value::Object(json::Object::new().with("status_list", reference))
+        let reference = Object::new().with("idx", self.index as i64).with("uri", self.uri.as_str());
+        Value::Object(Object::new().with("status_list", reference))
     }
 }
 
@@ -230,6 +230,19 @@ impl VerifiedStatusList {
     /// The list.
     pub fn list(&self) -> &StatusList {
         &self.list
+    }
+
+    /// What a verifier says about a list it holds: `{uri, iss, iat, exp, ttl, bits, size}`
+    /// (`null` for what the token leaves out).
+    pub fn summary(&self) -> Object {
+        Object::new()
+            .with("uri", self.uri.as_str())
+            .with("iss", self.issuer.as_deref())
+            .with("iat", self.issued_at)
+            .with("exp", self.expires_at)
+            .with("ttl", self.ttl.map(|ttl| ttl as i64))
+            .with("bits", i64::from(self.list.bits))
+            .with("size", self.list.len() as i64)
     }
 
     /// Whether the list may still be relied on at `now`: before `exp` (with `leeway`) and, when

@@ -165,20 +165,14 @@ impl WasmScorer {
         self.scorer.score(presentation, &request)
     }
 
-    /// Verifies a status list token and holds it (envelope with `{uri, iat, exp, ttl, bits,
-    /// size}`).
+    /// Verifies a status list token and holds it (envelope with `{uri, iss, iat, exp, ttl,
+    /// bits, size}`).
     #[wasm_bindgen(js_name = addStatusList)]
     pub fn add_status_list(&mut self, token: &str, now: f64) -> String {
-        envelope(seconds(now, "now must be whole seconds since the epoch").and_then(|now| {
-            let list = self.scorer.add_status_list(token, now as i64)?;
-            Ok(Object::new()
-                .with("uri", list.uri())
-                .with("iat", list.issued_at())
-                .with("exp", list.expires_at())
-                .with("ttl", list.ttl().map(|ttl| ttl as i64))
-                .with("bits", i64::from(list.list().bits()))
-                .with("size", list.list().len() as i64))
-        }))
+        envelope(
+            seconds(now, "now must be whole seconds since the epoch")
+                .and_then(|now| Ok(self.scorer.add_status_list(token, now as i64)?.summary())),
+        )
     }
 
     /// The presentation request for a nonce and its deadline (envelope).

@@ -40,7 +40,9 @@ describe('Scorer', () => {
   test('scores a bound snapshot with its presentation, band disclosure by default', () => {
     const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
     const info = scorer.addStatusList(demo.statusList, { now: NOW });
-    assert.deepEqual(info, { uri: 'https://demo-bureau.example/status/1', iat: NOW, exp: NOW + 86400, ttl: 300, bits: 2, size: 64 });
+    assert.deepEqual(info, {
+      uri: 'https://demo-bureau.example/status/1', iss: 'https://demo-bureau.example', iat: NOW, exp: NOW + 86400, ttl: 300, bits: 2, size: 64,
+    });
     const nonce = newNonce();
     const result = scorer.score(presentFor('lin', nonce), { now: NOW, nonce, context: { deposit: 39900 } });
     assert.equal(result.band, 'excellent');

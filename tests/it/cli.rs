@@ -313,20 +313,12 @@ fn revoking_in_the_status_list_refuses_the_snapshot() {
     let score = |snapshot: &Path| run(&["score", p(snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(&list)]);
     assert_eq!(score(&lin).ok().json().get("status").and_then(Value::as_str), Some("valid"));
     let later = "1790000060";
-    let revoked = run(&[
-        "revoke",
-        "--status-list",
-        p(&list),
-        "--issued",
-        p(&out),
-        "--sub",
-        "demo-lin",
-        "--demo-key",
-        "--now",
-        later,
-    ])
-    .ok()
-    .json();
+    let revoke = |which: &[&str]| {
+        let mut args = vec!["revoke", "--status-list", p(&list), "--issued", p(&out), "--demo-key", "--now", later];
+        args.extend_from_slice(which);
+        run(&args)
+    };
+    let revoked = revoke(&["--sub", "demo-lin"]).ok().json();
     assert_eq!(revoked.get("status").and_then(Value::as_str), Some("invalid"));
     let score_later =
         |snapshot: &Path| run(&["score", p(snapshot), "--aud", AUD, "--now", later, "--status-list", p(&list)]);
@@ -338,53 +330,12 @@ fn revoking_in_the_status_list_refuses_the_snapshot() {
         .and_then(|l| l.get("jti").and_then(Value::as_str))
         .unwrap()
         .to_owned();
-    run(&[
-        "revoke",
-        "--status-list",
-        p(&list),
-        "--issued",
-        p(&out),
-        "--jti",
-        &wang_jti,
-        "--suspend",
-        "--demo-key",
-        "--now",
-        later,
-    ])
-    .ok();
+    revoke(&["--jti", &wang_jti, "--suspend"]).ok();
     assert_eq!(score_later(&wang).error_code(), "ERR_SUSPENDED");
-    run(&[
-        "revoke",
-        "--status-list",
-        p(&list),
-        "--issued",
-        p(&out),
-        "--sub",
-        "demo-wang",
-        "--reinstate",
-        "--demo-key",
-        "--now",
-        later,
-    ])
-    .ok();
+    revoke(&["--sub", "demo-wang", "--reinstate"]).ok();
     assert_eq!(score_later(&wang).ok().json().get("status").and_then(Value::as_str), Some("valid"));
     // An unknown sub changes nothing; a list that does not verify is refused.
-    assert_eq!(
-        run(&[
-            "revoke",
-            "--status-list",
-            p(&list),
-            "--issued",
-            p(&out),
-            "--sub",
-            "nobody",
-            "--demo-key",
-            "--now",
-            later
-        ])
-        .code,
-        2
-    );
+    assert_eq!(revoke(&["--sub", "nobody"]).code, 2);
     std::fs::write(&list, "not a token").unwrap();
     assert_eq!(score_later(&wang).error_code(), "ERR_MALFORMED");
 }

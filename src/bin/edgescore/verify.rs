@@ -105,18 +105,11 @@ pub(crate) fn verify(args: VerifyArgs) -> CliResult<Output> {
     let now = input::now_or(args.verifier.now);
     if inspect::kind_without_verifying(&token) == Some(TokenKind::StatusList) {
         let list = verify_status_list(&token, &keys, now, options.leeway_seconds as i64)?;
-        return Ok(Output::Json(
-            Object::new()
-                .with("valid", true)
-                .with("kind", "status list")
-                .with("uri", list.uri())
-                .with("iss", list.issuer())
-                .with("iat", list.issued_at())
-                .with("exp", list.expires_at())
-                .with("ttl", list.ttl().map(|ttl| ttl as i64))
-                .with("bits", i64::from(list.list().bits()))
-                .with("size", list.list().len() as i64),
-        ));
+        let mut out = Object::new().with("valid", true).with("kind", "status list");
+        for (name, value) in list.summary().into_members() {
+            out.insert(name, value);
+        }
+        return Ok(Output::Json(out));
     }
     let verified = snapshot::verify_snapshot(&token, &keys, &options, now, args.verifier.nonce.as_deref())?;
     let mut out = Object::new()
