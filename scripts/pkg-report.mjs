@@ -1,11 +1,10 @@
-// Prints the sizes of the built package and fails past the budget:
-// the optimised .wasm at most 200 KB raw and 96 KB gzipped (KB = 1000 bytes): speed and
-// strictness are what the package is chosen for, and a checkout page or an edge runtime
-// carries this easily (docs/js.md, "Size").
+// Prints the sizes of the built package and fails past the budget: the optimised .wasm at most
+// 270 KB raw and 120 KB gzipped (KB = 1000 bytes). The budget guards against growth nobody
+// decided on; each move is recorded with what it paid for in docs/js.md, "Size".
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = { raw: 200_000, gzip: 96_000 };
+const BUDGET = { raw: 270_000, gzip: 120_000 };
 const files = [
   ['pkg/wasm/edgescore_core_bg.wasm', true],
   ['pkg/wasm/edgescore_core.js', false],
