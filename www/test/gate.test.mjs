@@ -72,7 +72,7 @@ describe('GET /nonce', () => {
     assert.ok(first.expires_at > now + 100 && first.expires_at <= now + 121, `expires_at ${first.expires_at} is about two minutes ahead`);
     // The merchant's own consumer model reads six features; the bureau's seller model eleven.
     assert.deepEqual(first.features, [
-      'repay_on_time_ratio_24m', 'late_90d_count_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'credit_utilisation',
+      'repay_on_time_ratio_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'open_credit_lines', 'credit_utilisation',
       'real_name_verified',
     ]);
     assert.equal(first.model.id, 'demo-rentals-express');

@@ -218,7 +218,7 @@ describe('checkout', () => {
   test('a top-band person rents an e-bike deposit-free, from the wallet, showing exactly six features', async () => {
     const { page, errors, close, outcome, body, shown } = await checkout({ person: 'lin', screenshot: 'checkout-wallet-request.png' });
     // The merchant's model reads six features: the wallet said which, to whom, and sent exactly those.
-    const six = ['repay_on_time_ratio_24m', 'late_90d_count_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'credit_utilisation', 'real_name_verified'];
+    const six = ['repay_on_time_ratio_24m', 'defaults_24m', 'utility_on_time_ratio_12m', 'open_credit_lines', 'credit_utilisation', 'real_name_verified'];
     assert.deepEqual(shown.features, six);
     assert.equal(shown.heading, 'It asks to see 6 features:');
     assert.ok(shown.labels.includes('Loan and pay-later repayments on time'), shown.labels.join(', '));

@@ -162,7 +162,7 @@ export function renderRequest(state) {
     attrs: { 'data-feature': feature },
   })));
   $('#request-model').textContent = translate(lang, 'requestModel', disclosed.model.id, disclosed.model.version);
-  const kept = person.info.characteristics.length - disclosed.features.length;
+  const kept = person.disclosable.filter((name) => !disclosed.features.includes(name)).length;
   $('#request-withheld').textContent = kept > 0 ? translate(lang, 'requestWithheld', kept) : '';
   $('#request-status').hidden = person.error === undefined;
   $('#request-status').textContent = person.error ? problemText(lang, person.error) : '';

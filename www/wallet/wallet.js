@@ -8,7 +8,7 @@
 // the words are in strings.js, the page is drawn by render.js, and messaging.js answers the
 // checkout that opened the wallet (postMessage, same origin only). Demo: the snapshots and
 // holder keys come from /demo-data/.
-import { disclosuresFor, EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/edgescore.js';
+import { disclosableNames, disclosuresFor, EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/edgescore.js';
 import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
 import { connectToMerchant } from './messaging.js';
 import { $, element, render, renderFailure, renderRequest } from './render.js';
@@ -30,7 +30,7 @@ const FLATTERING_EDITS = {
 const state = {
   lang: localStorage.getItem('edgescore-wallet-lang') === 'zh' ? 'zh' : 'en',
   people: [],
-  person: null, // { id, name, about, model, snapshot, holder, scorer, result, info, error }
+  person: null, // { id, name, about, model, snapshot, holder, scorer, result, info, disclosable, error }
   request: null, // a merchant's request: { request, merchant, purpose, disclosed }
 };
 
@@ -83,6 +83,9 @@ async function selectPerson(id) {
   const [material] = await Promise.all([loadMaterial('current', entry.id), refreshStatusList()]);
   const person = { ...entry, ...material, scorer: scorerFor(entry.model) };
   person.info = person.scorer.modelInfo();
+  // What the snapshot holds, disclosable one by one (the schema's features, not only the ones
+  // this model reads).
+  person.disclosable = disclosableNames(person.snapshot);
   try {
     person.result = scoreOwn(person);
   } catch (error) {
