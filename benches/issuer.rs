@@ -15,6 +15,7 @@ use edgescore::demo;
 use edgescore::issue::SnapshotClaims;
 use edgescore::issuer::batch::{BatchIssuer, MAX_BATCH_LINE_BYTES};
 use edgescore::issuer::features::{self, Deriver, Derivers, MAX_RECORD_BYTES};
+use edgescore::issuer::lines::ReadFrom;
 use edgescore::issuer::record::RawPerson;
 use edgescore::issuer::rows::{process_rows, RowOutcome};
 use edgescore::issuer::synth::{self, SynthConfig};
@@ -55,12 +56,12 @@ fn main() {
     // Feature derivation: both passes, as `features` runs them.
     let mut features_lines = Vec::new();
     let mut derive = |threads: usize, keep: bool| {
-        let standing = features::collect_standing(&raw[..], threads).unwrap();
+        let standing = features::collect_standing(&raw[..], ReadFrom::START, threads).unwrap();
         let counts = process_rows(
             &raw[..],
+            ReadFrom::START,
             threads,
             MAX_RECORD_BYTES,
-            |_| true,
             |_, bytes| features::features_row(&derivers, &standing, bytes),
             |chunk| {
                 if keep {
@@ -107,9 +108,9 @@ fn main() {
         let mut bytes = 0u64;
         let counts = process_rows(
             &features_lines[..],
+            ReadFrom::START,
             threads,
             MAX_BATCH_LINE_BYTES,
-            |_| true,
             |line, row| Ok(RowOutcome { line: Some(batch.issue_row(line, row)?), events: 0 }),
             |chunk| {
                 bytes += black_box(chunk.out.len()) as u64;

@@ -24,6 +24,9 @@ pub enum CodeScope {
     /// module and the CLI's `fit` and `report`, which read training and population data); never
     /// the JavaScript package.
     Lifecycle,
+    /// The bureau's side only (feature `issuer`, native only: the library's `issuer` module, the
+    /// CLI's `features` and `issue-batch`, the Python package); never the JavaScript package.
+    Issuer,
     /// The JavaScript package only, which reports it itself: no Rust function returns it, so
     /// it is not an [`ErrorCode`].
     JavaScriptPackage,
@@ -35,6 +38,7 @@ impl CodeScope {
         match self {
             CodeScope::Core => "library, CLI, JavaScript package",
             CodeScope::Lifecycle => "library (feature `lifecycle`), CLI `fit` and `report`",
+            CodeScope::Issuer => "library (feature `issuer`), CLI `features` and `issue-batch`, Python package",
             CodeScope::JavaScriptPackage => "JavaScript package only",
         }
     }
@@ -188,6 +192,11 @@ error_codes! {
         DataInvalid = "ERR_DATA_INVALID", Lifecycle,
             "training or population data is not usable (missing column, a target that is not two classes, too few \
              rows of a class, a CSV or JSON Lines row that cannot be read)";
+        TooManyRejected = "ERR_TOO_MANY_REJECTED", Issuer,
+            "a batch run rejected more rows than its `--max-reject-rate` allows; its outputs are left unfinished";
+        SigningFailed = "ERR_SIGNING_FAILED", Issuer,
+            "a signer outside the process (a PKCS#11 token, a KMS) failed or refused to sign, or its key is not an \
+             Ed25519 key";
     }
     javascript_package_only {
         "ERR_INTERNAL",

@@ -12,7 +12,10 @@ use crate::error::{bail, truncate, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::{Jwk, PrivateJwk};
 use crate::jws::{self, SigningAlg, TokenKind};
-use crate::limits::{MAX_CLAIM_STRING, MAX_DECOYS, MAX_TIMESTAMP};
+use crate::limits::{
+    MAX_CLAIM_STRING, MAX_DECOYS, MAX_DISCLOSURE_BYTES, MAX_PRESENTATION_BYTES, MAX_SD_JWT_BYTES, MAX_SNAPSHOT_BYTES,
+    MAX_TIMESTAMP,
+};
 use crate::model::Model;
 use crate::sdjwt::{self, Disclosure, SALT_BYTES, SD_ALG};
 use crate::snapshot::sd_hash;
@@ -219,6 +222,11 @@ impl Issuer {
         self
     }
 
+    /// The `alg` written in headers.
+    pub fn alg(&self) -> SigningAlg {
+        self.alg
+    }
+
     /// The key id written in headers.
     pub fn kid(&self) -> &str {
         &self.kid
@@ -230,16 +238,38 @@ impl Issuer {
     }
 
     /// Issues a snapshot: the SD-JWT in its issuance form, `<issuer-jwt>~<disclosure>~…~`,
-    /// one disclosure per feature.
+    /// one disclosure per feature. A snapshot a verifier would refuse for its size is
+    /// `ERR_TOO_LARGE`, never issued: the issuer-signed JWT over [`MAX_SNAPSHOT_BYTES`], a
+    /// disclosure over [`MAX_DISCLOSURE_BYTES`], or an issuance form that leaves no room for a
+    /// key-binding JWT ([`MAX_PRESENTATION_BYTES`]) under the [`MAX_SD_JWT_BYTES`] cap of a
+    /// presentation with every disclosure.
     pub fn issue(&self, claims: &SnapshotClaims, salts: &mut dyn SaltSource) -> Result<String> {
         claims.validate()?;
         let (payload, disclosures) = claims.to_sd_jwt_parts(salts)?;
         let mut sd_jwt =
             jws::sign(TokenKind::Snapshot, self.alg, Some(&self.kid), payload.to_json().as_bytes(), &self.key);
+        if sd_jwt.len() > MAX_SNAPSHOT_BYTES {
+            bail!(
+                TooLarge,
+                "the issuer-signed JWT would be {} bytes, more than the {MAX_SNAPSHOT_BYTES} a verifier accepts",
+                sd_jwt.len()
+            );
+        }
         sd_jwt.push('~');
         for disclosure in disclosures {
+            if disclosure.encoded.len() > MAX_DISCLOSURE_BYTES {
+                bail!(TooLarge, "a disclosure would be more than the {MAX_DISCLOSURE_BYTES} bytes a verifier accepts");
+            }
             sd_jwt.push_str(&disclosure.encoded);
             sd_jwt.push('~');
+        }
+        if sd_jwt.len() + MAX_PRESENTATION_BYTES > MAX_SD_JWT_BYTES {
+            bail!(
+                TooLarge,
+                "the snapshot would be {} bytes, leaving no room for a key-binding JWT under the {MAX_SD_JWT_BYTES} a \
+                 verifier accepts",
+                sd_jwt.len()
+            );
         }
         Ok(sd_jwt)
     }

@@ -5,31 +5,32 @@
 //! The features are checked against the model of their schema before signing.
 //!
 //! **Output** (JSON Lines, in input order):
-//! `{"line":N,"sub":…,"jti":…,"iat":…,"status_idx":…,"snapshot":"…"}`, `N` the 1-based input
-//! line number, `status_idx` only with a status list. Bad rows become error lines
-//! `{"line":N,"error":{…}}`. Each snapshot is an SD-JWT in its issuance form (every feature a
-//! disclosure); its salts are derived from the issuer key and its `jti` ([`DerivedSalts`]), so
-//! a rerun signs the same bytes.
+//! `{"line":N,"offset":O,"sub":…,"jti":…,"iat":…,"status_idx":…,"snapshot":"…"}`, `N` the
+//! 1-based number of the line in the part of the input read (the file's line number when
+//! unsharded), `O` the byte offset of the line in the input (the same in every shard layout),
+//! `status_idx` only with a status list. Bad rows become error lines
+//! `{"line":N,"offset":O,"error":{…}}`. Each snapshot is an SD-JWT in its issuance form (every
+//! feature a disclosure); its salts are derived from the issuer key and its `jti`
+//! ([`DerivedSalts`]), so a rerun signs the same bytes.
 //!
-//! **Status list indexes.** With a status list ([`StatusAllocation`]) input line `N` gets the
-//! index `π(N − 1)` of the list's `size` entries, `π` a keyed pseudo-random permutation (a
-//! four-round Feistel network over HMAC-SHA-256, cycle-walked into `0..size`): every person
-//! gets their own entry, deterministically, and neighbouring entries say nothing about who was
-//! issued when (the draft's advice against linkable, sequential indexes).
+//! **Status list indexes.** With a status list ([`StatusAllocation`]) line `N` of the part read
+//! gets the index `π(N − 1)` of the list's `size` entries, `π` a keyed pseudo-random
+//! permutation (a four-round Feistel network over HMAC-SHA-256, cycle-walked into `0..size`):
+//! every person gets their own entry, deterministically, and neighbouring entries say nothing
+//! about who was issued when (the draft's advice against linkable, sequential indexes). Line
+//! numbers count from each shard's start, so each shard of a sharded run has its own list (the
+//! CLI puts the shard in the list's URI).
 //!
-//! **Shards.** `--shard i/n` takes the input lines whose number `N` has `(N − 1) mod n = i`.
-//! By line number, not by a hash of `sub`: a task skips the other shards' lines without
-//! parsing them (a byte scan for line ends), which matters when each of `n` tasks reads the
-//! whole file; it is deterministic and independent of thread count. All tasks must read the
-//! same input file.
+//! **Shards** are byte ranges aligned to lines ([`crate::issuer::lines::Shard`]): a task
+//! reads only its range. All tasks must read the same input file.
 //!
 //! **Resume.** Output is written in input order, so the last complete output line names the
-//! last input line done. A restarted run drops a partial last line, skips every input line up
-//! to that number, trims the error file back to the same point, and reuses the `iat` of the
-//! output (unless `--now` says otherwise). Error lines of a chunk are flushed before its
-//! output lines, so nothing reported can be missing from a resumed run. `jti` is derived
-//! from the key id, `sub` and `iat` (see [`BatchIssuer::jti`]), so with a fixed `--now` a
-//! resumed output is byte for byte the output of an uninterrupted run.
+//! last input line done. A restarted run drops a partial last line, seeks past the line at
+//! that offset, and trims the error file back to the same point. Error lines of a chunk are
+//! flushed before its output lines, so nothing reported can be missing from a resumed run.
+//! `jti` is derived from the key id, `sub` and `iat` (see [`BatchIssuer::jti`]), so with the
+//! same run parameters a resumed output is byte for byte the output of an uninterrupted run;
+//! the CLI records the parameters beside the output and refuses to resume with others.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -42,37 +43,14 @@ use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::issue::{hmac_sha256, schema_features, DerivedSalts, Issuer, SnapshotClaims};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
+use crate::limits::{MAX_CLAIM_STRING, MAX_SNAPSHOT_BYTES, MAX_TIMESTAMP};
 use crate::model::Model;
 use crate::status::StatusReference;
 
+use super::lines::Position;
+
 /// The longest input line accepted (a snapshot is at most 8 KiB).
 pub const MAX_BATCH_LINE_BYTES: usize = 64 * 1024;
-
-/// One shard of `count`: the lines `N` with `(N − 1) mod count = index`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// This shard, `0..count`.
-    pub index: u64,
-    /// How many shards.
-    pub count: u64,
-}
-
-impl Shard {
-    /// The whole input.
-    pub const ALL: Shard = Shard { index: 0, count: 1 };
-
-    /// Parses `i/n` with `0 ≤ i < n`.
-    pub fn parse(text: &str) -> Option<Shard> {
-        let (index, count) = text.split_once('/')?;
-        let shard = Shard { index: index.trim().parse().ok()?, count: count.trim().parse().ok()? };
-        (shard.count > 0 && shard.index < shard.count).then_some(shard)
-    }
-
-    /// Whether input line `line` (1-based) is in this shard.
-    pub fn owns(&self, line: u64) -> bool {
-        line > 0 && (line - 1) % self.count == self.index
-    }
-}
 
 /// What every snapshot of a batch shares.
 pub struct BatchIssuer {
@@ -168,6 +146,78 @@ impl BatchIssuer {
         })
     }
 
+    /// Checks the options every row shares before any row is signed, with
+    /// `ERR_CONFIG_INVALID` and the reason: `iss` and each `aud` 1 to [`MAX_CLAIM_STRING`]
+    /// bytes, no audience twice, `iat` and `iat + lifetime` within 0 to [`MAX_TIMESTAMP`], a
+    /// positive lifetime, at least one model, and room in a snapshot for features once the
+    /// shared claims are written (a snapshot with no features must fit the verifier's
+    /// [`MAX_SNAPSHOT_BYTES`]).
+    pub fn validate(&self) -> Result<()> {
+        let claim = |name: &str, value: &str| {
+            if value.is_empty() || value.len() > MAX_CLAIM_STRING {
+                bail!(ConfigInvalid, "{name} must be 1 to {MAX_CLAIM_STRING} bytes long, not {} bytes", value.len());
+            }
+            Ok(())
+        };
+        claim("the issuer name (iss)", &self.iss)?;
+        for (index, audience) in self.audience.iter().enumerate() {
+            claim("each audience (aud)", audience)?;
+            if self.audience.iter().take(index).any(|earlier| earlier == audience) {
+                bail!(ConfigInvalid, "the audience {:?} is given twice", truncate(audience, 60));
+            }
+        }
+        if !(0..=MAX_TIMESTAMP).contains(&self.issued_at) {
+            bail!(
+                ConfigInvalid,
+                "the issue time must be whole seconds from 0 to {MAX_TIMESTAMP}, not {}",
+                self.issued_at
+            );
+        }
+        if self.lifetime <= 0 || self.issued_at.checked_add(self.lifetime).is_none_or(|exp| exp > MAX_TIMESTAMP) {
+            bail!(
+                ConfigInvalid,
+                "the lifetime must be positive and end by {MAX_TIMESTAMP} (issued at {}, lifetime {} s)",
+                self.issued_at,
+                self.lifetime
+            );
+        }
+        if self.models.is_empty() {
+            bail!(ConfigInvalid, "no model to check features against");
+        }
+        for model in &self.models {
+            let probe = SnapshotClaims {
+                issuer: self.iss.clone(),
+                subject: "x".to_owned(),
+                jti: self.jti("x"),
+                issued_at: self.issued_at,
+                not_before: None,
+                expires_at: self.issued_at + self.lifetime,
+                audience: self.audience.clone(),
+                schema: model.schema().to_owned(),
+                features: Object::new(),
+                holder: None,
+                status: self
+                    .status
+                    .as_ref()
+                    .map(|a| StatusReference { index: a.size.saturating_sub(1), uri: a.uri.clone() }),
+                decoys: 0,
+            };
+            let mut salts = DerivedSalts::new(DerivedSalts::key_for(&self.issuer), "validate");
+            if let Err(error) = self.issuer.issue(&probe, &mut salts) {
+                let reason = if error.code() == ErrorCode::TooLarge {
+                    format!(
+                        "the claims every snapshot shares (iss, aud, schema) leave no room for features under the \
+                         verifier's {MAX_SNAPSHOT_BYTES}-byte cap"
+                    )
+                } else {
+                    error.message().to_owned()
+                };
+                bail!(ConfigInvalid, "{reason}");
+            }
+        }
+        Ok(())
+    }
+
     /// The deterministic `jti`: base64url of the first 16 bytes of
     /// SHA-256(`edgescore-jti` ‖ 0 ‖ kid ‖ 0 ‖ sub ‖ 0 ‖ iat).
     pub fn jti(&self, sub: &str) -> String {
@@ -180,7 +230,7 @@ impl BatchIssuer {
     }
 
     /// Signs one input row and returns its output line (without line ending).
-    pub fn issue_row(&self, line: u64, bytes: &[u8]) -> Result<String> {
+    pub fn issue_row(&self, at: Position, bytes: &[u8]) -> Result<String> {
         let value = json::parse(bytes)?;
         let row: BatchRow = json::from_value(&value).map_err(|e| e.into_error(ErrorCode::Malformed))?;
         let Some(model) = self.models.iter().find(|model| model.schema() == row.schema) else {
@@ -193,9 +243,10 @@ impl BatchIssuer {
         };
         let status = match &self.status {
             None => None,
-            Some(allocation) => {
-                Some(StatusReference { index: allocation.index(line.saturating_sub(1))?, uri: allocation.uri.clone() })
-            }
+            Some(allocation) => Some(StatusReference {
+                index: allocation.index(at.line.saturating_sub(1))?,
+                uri: allocation.uri.clone(),
+            }),
         };
         let features = schema_features(model, &row.features);
         let (sub, schema) = (row.sub, row.schema);
@@ -216,7 +267,8 @@ impl BatchIssuer {
         let mut salts = DerivedSalts::new(DerivedSalts::key_for(&self.issuer), claims.jti.clone());
         let snapshot = self.issuer.issue(&claims, &mut salts)?;
         let mut out = Object::new()
-            .with("line", line as i64)
+            .with("line", at.line as i64)
+            .with("offset", at.offset as i64)
             .with("sub", claims.subject)
             .with("jti", claims.jti)
             .with("iat", self.issued_at);
@@ -239,10 +291,11 @@ struct BatchRow {
     holder: Option<Object>,
 }
 
-/// Makes a JSON Lines file written in line order end at a complete line: drops a partial
-/// last line, and with `limit` also every line whose `"line"` is above it. Returns the last
+/// Makes a JSON Lines file written in input order end at a complete line: drops a partial
+/// last line, and with `limit` also every line whose `"offset"` is above it. Returns the last
 /// kept line, parsed (`None` when the file is left empty). A kept line that is not a JSON
-/// object with a `"line"` number is `ERR_MALFORMED` (not a file this command wrote).
+/// object with `"line"` and `"offset"` numbers is `ERR_MALFORMED` (not a file this command
+/// wrote).
 pub fn trim_tail(file: &mut File, limit: Option<u64>) -> io::Result<Result<Option<Object>>> {
     let mut end = file.seek(SeekFrom::End(0))?;
     loop {
@@ -255,12 +308,14 @@ pub fn trim_tail(file: &mut File, limit: Option<u64>) -> io::Result<Result<Optio
         let mut line = vec![0u8; (newline - start) as usize];
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut line)?;
-        let parsed = json::parse_object(&line).ok().filter(|o| o.get("line").and_then(Value::as_i64).is_some());
+        let parsed = json::parse_object(&line).ok().filter(|o| {
+            o.get("line").and_then(Value::as_i64).is_some() && o.get("offset").and_then(Value::as_i64).is_some()
+        });
         let Some(object) = parsed else {
             return Ok(Err(Error::new(ErrorCode::Malformed, "the last line was not written by issue-batch")));
         };
-        let number = object.get("line").and_then(Value::as_i64).unwrap_or(0);
-        if limit.is_some_and(|limit| number > limit as i64) {
+        let offset = object.get("offset").and_then(Value::as_i64).unwrap_or(0);
+        if limit.is_some_and(|limit| offset > limit as i64) {
             end = start;
             continue;
         }
@@ -291,19 +346,6 @@ fn rfind_newline(file: &mut File, end: u64) -> io::Result<Option<u64>> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards_partition_lines() {
-        assert_eq!(Shard::parse("1/3"), Some(Shard { index: 1, count: 3 }));
-        for bad in ["3/3", "0/0", "1", "-1/3", "a/b", "1/3/4"] {
-            assert_eq!(Shard::parse(bad), None, "{bad}");
-        }
-        for line in 1..100 {
-            let owners = (0..3).filter(|&index| Shard { index, count: 3 }.owns(line)).count();
-            assert_eq!(owners, 1);
-        }
-        assert!(Shard::ALL.owns(1) && !Shard::ALL.owns(0));
-    }
 
     #[test]
     fn status_indexes_are_a_permutation() {

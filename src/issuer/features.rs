@@ -11,17 +11,19 @@
 //! **Relationships.** A contact is *in good standing* when none of their credit lines or
 //! merchant loans shows a 90-day delinquency (`3`) or a default (`D`) in the window. The
 //! issuer learns each person's standing in a first pass over the population into a
-//! [`Standing`] table (one byte per person number), then derives features in a second,
+//! [`Standing`] table (compressed bitmaps by person number), then derives features in a second,
 //! streaming pass. No graph leaves the issuer: a snapshot carries only the share of contacts
 //! in good standing and the number of real-name-verified contacts.
 
 use std::io::{self, BufRead};
 
-use crate::error::{bail, Result};
+use roaring::RoaringBitmap;
+
+use crate::error::{bail, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 use crate::model::Model;
 
-use super::lines::LineChunk;
+use super::lines::{LineChunk, ReadFrom};
 use super::ratio;
 use super::record::{Kind, RawPerson};
 use super::rows::{for_each_chunk, RowOutcome};
@@ -33,12 +35,22 @@ pub const STANDING_GOOD: u8 = 2;
 /// The person is real-name verified.
 pub const STANDING_VERIFIED: u8 = 4;
 
-/// What the issuer knows of every person for their contacts' features: one byte per person
-/// number, so memory is the largest person number plus one, in bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the issuer knows of every person for their contacts' features: three compressed
+/// bitmaps (known, good standing, real-name verified) keyed by person number, so memory grows
+/// with the people present, not with the largest person number. A dense population
+/// `0…N−1` costs about three bits a person; scattered numbers at most about six bytes a person
+/// (roaring bitmaps: a 64 Ki-number block holds a sorted list of 16-bit entries until it is
+/// denser than 1 in 16, then an 8 KiB bitmap).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Standing {
-    flags: Vec<u8>,
+    known: RoaringBitmap,
+    good: RoaringBitmap,
+    verified: RoaringBitmap,
 }
+
+/// The first bytes of a standing table file (then the three bitmaps in the portable roaring
+/// format: known, good, verified).
+const STANDING_MAGIC: &[u8; 16] = b"edgescore-stand1";
 
 impl Standing {
     /// An empty table.
@@ -46,25 +58,92 @@ impl Standing {
         Standing::default()
     }
 
-    /// Records a person's flags (growing the table to their number).
+    /// Records a person's flags. Person numbers above [`MAX_PERSON`](super::record::MAX_PERSON)
+    /// are ignored (the record reader refuses them).
     pub fn set(&mut self, person: u64, flags: u8) {
-        let Ok(index) = usize::try_from(person) else { return };
-        if index >= self.flags.len() {
-            self.flags.resize(index + 1, 0);
-        }
-        if let Some(slot) = self.flags.get_mut(index) {
-            *slot = flags;
+        let Ok(person) = u32::try_from(person) else { return };
+        for (bitmap, flag) in [
+            (&mut self.known, STANDING_KNOWN),
+            (&mut self.good, STANDING_GOOD),
+            (&mut self.verified, STANDING_VERIFIED),
+        ] {
+            if flags & flag != 0 {
+                bitmap.insert(person);
+            } else {
+                bitmap.remove(person);
+            }
         }
     }
 
     /// A person's flags (0 when unknown).
     pub fn get(&self, person: u64) -> u8 {
-        usize::try_from(person).ok().and_then(|index| self.flags.get(index)).copied().unwrap_or(0)
+        let Ok(person) = u32::try_from(person) else { return 0 };
+        let mut flags = 0;
+        for (bitmap, flag) in
+            [(&self.known, STANDING_KNOWN), (&self.good, STANDING_GOOD), (&self.verified, STANDING_VERIFIED)]
+        {
+            if bitmap.contains(person) {
+                flags |= flag;
+            }
+        }
+        flags
     }
 
-    /// Bytes the table holds.
+    /// People in the table.
+    pub fn people(&self) -> u64 {
+        self.known.len()
+    }
+
+    /// Bytes the table takes serialized (about what it holds in memory).
     pub fn bytes(&self) -> usize {
-        self.flags.len()
+        self.known.serialized_size() + self.good.serialized_size() + self.verified.serialized_size()
+    }
+
+    /// Adds every person of `other` (for tables built over shards of one population).
+    pub fn merge(&mut self, other: &Standing) {
+        self.known |= &other.known;
+        self.good |= &other.good;
+        self.verified |= &other.verified;
+    }
+
+    /// Writes the table (a header, then the three bitmaps in the portable roaring format).
+    pub fn write_to(&self, mut out: impl io::Write) -> io::Result<()> {
+        out.write_all(STANDING_MAGIC)?;
+        for bitmap in [&self.known, &self.good, &self.verified] {
+            bitmap.serialize_into(&mut out)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a table [`Standing::write_to`] wrote; anything else is `ERR_MALFORMED`.
+    pub fn read_from(mut input: impl io::Read) -> io::Result<Result<Standing>> {
+        let mut magic = [0u8; 16];
+        if input.read_exact(&mut magic).is_err() || &magic != STANDING_MAGIC {
+            return Ok(Err(Error::new(ErrorCode::Malformed, "not a standing table written by edgescore features")));
+        }
+        let mut bitmaps = Vec::with_capacity(3);
+        for _ in 0..3 {
+            match RoaringBitmap::deserialize_from(&mut input) {
+                Ok(bitmap) => bitmaps.push(bitmap),
+                Err(error)
+                    if error.kind() == io::ErrorKind::InvalidData || error.kind() == io::ErrorKind::UnexpectedEof =>
+                {
+                    return Ok(Err(Error::new(ErrorCode::Malformed, "the standing table is damaged")));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        let mut rest = [0u8; 1];
+        if input.read(&mut rest)? != 0 {
+            return Ok(Err(Error::new(ErrorCode::Malformed, "the standing table has trailing bytes")));
+        }
+        let (Some(verified), Some(good), Some(known)) = (bitmaps.pop(), bitmaps.pop(), bitmaps.pop()) else {
+            return Ok(Err(Error::new(ErrorCode::Malformed, "the standing table is damaged")));
+        };
+        if !good.is_subset(&known) || !verified.is_subset(&known) {
+            return Ok(Err(Error::new(ErrorCode::Malformed, "the standing table is inconsistent")));
+        }
+        Ok(Ok(Standing { known, good, verified }))
     }
 }
 
@@ -376,9 +455,9 @@ fn sales_cv(sales: impl Iterator<Item = u64>) -> Value {
 /// The longest raw record line `features` reads.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
-/// First pass: every readable record's standing flags, by person number. Unreadable rows are
-/// left out here and reported by the second pass.
-pub fn collect_standing(input: impl BufRead + Send, threads: usize) -> io::Result<Standing> {
+/// First pass: every readable record's standing flags, by person number, for the lines of
+/// `input` from `from` on. Unreadable rows are left out here and reported by the second pass.
+pub fn collect_standing(input: impl BufRead + Send, from: ReadFrom, threads: usize) -> io::Result<Standing> {
     let mut standing = Standing::new();
     let work = |chunk: LineChunk| {
         chunk
@@ -390,19 +469,12 @@ pub fn collect_standing(input: impl BufRead + Send, threads: usize) -> io::Resul
             })
             .collect::<Vec<_>>()
     };
-    for_each_chunk(
-        input,
-        threads,
-        MAX_RECORD_BYTES,
-        |_| true,
-        work,
-        |flags| {
-            for (person, flags) in flags {
-                standing.set(person, flags);
-            }
-            Ok(())
-        },
-    )?;
+    for_each_chunk(input, from, threads, MAX_RECORD_BYTES, work, |flags| {
+        for (person, flags) in flags {
+            standing.set(person, flags);
+        }
+        Ok(())
+    })?;
     Ok(standing)
 }
 

@@ -16,10 +16,12 @@
 //! | [`lines`] | reading JSON Lines in capped, numbered chunks |
 //! | [`pipeline`] | an ordered parallel map over chunks with bounded memory |
 //! | [`rows`] | row-by-row processing with error lines, shared by `features` and batch issuance |
+//! | [`output`] | output files that are complete or absent (`.part`, fsync, rename), run records and manifests |
 
 pub mod batch;
 pub mod features;
 pub mod lines;
+pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod rows;

@@ -11,7 +11,8 @@ use crate::json::{Object, Value};
 
 use super::synth::WINDOW_MONTHS;
 
-/// The largest person number accepted (the contact-standing table has a byte per number).
+/// The largest person number accepted (the contact-standing table keys people by 32-bit
+/// number).
 pub const MAX_PERSON: u64 = (1 << 32) - 1;
 
 /// Consumer or small-business seller.

@@ -1,15 +1,15 @@
 //! Line-by-line processing shared by `features` and `issue-batch`: the input read in numbered
 //! chunks, each chunk turned into output lines and error lines on worker threads, results
 //! handed back in input order. A bad row becomes an error line
-//! `{"line":N,"error":{"code":"ERR_…","message":"…"}}` and the run goes on; blank lines are
-//! skipped silently.
+//! `{"line":N,"offset":O,"error":{"code":"ERR_…","message":"…"}}` and the run goes on; blank
+//! lines are skipped silently.
 
 use std::io::{self, BufRead};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::Object;
 
-use super::lines::{LineChunk, LineReader};
+use super::lines::{LineChunk, LineReader, Position, ReadFrom};
 use super::pipeline::run_ordered;
 
 /// Lines per chunk handed to a worker.
@@ -68,50 +68,54 @@ pub struct ChunkResult {
 }
 
 /// The error line for a rejected row.
-pub fn error_line(line: u64, error: &Error) -> String {
-    Object::new().with("line", line as i64).with("error", error.to_object()).to_json()
+pub fn error_line(at: Position, error: &Error) -> String {
+    Object::new()
+        .with("line", at.line as i64)
+        .with("offset", at.offset as i64)
+        .with("error", error.to_object())
+        .to_json()
 }
 
-/// Reads `input` in chunks of kept lines (`keep` by line number) and runs `work` on each chunk
-/// on `threads` threads; `consume` gets the results in input order.
+/// Reads `input` (standing at `from`) in chunks of lines and runs `work` on each chunk on
+/// `threads` threads; `consume` gets the results in input order.
 pub fn for_each_chunk<R: Send>(
     input: impl BufRead + Send,
+    from: ReadFrom,
     threads: usize,
     max_line_bytes: usize,
-    keep: impl Fn(u64) -> bool + Send,
     work: impl Fn(LineChunk) -> R + Sync,
     consume: impl FnMut(R) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut reader = LineReader::new(input, max_line_bytes);
+    let mut reader = LineReader::new(input, max_line_bytes, from);
     run_ordered(
         threads,
         threads.max(1) * IN_FLIGHT_PER_THREAD,
-        move || reader.next_chunk(CHUNK_LINES, CHUNK_BYTES, &keep),
+        move || reader.next_chunk(CHUNK_LINES, CHUNK_BYTES),
         work,
         consume,
     )
 }
 
-/// Runs `row` on every kept line; `sink` gets each chunk's output and error lines in input
-/// order. Returns the totals.
+/// Runs `row` on every line of `input` (standing at `from`); `sink` gets each chunk's output
+/// and error lines in input order. Returns the totals.
 pub fn process_rows(
     input: impl BufRead + Send,
+    from: ReadFrom,
     threads: usize,
     max_line_bytes: usize,
-    keep: impl Fn(u64) -> bool + Send,
-    row: impl Fn(u64, &[u8]) -> Result<RowOutcome> + Sync,
+    row: impl Fn(Position, &[u8]) -> Result<RowOutcome> + Sync,
     mut sink: impl FnMut(&ChunkResult) -> io::Result<()>,
 ) -> io::Result<Counts> {
     let mut totals = Counts::default();
     let work = |chunk: LineChunk| {
         let mut result = ChunkResult { bytes_consumed: chunk.bytes_consumed, ..ChunkResult::default() };
-        for (number, bytes) in chunk.iter() {
+        for (at, bytes) in chunk.iter() {
             let outcome = match bytes {
                 Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
                     result.counts.blank += 1;
                     continue;
                 }
-                Ok(bytes) => row(number, bytes),
+                Ok(bytes) => row(at, bytes),
                 Err(()) => Err(Error::with_message(
                     ErrorCode::TooLarge,
                     format!("the line is longer than {max_line_bytes} bytes"),
@@ -126,7 +130,7 @@ pub fn process_rows(
                 }
                 Ok(RowOutcome { line: None, .. }) => result.counts.skipped += 1,
                 Err(error) => {
-                    result.errors.extend_from_slice(error_line(number, &error).as_bytes());
+                    result.errors.extend_from_slice(error_line(at, &error).as_bytes());
                     result.errors.push(b'\n');
                     result.counts.rejected += 1;
                 }
@@ -134,7 +138,7 @@ pub fn process_rows(
         }
         result
     };
-    for_each_chunk(input, threads, max_line_bytes, keep, work, |result| {
+    for_each_chunk(input, from, threads, max_line_bytes, work, |result| {
         totals.add(&result.counts);
         sink(&result)
     })?;

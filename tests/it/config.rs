@@ -40,5 +40,5 @@ fn error_codes_are_stable_strings() {
         assert!(code.as_str().starts_with("ERR_"));
         assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
     }
-    assert_eq!(ErrorCode::ALL.len(), 31);
+    assert_eq!(ErrorCode::ALL.len(), 33);
 }

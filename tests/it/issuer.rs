@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use edgescore::issuer::batch::BatchIssuer;
 use edgescore::issuer::features::{self, Deriver, Derivers};
+use edgescore::issuer::lines::ReadFrom;
 use edgescore::issuer::rows::{process_rows, RowOutcome};
 use edgescore::issuer::synth::{self, SynthConfig};
 use edgescore::issuer::{batch::MAX_BATCH_LINE_BYTES, features::MAX_RECORD_BYTES};
@@ -163,7 +164,7 @@ fn derivation_is_the_same_in_process() {
         consumer: Some(Deriver::new(demo::consumer_model().unwrap().model().clone()).unwrap()),
         seller: Some(Deriver::new(demo::seller_model().unwrap().model().clone()).unwrap()),
     };
-    let standing = features::collect_standing(HAND_PEOPLE.as_bytes(), 2).unwrap();
+    let standing = features::collect_standing(HAND_PEOPLE.as_bytes(), ReadFrom::START, 2).unwrap();
     let first = HAND_PEOPLE.lines().next().unwrap();
     let line = features::features_row(&derivers, &standing, first.as_bytes()).unwrap().line.unwrap();
     let features = json::parse_object(line.as_bytes()).unwrap();
@@ -210,20 +211,28 @@ fn every_line_verifies_and_shards_cover_everyone_once() {
     let everyone = verify_all(&whole, 300);
     // Every line number 1..=300 once, in order.
     assert_eq!(everyone.keys().copied().collect::<Vec<_>>(), (1..=300).collect::<Vec<_>>());
+    let by_offset: BTreeMap<i64, String> =
+        lines(&whole).iter().map(|l| (int(l, "offset"), text(l, "snapshot").to_owned())).collect();
+    let size = fs::metadata(&input).unwrap().len() as i64;
 
-    let mut union = BTreeMap::new();
-    for index in 0..3 {
-        let out = dir.join(format!("shard-{index}.jsonl"));
-        let shard = format!("{index}/3");
-        issue_batch(&input, &out, &dir.join(format!("shard-{index}.err")), &["--shard", &shard, "--threads", "2"]);
-        for line in lines(&out) {
-            let number = int(&line, "line");
-            assert_eq!((number - 1) % 3, index, "line {number} in shard {index}");
-            let before = union.insert(number, text(&line, "snapshot").to_owned());
-            assert!(before.is_none(), "line {number} in two shards");
+    for count in [3, 7] {
+        let mut union = BTreeMap::new();
+        for index in 0..count {
+            let out = dir.join(format!("shard-{index}-of-{count}.jsonl"));
+            let shard = format!("{index}/{count}");
+            issue_batch(&input, &out, &dir.join(format!("shard-{index}.err")), &["--shard", &shard, "--threads", "2"]);
+            // A shard holds the lines that begin in its byte range, numbered from 1.
+            let (start, end) = (size * index / count, size * (index + 1) / count);
+            for (at, line) in lines(&out).iter().enumerate() {
+                let offset = int(line, "offset");
+                assert!((start..end).contains(&offset), "offset {offset} in shard {shard}");
+                assert_eq!(int(line, "line"), at as i64 + 1);
+                let before = union.insert(offset, text(line, "snapshot").to_owned());
+                assert!(before.is_none(), "offset {offset} in two shards");
+            }
         }
+        assert!(union == by_offset, "{count} shards together are the whole batch, snapshot for snapshot");
     }
-    assert_eq!(union, everyone, "the shards together are the whole batch, snapshot for snapshot");
 }
 
 fn read(path: &Path) -> String {
@@ -235,7 +244,7 @@ fn resume_input(dir: &Path, people: &str) -> PathBuf {
     let features = population(dir, people, "5");
     let mut text: Vec<String> = read(&features).lines().map(str::to_owned).collect();
     for at in [7, 150, 400] {
-        text.insert(at, "{\"sub\":\"broken\"}".to_owned());
+        text.insert(at.min(text.len()), "{\"sub\":\"broken\"}".to_owned());
     }
     let input = dir.join("input.jsonl");
     fs::write(&input, text.join("\n") + "\n").unwrap();
@@ -253,30 +262,45 @@ fn reference_run(name: &str, people: &str) -> ([PathBuf; 3], String, String) {
     ([input, out, errors], reference, reference_errors)
 }
 
+/// The `.part` name an unfinished output has.
+fn part(path: &Path) -> PathBuf {
+    edgescore::issuer::output::part_path(path)
+}
+
+fn manifest(path: &Path) -> Object {
+    json::parse_object(&fs::read(edgescore::issuer::output::manifest_path(path)).unwrap()).unwrap()
+}
+
 #[test]
 fn resume_after_a_torn_write_matches_an_uninterrupted_run() {
     let ([input, out, errors], reference, reference_errors) = reference_run("issuer-torn", "500");
     assert_eq!(reference.lines().count(), 500);
     assert_eq!(reference_errors.lines().count(), 3);
-    // Cut the output in the middle of a line, and leave the error file ahead of it (as if the
-    // run was killed between the two writes).
+    // Cut the unfinished output in the middle of a line, and leave the error file ahead of it
+    // (as if the run was killed between the two writes).
     for cut in [reference.len() / 3 + 17, 5, reference.len() - 1] {
-        fs::write(&out, &reference[..cut]).unwrap();
-        fs::write(&errors, &reference_errors).unwrap();
+        for finished in [&out, &errors, &edgescore::issuer::output::manifest_path(&out)] {
+            fs::remove_file(finished).unwrap();
+        }
+        fs::write(part(&out), &reference[..cut]).unwrap();
+        fs::write(part(&errors), &reference_errors).unwrap();
         let summary = issue_batch(&input, &out, &errors, &["--threads", "2"]);
         assert!(int(&summary, "issued") > 0);
         assert!(read(&out) == reference, "resumed output differs (cut at {cut})");
         assert_eq!(read(&errors), reference_errors, "cut at {cut}");
+        assert!(!part(&out).exists() && !part(&errors).exists());
     }
     // Resuming a finished run does nothing; --restart starts over.
     let summary = issue_batch(&input, &out, &errors, &[]);
-    assert_eq!((int(&summary, "issued"), int(&summary, "resumed_after_line")), (0, 503));
+    assert_eq!((int(&summary, "issued"), summary.get("already_complete")), (0, Some(&Value::Bool(true))));
     assert_eq!(int(&issue_batch(&input, &out, &errors, &["--restart"]), "issued"), 500);
     assert!(read(&out) == reference);
-    // A file that is not an issue-batch output is not appended to.
-    fs::write(&out, "hello\n").unwrap();
-    let refused = run(&["issue-batch", "--in", p(&input), "--out", p(&out), "--demo-key"]);
+    // A file that is not an issue-batch output is not appended to, nor replaced.
+    let other = out.with_file_name("other.jsonl");
+    fs::write(&other, "hello\n").unwrap();
+    let refused = run(&["issue-batch", "--in", p(&input), "--out", p(&other), "--demo-key"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(read(&other), "hello\n");
 }
 
 #[test]
@@ -284,20 +308,23 @@ fn resume_after_a_killed_run_loses_and_duplicates_nobody() {
     let ([input, out, errors], reference, reference_errors) = reference_run("issuer-kill", "1500");
     fs::remove_file(&out).unwrap();
     fs::remove_file(&errors).unwrap();
+    fs::remove_file(edgescore::issuer::output::manifest_path(&out)).unwrap();
+    fs::remove_file(edgescore::issuer::output::run_path(&out)).unwrap();
 
     let args = ["issue-batch", "--in", p(&input), "--out", p(&out), "--errors", p(&errors)];
     let args = [&args[..], &["--demo-key", "--now", NOW_TEXT, "--threads", "1"]].concat();
     let mut child = Command::new(BIN).args(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let started = Instant::now();
-    while fs::read(&out).map_or(0, |bytes| bytes.iter().filter(|&&b| b == b'\n').count()) < 1
+    while fs::read(part(&out)).map_or(0, |bytes| bytes.iter().filter(|&&b| b == b'\n').count()) < 1
         && started.elapsed() < Duration::from_secs(30)
     {
         std::thread::sleep(Duration::from_millis(2));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let partial = read(&out);
+    let partial = read(&part(&out));
     assert!(!partial.is_empty(), "the first run wrote nothing before it was killed");
+    assert!(!out.exists(), "an unfinished output is not in place");
     let summary = issue_batch(&input, &out, &errors, &["--threads", "2"]);
     if partial.len() < reference.len() {
         assert!(!summary.get("resumed_after_line").unwrap().eq(&Value::Null));
@@ -305,6 +332,225 @@ fn resume_after_a_killed_run_loses_and_duplicates_nobody() {
     assert!(read(&out) == reference, "killed and resumed output differs from an uninterrupted run");
     assert_eq!(read(&errors), reference_errors);
     verify_all(&out, 1500);
+}
+
+#[test]
+fn outputs_appear_complete_with_a_manifest_written_last() {
+    let ([input, out, errors], reference, reference_errors) = reference_run("issuer-manifest", "120");
+    let manifest = manifest(&out);
+    let files = manifest.get("files").and_then(Value::as_object).unwrap();
+    for (role, path, contents) in [("output", &out, &reference), ("errors", &errors, &reference_errors)] {
+        let file = files.get(role).and_then(Value::as_object).unwrap();
+        let digest = edgescore::issuer::output::hex(&<sha2::Sha256 as sha2::Digest>::digest(contents.as_bytes()));
+        assert_eq!(text(file, "sha256"), digest, "{role}");
+        assert_eq!(int(file, "rows"), contents.lines().count() as i64);
+        assert_eq!(int(file, "bytes"), contents.len() as i64);
+        assert_eq!(text(file, "file"), path.file_name().unwrap().to_str().unwrap());
+        assert!(!part(path).exists());
+    }
+    let parameters = manifest.get("parameters").and_then(Value::as_object).unwrap();
+    assert_eq!(int(parameters, "iat"), NOW);
+    assert_eq!(text(parameters, "kid"), demo::issuer().unwrap().kid());
+    let counts = manifest.get("counts").and_then(Value::as_object).unwrap();
+    assert_eq!((int(counts, "issued"), int(counts, "rejected")), (120, 3));
+    // The same run again finds it complete; a run with other parameters is refused.
+    let again = issue_batch(&input, &out, &errors, &[]);
+    assert_eq!(again.get("already_complete"), Some(&Value::Bool(true)));
+    let refused = run(&["issue-batch", "--in", p(&input), "--out", p(&out), "--demo-key", "--now", "1790000001"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("iat"), "{}", refused.stderr);
+    assert!(read(&out) == reference);
+}
+
+#[test]
+fn resume_refuses_other_run_parameters() {
+    let dir = workdir("issuer-resume-params");
+    let input = resume_input(&dir, "40");
+    let (out, errors) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
+    let key = dir.join("issuer.jwk.json");
+    run(&["keygen", "--private", p(&key), "--jwks", p(&dir.join("issuer.jwks.json"))]).ok();
+    issue_batch(&input, &out, &errors, &["--iss", "https://bureau.example"]);
+    let finished = read(&out);
+    // An interrupted run: the output cut, no manifest.
+    fs::remove_file(edgescore::issuer::output::manifest_path(&out)).unwrap();
+    fs::remove_file(&out).unwrap();
+    fs::write(part(&out), &finished[..finished.len() / 2]).unwrap();
+    let base = ["issue-batch", "--in", p(&input), "--out", p(&out), "--errors", p(&errors)];
+    let cases: [(&[&str], &str); 6] = [
+        (&["--demo-key", "--now", "1790000001", "--iss", "https://bureau.example"], "iat"),
+        (&["--demo-key", "--now", NOW_TEXT, "--iss", "https://other.example"], "iss"),
+        (&["--demo-key", "--now", NOW_TEXT, "--iss", "https://bureau.example", "--lifetime", "7d"], "lifetime"),
+        (&["--key", p(&key), "--now", NOW_TEXT, "--iss", "https://bureau.example"], "kid"),
+        (&["--demo-key", "--now", NOW_TEXT, "--iss", "https://bureau.example", "--aud", "https://a.example"], "aud"),
+        (&["--demo-key", "--now", NOW_TEXT, "--iss", "https://bureau.example", "--shard", "0/2"], "shard"),
+    ];
+    for (extra, differing) in cases {
+        let refused = run(&[&base[..], extra].concat());
+        assert_eq!(refused.code, 2, "{extra:?}: {}", refused.stderr);
+        assert!(refused.stderr.contains(differing), "{extra:?}: {}", refused.stderr);
+        assert_eq!(read(&part(&out)), finished[..finished.len() / 2], "{extra:?} changed the unfinished output");
+    }
+    // Without --now the recorded iat is used, and the run completes as the first would have.
+    let resumed = run(&[&base[..], &["--demo-key", "--iss", "https://bureau.example"]].concat()).ok().json();
+    assert!(int(&resumed, "issued") > 0);
+    assert!(read(&out) == finished);
+}
+
+#[test]
+fn run_options_are_checked_before_any_row() {
+    let dir = workdir("issuer-options");
+    let input = population(&dir, "5", "4");
+    let out = dir.join("out.jsonl");
+    let wide = "a".repeat(250);
+    let mut many_audiences: Vec<&str> = Vec::new();
+    let names: Vec<String> = (0..40).map(|i| format!("https://{i:02}.{wide}")[..250].to_owned()).collect();
+    for name in &names {
+        many_audiences.extend_from_slice(&["--aud", name]);
+    }
+    let long = "x".repeat(257);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--now", "-1"], "issue time"),
+        (vec!["--now", "99999999999999"], "issue time"),
+        (vec!["--now", "253402300000"], "lifetime"),
+        (vec!["--iss", ""], "iss"),
+        (vec!["--iss", &long], "iss"),
+        (vec!["--aud", ""], "aud"),
+        (vec!["--aud", &long], "aud"),
+        (vec!["--aud", "https://a.example", "--aud", "https://a.example"], "twice"),
+        (many_audiences.clone(), "no room"),
+        (vec!["--lifetime", "0"], "duration"),
+        (vec!["--threads", "0"], "--threads"),
+        (vec!["--shard", "2/2"], "--shard"),
+        (vec!["--max-reject-rate", "1.5"], "--max-reject-rate"),
+        (vec!["--progress-interval", "-3"], "--progress-interval"),
+    ];
+    for (extra, reason) in cases {
+        let args = [&["issue-batch", "--in", p(&input), "--out", p(&out), "--demo-key"][..], &extra[..]].concat();
+        let args: Vec<&str> = if extra.contains(&"--now") { args } else { [&args[..], &["--now", NOW_TEXT]].concat() };
+        let refused = run(&args);
+        assert_eq!(refused.code, 2, "{extra:?}: {}", refused.stderr);
+        assert!(refused.stderr.contains(reason), "{extra:?}: {}", refused.stderr);
+        assert!(!out.exists() && !part(&out).exists(), "{extra:?} wrote output");
+    }
+}
+
+#[test]
+fn a_snapshot_over_the_verifiers_cap_is_a_rejected_row() {
+    let dir = workdir("issuer-oversize");
+    let input = population(&dir, "20", "6");
+    let (out, errors) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
+    // Audiences that leave room for a small snapshot but not for a full feature set.
+    let names: Vec<String> = (0..22).map(|i| format!("https://{i:02}.{}", "a".repeat(240))).collect();
+    let mut extra = Vec::new();
+    for name in &names {
+        extra.extend_from_slice(&["--aud", name.as_str()]);
+    }
+    let summary = issue_batch(&input, &out, &errors, &extra);
+    assert_eq!((int(&summary, "issued"), int(&summary, "rejected")), (0, 20), "{}", summary.to_json());
+    for line in lines(&errors) {
+        let error = line.get("error").and_then(Value::as_object).unwrap();
+        assert_eq!(text(error, "code"), "ERR_TOO_LARGE");
+    }
+}
+
+#[test]
+fn too_many_rejected_rows_fail_the_run_and_leave_it_unfinished() {
+    let dir = workdir("issuer-reject-rate");
+    let input = resume_input(&dir, "20"); // 3 bad rows of 23
+    let (out, errors) = (dir.join("out.jsonl"), dir.join("err.jsonl"));
+    let base = ["issue-batch", "--in", p(&input), "--out", p(&out), "--errors", p(&errors), "--demo-key"];
+    let failed = run(&[&base[..], &["--now", NOW_TEXT, "--max-reject-rate", "10%"]].concat());
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let error = failed.json().get("error").and_then(Value::as_object).unwrap().clone();
+    assert_eq!(text(&error, "code"), "ERR_TOO_MANY_REJECTED");
+    assert!(!out.exists() && part(&out).exists() && !edgescore::issuer::output::manifest_path(&out).exists());
+    // Resuming counts the whole output, so it fails again; a looser rate finishes it.
+    let again = run(&[&base[..], &["--now", NOW_TEXT, "--max-reject-rate", "0.1"]].concat());
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    let passed = run(&[&base[..], &["--now", NOW_TEXT, "--max-reject-rate", "0.2"]].concat());
+    assert_eq!(passed.code, 0, "{}", passed.stderr);
+    assert!(out.exists() && lines(&out).len() == 20);
+}
+
+#[test]
+fn progress_lines_go_to_stderr_when_it_is_not_a_terminal() {
+    let dir = workdir("issuer-progress");
+    let input = population(&dir, "600", "7");
+    let out = dir.join("out.jsonl");
+    let args = ["issue-batch", "--in", p(&input), "--out", p(&out), "--demo-key", "--now", NOW_TEXT];
+    let with = run(&[&args[..], &["--threads", "1", "--progress-interval", "0.0001"]].concat()).ok().stderr.clone();
+    let progress: Vec<Object> = with.lines().map(|l| json::parse_object(l.as_bytes()).unwrap()).collect();
+    assert!(progress.len() >= 2, "{with}");
+    let last = progress.last().unwrap().get("progress").and_then(Value::as_object).unwrap().clone();
+    assert!(int(&last, "done") > 0 && int(&last, "bytes_total") > 0, "{with}");
+    let without = run(&[&args[..], &["--restart", "--progress-interval", "0"]].concat()).ok().stderr.clone();
+    assert_eq!(without, "");
+}
+
+#[test]
+fn sparse_and_huge_person_numbers_cost_memory_for_the_people_present() {
+    let dir = workdir("issuer-sparse");
+    let raw = dir.join("people.jsonl");
+    run(&["synth", "--people", "3", "--seed", "8", "--out", p(&raw)]).ok();
+    let people: Vec<String> = read(&raw).lines().map(str::to_owned).collect();
+    let renumbered: Vec<String> = [4_294_967_295u64, 2_147_483_648, 7]
+        .iter()
+        .zip(&people)
+        .map(|(number, line)| {
+            let mut object = json::parse_object(line.as_bytes()).unwrap();
+            object.insert("person", *number as i64);
+            object.insert("contacts", vec![Value::from(4_294_967_295i64), Value::from(7i64)]);
+            object.to_json()
+        })
+        .collect();
+    fs::write(&raw, renumbered.join("\n") + "\n").unwrap();
+    let out = dir.join("features.jsonl");
+    let summary = run(&["features", "--in", p(&raw), "--out", p(&out)]).ok().json();
+    assert_eq!(int(&summary, "written"), 3);
+    assert!(int(&summary, "standing_table_bytes") < 1024, "{}", summary.to_json());
+    // The old table took a byte per number up to the largest: 4 GiB here.
+    assert!(int(&summary, "peak_rss_bytes") < 200 << 20, "{}", summary.to_json());
+    for line in lines(&out) {
+        let features = line.get("features").and_then(Value::as_object).unwrap();
+        assert!(features.get("contacts_good_standing_ratio").is_some());
+    }
+}
+
+#[test]
+fn features_shards_by_byte_range_with_standing_tables() {
+    let dir = workdir("issuer-features-shards");
+    let raw = dir.join("people.jsonl");
+    run(&["synth", "--people", "400", "--seed", "10", "--out", p(&raw)]).ok();
+    let whole = dir.join("whole.jsonl");
+    run(&["features", "--in", p(&raw), "--out", p(&whole)]).ok();
+    let refused = run(&["features", "--in", p(&raw), "--out", p(&dir.join("x.jsonl")), "--shard", "0/2"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("--standing"), "{}", refused.stderr);
+    let mut tables = Vec::new();
+    for index in 0..3 {
+        let table = dir.join(format!("standing-{index}.bin"));
+        let shard = format!("{index}/3");
+        let made = run(&["features", "--in", p(&raw), "--standing-out", p(&table), "--shard", &shard]).ok().json();
+        assert!(int(&made, "people") > 100);
+        tables.push(table);
+    }
+    let mut joined = String::new();
+    for index in 0..3 {
+        let out = dir.join(format!("features-{index}.jsonl"));
+        let shard = format!("{index}/3");
+        let mut args = vec!["features", "--in", p(&raw), "--out", p(&out), "--shard", &shard];
+        for table in &tables {
+            args.extend_from_slice(&["--standing", p(table)]);
+        }
+        run(&args).ok();
+        joined.push_str(&read(&out));
+        let parameters = manifest(&out).get("parameters").and_then(Value::as_object).unwrap().clone();
+        assert_eq!(parameters.get("standing").and_then(Value::as_array).map(<[Value]>::len), Some(3));
+    }
+    assert!(joined == read(&whole), "the shards' features are the whole run's, in order");
+    fs::write(&tables[1], b"not a table").unwrap();
+    let damaged = run(&["features", "--in", p(&raw), "--shard", "0/3", "--standing", p(&tables[1])]);
+    assert_eq!(damaged.code, 2, "{}", damaged.stderr);
 }
 
 #[test]
@@ -358,7 +604,7 @@ fn malformed_rows_are_reported_not_fatal() {
     assert_eq!(reported, want.map(|(n, c)| (n, c.to_owned())).to_vec());
     // Without --errors the bad rows go to stderr, still with line numbers.
     let to_stderr = run(&["issue-batch", "--in", p(&input), "--demo-key", "--now", NOW_TEXT]).ok().stderr.clone();
-    assert!(to_stderr.contains(r#"{"line":2,"error":{"code":"ERR_MALFORMED""#), "{to_stderr}");
+    assert!(to_stderr.contains(r#"{"line":2,"offset":613,"error":{"code":"ERR_MALFORMED""#), "{to_stderr}");
 }
 
 #[test]
@@ -371,7 +617,7 @@ fn demo_scorecard_ranks_synthetic_defaulters() {
     let truth: Vec<bool> = people.iter().map(|person| person.truth.default_12m).collect();
     let consumer = demo::consumer_model().unwrap().model().clone();
     let derivers = Derivers { consumer: Some(Deriver::new(consumer.clone()).unwrap()), seller: None };
-    let standing = features::collect_standing(raw.as_bytes(), 2).unwrap();
+    let standing = features::collect_standing(raw.as_bytes(), ReadFrom::START, 2).unwrap();
     let mut cases = Vec::new();
     for (line, bad) in raw.lines().zip(truth) {
         if let Some(out) = features::features_row(&derivers, &standing, line.as_bytes()).unwrap().line {
@@ -392,7 +638,7 @@ fn fixture() -> String {
     // Every 40th person of 1000 (five communities), so the bands spread.
     let config = SynthConfig { people: 1000, seed: 1, seller_percent: 8 };
     let raw: String = (0..config.people).map(|i| synth::person(&config, i).record.to_json() + "\n").collect();
-    let standing = features::collect_standing(raw.as_bytes(), 1).unwrap();
+    let standing = features::collect_standing(raw.as_bytes(), ReadFrom::START, 1).unwrap();
     let raw: String = raw.lines().step_by(40).map(|line| line.to_owned() + "\n").collect();
     let consumer = demo::consumer_model().unwrap().model().clone();
     let seller = demo::seller_model().unwrap().model().clone();
@@ -403,9 +649,9 @@ fn fixture() -> String {
     let mut features_lines = Vec::new();
     process_rows(
         raw.as_bytes(),
+        ReadFrom::START,
         1,
         MAX_RECORD_BYTES,
-        |_| true,
         |_, bytes| features::features_row(&derivers, &standing, bytes),
         |chunk| {
             features_lines.extend_from_slice(&chunk.out);
@@ -418,9 +664,9 @@ fn fixture() -> String {
     let mut out = String::new();
     process_rows(
         &features_lines[..],
+        ReadFrom::START,
         1,
         MAX_BATCH_LINE_BYTES,
-        |_| true,
         |line, bytes| Ok(RowOutcome { line: Some(batch.issue_row(line, bytes)?), events: 0 }),
         |chunk| {
             for line in chunk.out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {

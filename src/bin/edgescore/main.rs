@@ -106,6 +106,9 @@ enum Output {
     Text(String),
     /// Everything was already written (data on stdout, summary on stderr).
     Quiet,
+    /// A run that finished its work but failed a check (a summary with an `error` member):
+    /// printed like `Json`, exit code 1.
+    Failed(Object),
 }
 
 fn main() -> ExitCode {
@@ -154,6 +157,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Output::Quiet) => ExitCode::SUCCESS,
+        Ok(Output::Failed(object)) => {
+            emit(&json(&object));
+            ExitCode::from(1)
+        }
         Err(Failure::Rejected(error)) => {
             emit(&json(&Object::new().with("error", error.to_object())));
             ExitCode::from(1)

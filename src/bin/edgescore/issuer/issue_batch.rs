@@ -6,15 +6,17 @@ use std::path::PathBuf;
 use clap::Args;
 use edgescore::demo;
 use edgescore::issue::StatusListToken;
-use edgescore::issuer::batch::{BatchIssuer, Shard, StatusAllocation, MAX_BATCH_LINE_BYTES};
+use edgescore::issuer::batch::{BatchIssuer, StatusAllocation, MAX_BATCH_LINE_BYTES};
+use edgescore::issuer::lines::Position;
+use edgescore::issuer::output::{write_atomically, StagedFile};
 use edgescore::issuer::rows::RowOutcome;
 use edgescore::json::{Object, Value};
 use edgescore::model::SignedModel;
 use edgescore::status::StatusList;
 
 use super::progress::Progress;
-use super::resume::open_resumable;
-use super::{create, open_input, per_second, summary, threads, write_rows};
+use super::run::{self, Begin};
+use super::{input_parameters, open_input, per_second, reject_rate_failure, summary, write_rows, RunArgs};
 use crate::input::{self, usage, CliResult};
 use crate::keys::{signing_issuer, SigningKeyArgs};
 use crate::tokens::parse_duration;
@@ -26,10 +28,11 @@ pub(crate) struct IssueBatchArgs {
     /// Features lines (file or - for stdin).
     #[arg(long = "in", value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
-    /// Write the snapshot lines here (resumable) instead of stdout.
+    /// Write the snapshot lines here (resumable; FILE.part until complete, then FILE and
+    /// FILE.manifest.json) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Write bad rows here (JSON Lines with line numbers) instead of stderr.
+    /// Write bad rows here (JSON Lines with line numbers and offsets) instead of stderr.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
     #[command(flatten)]
@@ -43,7 +46,7 @@ pub(crate) struct IssueBatchArgs {
     /// Lifetime: seconds, or with a unit (90m, 12h, 30d).
     #[arg(long, default_value = "30d")]
     pub lifetime: String,
-    /// `iat` in seconds since the epoch (default: the resumed output's, else now).
+    /// `iat` in seconds since the epoch (default: the resumed run's, else now).
     #[arg(long, allow_negative_numbers = true)]
     pub now: Option<i64>,
     /// Signed models whose schemas may be issued; repeat (default: the two demo models).
@@ -52,13 +55,9 @@ pub(crate) struct IssueBatchArgs {
     /// JWKS that verifies --model (default: the demo JWKS).
     #[arg(long, value_name = "FILE")]
     pub jwks: Option<PathBuf>,
-    /// Only input lines N with (N-1) mod n = i, for one task of a job array.
-    #[arg(long, value_name = "i/n")]
-    pub shard: Option<String>,
-    /// Worker threads (default: every core).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Start over: truncate --out and --errors instead of resuming.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Start over: replace --out and --errors instead of resuming.
     #[arg(long)]
     pub restart: bool,
     /// Give every snapshot an entry in the status list at this URI (`status.status_list`).
@@ -73,100 +72,180 @@ pub(crate) struct IssueBatchArgs {
 }
 
 pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
-    let shard = match args.shard.as_deref() {
-        None => Shard::ALL,
-        Some(text) => Shard::parse(text).ok_or_else(|| usage("--shard must be i/n with 0 <= i < n"))?,
-    };
+    let options = args.run.check(&args.input)?;
+    if args.restart && args.out.is_none() {
+        return Err(usage("--restart applies to --out FILE"));
+    }
     let issuer = signing_issuer(&args.signing)?;
     let iss = args.signing.issuer_name(args.iss.as_deref())?;
     let lifetime = parse_duration(&args.lifetime)?;
-    let models = if args.model.is_empty() {
-        vec![demo::consumer_model()?.model().clone(), demo::seller_model()?.model().clone()]
+    let signed_models = if args.model.is_empty() {
+        vec![demo::consumer_model()?, demo::seller_model()?]
     } else {
         let keys = load_jwks(args.jwks.as_deref())?;
         let mut models = Vec::new();
         for path in &args.model {
-            models.push(SignedModel::verify(&input::read_token(path)?, &keys)?.model().clone());
+            models.push(SignedModel::verify(&input::read_token(path)?, &keys)?);
         }
         models
     };
-
-    // Resume: the output's last complete line is the last input line done.
-    let (out_file, last) = match args.out.as_deref() {
-        Some(path) => {
-            let (file, last) = open_resumable(path, args.restart, None)?;
-            (Some(file), last)
-        }
-        None => (None, None),
-    };
-    let resumed_after = last.as_ref().and_then(|o| o.get("line")).and_then(Value::as_i64).map(|n| n as u64);
-    if let Some(line) = resumed_after.filter(|&line| !shard.owns(line)) {
-        return Err(usage(format!(
-            "cannot resume: line {line} of the output is not in shard {}/{}",
-            shard.index, shard.count
-        )));
-    }
-    let errors_file = match args.errors.as_deref() {
-        Some(path) => {
-            Some(open_resumable(path, args.restart || resumed_after.is_none(), Some(resumed_after.unwrap_or(0)))?.0)
-        }
+    // A resumed run keeps its iat unless --now says otherwise (and then it must agree).
+    let recorded = match args.out.as_deref() {
+        Some(path) => run::recorded(path, args.restart)?,
         None => None,
     };
-    let resumed_iat = last.as_ref().and_then(|o| o.get("iat")).and_then(Value::as_i64);
-    let issued_at = args.now.or(resumed_iat).unwrap_or_else(|| input::now_or(None));
-    let status = args
-        .status_uri
+    let recorded_iat = recorded.as_ref().and_then(|r| r.get("iat")).and_then(Value::as_i64);
+    let issued_at = args.now.or(recorded_iat).unwrap_or_else(|| input::now_or(None));
+    // Line numbers count from each shard's start, so each shard has its own status list.
+    let status_uri =
+        match &args.status_uri {
+            Some(uri) if options.shard.count > 1 && !uri.contains("{shard}") => return Err(usage(
+                "with --shard, --status-uri must contain {shard}: each shard gets its own status list (indexes count \
+                 from the shard's first line)",
+            )),
+            Some(uri) => Some(uri.replace("{shard}", &options.shard.index.to_string())),
+            None => None,
+        };
+    let status = status_uri
         .as_ref()
         .map(|uri| StatusAllocation::new(&issuer, uri.clone(), args.status_size))
-        .transpose()?;
-    if let (Some(path), Some(uri)) = (&args.status_list_out, &args.status_uri) {
+        .transpose()
+        .map_err(|e| usage(e.message().to_owned()))?;
+    let batch = BatchIssuer {
+        issuer,
+        iss,
+        issued_at,
+        lifetime,
+        audience: args.aud.clone(),
+        models: signed_models.iter().map(|m| m.model().clone()).collect(),
+        status,
+    };
+    batch.validate().map_err(|e| usage(e.message().to_owned()))?;
+    if let (Some(path), Some(uri)) = (&args.status_list_out, &status_uri) {
         let list = StatusList::new(2, args.status_size)?;
-        let token = issuer.sign_status_list(&StatusListToken {
+        let token = batch.issuer.sign_status_list(&StatusListToken {
             uri,
-            issuer: Some(&iss),
+            issuer: Some(&batch.iss),
             issued_at,
             expires_at: Some(issued_at.saturating_add(86_400)),
             ttl: Some(300),
             list: &list,
         })?;
-        input::write_new(path, &(token + "\n"), true)?;
+        write_atomically(path, (token + "\n").as_bytes()).map_err(|e| super::io_failure(path, e))?;
     }
-    let batch = BatchIssuer { issuer, iss, issued_at, lifetime, audience: args.aud.clone(), models, status };
+    let parameters = Object::new()
+        .with("command", "issue-batch")
+        .with("edgescore", env!("CARGO_PKG_VERSION"))
+        .with("input", input_parameters(&args.input)?)
+        .with("shard", options.shard.label())
+        .with("kid", batch.issuer.kid())
+        .with("alg", batch.issuer.alg().as_str())
+        .with("iss", batch.iss.as_str())
+        .with("aud", batch.audience.iter().map(|a| Value::from(a.as_str())).collect::<Vec<_>>())
+        .with("iat", batch.issued_at)
+        .with("lifetime", batch.lifetime)
+        .with(
+            "status",
+            match &batch.status {
+                Some(status) => {
+                    Value::Object(Object::new().with("uri", status.uri.as_str()).with("size", status.size as i64))
+                }
+                None => Value::Null,
+            },
+        )
+        .with(
+            "models",
+            signed_models
+                .iter()
+                .map(|m| {
+                    Value::Object(
+                        Object::new()
+                            .with("id", m.model().id())
+                            .with("version", m.model().version())
+                            .with("digest", m.digest()),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        );
 
-    let (reader, size) = open_input(&args.input)?;
-    let mut out: Box<dyn Write> = match out_file {
-        Some(file) => Box::new(BufWriter::with_capacity(1 << 20, file)),
-        None => create(None)?,
+    let (staged, last) = match args.out.as_deref() {
+        Some(path) => match run::begin(path, args.errors.as_deref(), &parameters, args.restart, true)? {
+            Begin::Complete(manifest) => {
+                let counts = manifest.get("counts").cloned().unwrap_or(Value::Null);
+                return Ok(Output::Json(
+                    Object::new()
+                        .with("issued", 0)
+                        .with("rejected", 0)
+                        .with("already_complete", true)
+                        .with("manifest_counts", counts),
+                ));
+            }
+            Begin::Resume { out, errors, last } => (Some((out, errors)), last),
+            Begin::Fresh { out, errors } => (Some((out, errors)), None),
+        },
+        None => (None, None),
     };
-    let mut errors: Box<dyn Write> = match errors_file {
-        Some(file) => Box::new(BufWriter::new(file)),
-        None => Box::new(io::stderr()),
+    let position = |object: &Object, name: &str| object.get(name).and_then(Value::as_i64).map(|n| n as u64);
+    let after =
+        last.as_ref().and_then(|o| Some(Position { line: position(o, "line")?, offset: position(o, "offset")? }));
+
+    let (mut out_file, mut errors_file) = match staged {
+        Some((out, errors)) => (Some(out), errors),
+        None => (None, args.errors.as_deref().map(StagedFile::create).transpose().map_err(|e| usage(e.to_string()))?),
     };
-    let threads = threads(args.threads);
-    let progress = Progress::new(size, "snapshots");
-    let start_after = resumed_after.unwrap_or(0);
+    let (reader, from, size) = open_input(&args.input, options.shard, after)?;
+    let mut stdout_writer;
+    let out: &mut dyn Write = match out_file.as_mut() {
+        Some(file) => file,
+        None => {
+            stdout_writer = BufWriter::with_capacity(1 << 20, io::stdout().lock());
+            &mut stdout_writer
+        }
+    };
+    let mut stderr = io::stderr();
+    let errors: &mut dyn Write = match errors_file.as_mut() {
+        Some(file) => file,
+        None => &mut stderr,
+    };
+    let progress = Progress::new(size, "snapshots", options.progress_every);
     let counts = write_rows(
-        reader,
-        threads,
+        (reader, from),
+        options.threads,
         MAX_BATCH_LINE_BYTES,
-        move |line| line > start_after && shard.owns(line),
-        |line, bytes| Ok(RowOutcome { line: Some(batch.issue_row(line, bytes)?), events: 0 }),
-        (&mut out, &mut errors),
+        |at, bytes| Ok(RowOutcome { line: Some(batch.issue_row(at, bytes)?), events: 0 }),
+        (out, errors),
         &progress,
     )
     .map_err(|e| usage(format!("issue-batch: {e}")))?;
     let seconds = progress.started.elapsed().as_secs_f64();
-    Ok(summary(
-        Object::new()
-            .with("issued", counts.written as i64)
-            .with("rejected", counts.rejected as i64)
-            .with("blank", counts.blank as i64)
-            .with("resumed_after_line", resumed_after.map(|n| Value::from(n as i64)).unwrap_or(Value::Null))
-            .with("iat", batch.issued_at)
-            .with("shard", format!("{}/{}", shard.index, shard.count))
-            .with("threads", threads as i64)
-            .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
-            .with("snapshots_per_second", per_second(counts.written, seconds)),
-        args.out.is_none(),
-    ))
+    // Over the whole output when resumed (the files hold every row so far).
+    let issued_total = out_file.as_ref().map_or(counts.written, StagedFile::rows);
+    let rejected_total = errors_file.as_ref().map_or(counts.rejected, StagedFile::rows);
+    let resumed_after = after.map(|at| Value::from(at.line as i64)).unwrap_or(Value::Null);
+    let report = Object::new()
+        .with("issued", counts.written as i64)
+        .with("rejected", counts.rejected as i64)
+        .with("blank", counts.blank as i64)
+        .with("resumed_after_line", resumed_after)
+        .with("iat", batch.issued_at)
+        .with("shard", options.shard.label())
+        .with("threads", options.threads as i64)
+        .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
+        .with("snapshots_per_second", per_second(counts.written, seconds));
+    if options.too_many_rejected(issued_total, rejected_total) {
+        return Ok(reject_rate_failure(report, &options, issued_total, rejected_total));
+    }
+    let manifest_counts = Object::new().with("issued", issued_total as i64).with("rejected", rejected_total as i64);
+    match (args.out.as_deref(), out_file) {
+        (Some(path), Some(file)) => {
+            let errors = args.errors.as_deref().zip(errors_file);
+            run::finish("issue-batch", (path, file), errors, &parameters, manifest_counts)?;
+        }
+        _ => {
+            if let (Some(path), Some(file)) = (args.errors.as_deref(), errors_file) {
+                file.finish().map_err(|e| super::io_failure(path, e))?;
+            }
+        }
+    }
+    Ok(summary(report, args.out.is_none()))
 }

@@ -8,8 +8,10 @@ use edgescore::issuer::pipeline::run_ordered;
 use edgescore::issuer::synth::{self, SynthConfig, OUTCOMES_CSV_HEADER};
 use edgescore::json::Object;
 
+use edgescore::issuer::output::StagedFile;
+
 use super::progress::Progress;
-use super::{create, per_second, summary, threads};
+use super::{io_failure, per_second, summary, threads};
 use crate::input::{usage, CliResult};
 use crate::Output;
 
@@ -40,17 +42,27 @@ pub(crate) fn synth(args: SynthArgs) -> CliResult<Output> {
         return Err(usage("--people must be 1 to 4294967296"));
     }
     let config = SynthConfig { people: args.people, seed: args.seed, seller_percent: args.seller_percent };
-    let mut out = create(args.out.as_deref())?;
-    let mut outcomes = args.outcomes.as_deref().map(|path| create(Some(path))).transpose()?;
+    let threads = threads(args.threads)?;
+    let stage = |path: &std::path::Path| StagedFile::create(path).map_err(|e| io_failure(path, e));
+    let mut out_file = args.out.as_deref().map(stage).transpose()?;
+    let mut stdout_writer;
+    let out: &mut dyn Write = match out_file.as_mut() {
+        Some(file) => file,
+        None => {
+            stdout_writer = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            &mut stdout_writer
+        }
+    };
+    let mut outcomes = args.outcomes.as_deref().map(stage).transpose()?;
     if let Some(csv) = outcomes.as_mut() {
         writeln!(csv, "{OUTCOMES_CSV_HEADER}").map_err(|e| usage(format!("cannot write the outcomes: {e}")))?;
     }
     const BLOCK: u64 = 256;
-    let progress = Progress::new(Some(args.people), "people");
+    let progress = Progress::new(Some(args.people), "people", None);
     let (mut next, mut written, mut defaults) = (0u64, 0u64, 0u64);
     let result = run_ordered(
-        threads(args.threads),
-        threads(args.threads) * 4,
+        threads,
+        threads * 4,
         || {
             let start = next;
             next = (next + BLOCK).min(config.people);
@@ -82,8 +94,11 @@ pub(crate) fn synth(args: SynthArgs) -> CliResult<Output> {
         },
     );
     result.and_then(|()| out.flush()).map_err(|e| usage(format!("cannot write the people: {e}")))?;
-    if let Some(csv) = outcomes.as_mut() {
-        csv.flush().map_err(|e| usage(format!("cannot write the outcomes: {e}")))?;
+    if let (Some(path), Some(file)) = (args.outcomes.as_deref(), outcomes) {
+        file.finish().map_err(|e| io_failure(path, e))?;
+    }
+    if let (Some(path), Some(file)) = (args.out.as_deref(), out_file) {
+        file.finish().map_err(|e| io_failure(path, e))?;
     }
     progress.finish();
     let seconds = progress.started.elapsed().as_secs_f64();

@@ -2,16 +2,18 @@
 
 use std::io::{BufRead, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Args;
+use edgescore::issuer::lines::{ReadFrom, Shard};
+use edgescore::issuer::output::StagedFile;
+use edgescore::issuer::rows::RowOutcome;
 use edgescore::json::{Object, Value};
 use edgescore::lifecycle::rows::{RowFormat, RowScorer};
 use edgescore::model::{Model, SignedModel};
 
 use crate::input::{self, usage, CliResult};
-use crate::issuer::{
-    create, create_errors, io_failure, open_input, per_second, summary, threads, write_rows, Progress,
-};
+use crate::issuer::{io_failure, open_input, per_second, summary, threads, write_rows, Progress};
 use crate::verify::load_jwks;
 use crate::Output;
 
@@ -73,7 +75,7 @@ pub(crate) fn score_rows(args: ScoreRowsArgs) -> CliResult<Output> {
         (None, Some(format)) => format,
         (None, None) => RowFormat::Jsonl,
     };
-    let (mut reader, size) = open_input(&args.input)?;
+    let (mut reader, _, size) = open_input(&args.input, Shard::ALL, None)?;
     // The first line decides the form (unless given) and, for CSV, is the header.
     let mut first = Vec::new();
     reader.read_until(b'\n', &mut first).map_err(|e| io_failure(&args.input, e))?;
@@ -95,27 +97,46 @@ pub(crate) fn score_rows(args: ScoreRowsArgs) -> CliResult<Output> {
     let input = Cursor::new(first).chain(reader);
 
     let data_on_stdout = args.output.is_none();
-    let mut out = create(args.output.as_deref())?;
-    let mut errors = create_errors(args.errors.as_deref())?;
+    let stage = |path: &Path| StagedFile::create(path).map_err(|e| io_failure(path, e));
+    let mut out_file = args.output.as_deref().map(stage).transpose()?;
+    let mut errors_file = args.errors.as_deref().map(stage).transpose()?;
+    let mut stdout_writer;
+    let out: &mut dyn Write = match out_file.as_mut() {
+        Some(file) => file,
+        None => {
+            stdout_writer = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            &mut stdout_writer
+        }
+    };
+    let mut stderr = std::io::stderr();
+    let errors: &mut dyn Write = match errors_file.as_mut() {
+        Some(file) => file,
+        None => &mut stderr,
+    };
     if let Some(header) = scorer.header() {
         writeln!(out, "{header}").map_err(|e| io_failure(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
     }
-    let progress = Progress::new(size, "rows");
+    let progress = Progress::new(size, "rows", Some(Duration::from_secs(10)));
     let counts = write_rows(
-        input,
-        threads(args.threads),
+        (input, ReadFrom::START),
+        threads(args.threads)?,
         MAX_LINE_BYTES,
-        |line| !(skip_first && line == 1),
-        |line, bytes| {
+        |at, bytes| {
+            if skip_first && at.line == 1 {
+                return Ok(RowOutcome::default());
+            }
             let trimmed = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-            scorer
-                .score_line(line, trimmed)
-                .map(|text| edgescore::issuer::rows::RowOutcome { line: Some(text), events: 0 })
+            scorer.score_line(at.line, trimmed).map(|text| RowOutcome { line: Some(text), events: 0 })
         },
-        (&mut *out, &mut *errors),
+        (out, errors),
         &progress,
     )
     .map_err(|e| io_failure(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
+    for (path, file) in [(args.output.as_deref(), out_file), (args.errors.as_deref(), errors_file)] {
+        if let (Some(path), Some(file)) = (path, file) {
+            file.finish().map_err(|e| io_failure(path, e))?;
+        }
+    }
     let seconds = progress.started.elapsed().as_secs_f64();
     let mut object = Object::new()
         .with("model", Object::new().with("id", model.id()).with("version", model.version()))
