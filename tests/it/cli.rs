@@ -364,6 +364,29 @@ fn own_keys_model_and_policy_end_to_end() {
     assert_eq!(made.get("kid").and_then(Value::as_str), Some("bureau-1"));
     // keygen refuses to overwrite.
     assert_eq!(run(&["keygen", "--private", p(&private), "--jwks", p(&jwks)]).code, 2);
+    // The private key is the owner's alone, and signing refuses one that others may read.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&private), 0o600);
+    let sign = |extra: &[&str]| {
+        let out = dir.join("check.model.jws");
+        run(&[&["sign-model", "src/assets/models/consumer.json", "--key", p(&private), "-o", p(&out)][..], extra]
+            .concat())
+    };
+    for loose in [0o644, 0o640, 0o604, 0o620] {
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(loose)).unwrap();
+        let refused = sign(&[]);
+        assert_eq!(refused.code, 2, "mode {loose:o}");
+        assert!(refused.stderr.contains("--allow-insecure-key-permissions"), "{}", refused.stderr);
+    }
+    sign(&["--allow-insecure-key-permissions"]).ok();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o400)).unwrap();
+    sign(&[]).ok();
+    let (other, other_jwks) = (dir.join("other.jwk.json"), dir.join("other.jwks.json"));
+    std::fs::write(&other, "{}").unwrap();
+    std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o644)).unwrap();
+    run(&["keygen", "--private", p(&other), "--jwks", p(&other_jwks), "--force"]).ok();
+    assert_eq!(mode(&other), 0o600, "an overwritten key is private too");
     let model = dir.join("consumer.model.jws");
     run(&["sign-model", "src/assets/models/consumer.json", "--key", p(&private), "-o", p(&model)]).ok();
     let verified = run(&["verify", p(&model), "--jwks", p(&jwks)]).ok().json();

@@ -93,7 +93,8 @@ pub(crate) fn demo(args: DemoArgs) -> CliResult<Output> {
     let mut issued = String::new();
     for (person, status_idx, snapshot, holder, band) in entries {
         write(&format!("people/{}.sd-jwt", person.id), snapshot + "\n")?;
-        write(&format!("people/{}.holder.jwk.json", person.id), holder.to_json_pretty() + "\n")?;
+        let holder_path = input::in_dir(&dir, &format!("people/{}.holder.jwk.json", person.id));
+        input::write_private(&holder_path, &(holder.to_json_pretty() + "\n"), true)?;
         let (snapshot_file, holder_file) =
             (format!("people/{}.sd-jwt", person.id), format!("people/{}.holder.jwk.json", person.id));
         let sub = format!("demo-{}", person.id);

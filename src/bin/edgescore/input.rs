@@ -88,6 +88,48 @@ pub(crate) fn write_new(path: &Path, contents: &str, force: bool) -> CliResult<(
     fs::write(path, contents).map_err(|e| usage(format!("cannot write {}: {e}", path.display())))
 }
 
+/// Writes a private key to `path`, readable and writable by its owner only (mode 0600 from
+/// the moment it exists: a temporary file made with that mode, then renamed into place),
+/// refusing to overwrite unless `force`.
+pub(crate) fn write_private(path: &Path, contents: &str, force: bool) -> CliResult<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.exists() && !force {
+        return Err(usage(format!("{} exists; pass --force to overwrite", path.display())));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| usage(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".{}.tmp", std::process::id()));
+    let temporary = path.with_file_name(name);
+    let failed = |e: io::Error| usage(format!("cannot write {}: {e}", path.display()));
+    let _ = fs::remove_file(&temporary);
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary).map_err(failed)?;
+    file.write_all(contents.as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
+    fs::rename(&temporary, path).map_err(failed)
+}
+
+/// Refuses a private key file that its group or others may read or write (mode bits 077),
+/// unless `allow`: a signing key readable by other accounts is a leaked key.
+pub(crate) fn check_private_key_permissions(path: &Path, allow: bool) -> CliResult<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if allow || path == Path::new("-") {
+        return Ok(());
+    }
+    let mode =
+        fs::metadata(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(usage(format!(
+            "{} is open to its group or others (mode {:04o}); make it private (chmod 600) or pass \
+             --allow-insecure-key-permissions",
+            path.display(),
+            mode & 0o7777
+        )));
+    }
+    Ok(())
+}
+
 /// Joins a directory and a file name.
 pub(crate) fn in_dir(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)

@@ -41,6 +41,9 @@ pub(crate) struct SigningKeyArgs {
     /// Header `alg`: EdDSA (default) or Ed25519.
     #[arg(long, default_value = "EdDSA")]
     pub alg: String,
+    /// Sign with a --key file that its group or others may read (refused otherwise).
+    #[arg(long)]
+    pub allow_insecure_key_permissions: bool,
 }
 
 pub(crate) fn keygen(args: KeygenArgs) -> CliResult<Output> {
@@ -56,7 +59,10 @@ pub(crate) fn keygen(args: KeygenArgs) -> CliResult<Output> {
             Ok(Output::Json(Object::new().with("kid", kid).with("private_jwk", private_json).with("jwks", jwks_json)))
         }
         (Some(private_path), Some(jwks_path)) => {
-            input::write_new(&private_path, &(private_json.to_json_pretty() + "\n"), args.force)?;
+            if jwks_path.exists() && !args.force {
+                return Err(usage(format!("{} exists; pass --force to overwrite", jwks_path.display())));
+            }
+            input::write_private(&private_path, &(private_json.to_json_pretty() + "\n"), args.force)?;
             input::write_new(&jwks_path, &(jwks_json.to_json_pretty() + "\n"), args.force)?;
             Ok(Output::Json(
                 Object::new()
@@ -83,7 +89,10 @@ impl SigningKeyArgs {
 pub(crate) fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
     let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
     let issuer = match &args.key {
-        Some(path) => Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?),
+        Some(path) => {
+            input::check_private_key_permissions(path, args.allow_insecure_key_permissions)?;
+            Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?)
+        }
         None => demo::issuer()?,
     };
     Ok(issuer.with_alg(alg))
