@@ -18,6 +18,7 @@ use crate::limits::{
 };
 use crate::model::Model;
 use crate::sdjwt::{self, Disclosure, SALT_BYTES, SD_ALG};
+use crate::signer::Signer;
 use crate::snapshot::sd_hash;
 use crate::status::{StatusList, StatusReference};
 
@@ -50,13 +51,9 @@ impl DerivedSalts {
         DerivedSalts { key, context: context.into(), counter: 0 }
     }
 
-    /// A salt key derived from an issuer's signing key (domain-separated, so it says nothing
-    /// about the signing key).
+    /// A salt key derived from an issuer's signing key: see [`Issuer::salt_key`].
     pub fn key_for(issuer: &Issuer) -> [u8; 32] {
-        let mut hash = Sha256::new();
-        hash.update(b"edgescore salt key\0");
-        hash.update(issuer.key.seed());
-        hash.finalize().into()
+        issuer.salt_key
     }
 }
 
@@ -202,18 +199,50 @@ pub fn schema_features(model: &Model, features: &Object) -> Object {
     out
 }
 
-/// An issuer signing key with its `kid`.
+/// An issuer: a [`Signer`] for its key, the key's `kid` and the header `alg`.
 pub struct Issuer {
-    key: SecretKey,
+    signer: Box<dyn Signer>,
     kid: String,
     alg: SigningAlg,
+    salt_key: [u8; 32],
 }
 
+/// What the salt key is derived from: the signature of this message, which no token ever signs
+/// (a JWS signing input is two base64url parts joined by a dot).
+const SALT_KEY_MESSAGE: &[u8] = b"edgescore salt key";
+
 impl Issuer {
-    /// An issuer from a private JWK; without a `kid` the key's RFC 7638 thumbprint is used.
+    /// An issuer from a private JWK (the file signer); without a `kid` the key's RFC 7638
+    /// thumbprint is used.
     pub fn new(jwk: PrivateJwk) -> Issuer {
+        let salt_key = Issuer::salt_key_from(&jwk.secret.sign(SALT_KEY_MESSAGE));
         let kid = jwk.kid.clone().unwrap_or_else(|| jwk.public_jwk().thumbprint());
-        Issuer { key: jwk.secret, kid, alg: SigningAlg::default() }
+        Issuer { signer: Box::new(jwk.secret), kid, alg: SigningAlg::default(), salt_key }
+    }
+
+    /// An issuer whose key is held by `signer` (a PKCS#11 token, a KMS); without a `kid` the
+    /// key's RFC 7638 thumbprint is used. The signer makes one signature here (the salt key's,
+    /// see [`Issuer::salt_key`]), so a signer that cannot sign fails now, not mid-batch.
+    pub fn with_signer(signer: Box<dyn Signer>, kid: Option<String>) -> Result<Issuer> {
+        let salt_key = Issuer::salt_key_from(&signer.sign(SALT_KEY_MESSAGE)?);
+        let kid = kid.unwrap_or_else(|| crate::jwk::thumbprint(&signer.public_key()));
+        Ok(Issuer { signer, kid, alg: SigningAlg::default(), salt_key })
+    }
+
+    /// The secret that batch issuance derives salts and status indexes from
+    /// ([`DerivedSalts`]): SHA-256 of a domain tag and the key's Ed25519 signature of a fixed
+    /// message. Ed25519 signatures are deterministic and only the key can make them, so the
+    /// same key gives the same salt key whether it is in a file or in a token, and the salt
+    /// key says nothing about the signing key.
+    pub fn salt_key(&self) -> [u8; 32] {
+        self.salt_key
+    }
+
+    fn salt_key_from(signature: &[u8]) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        hash.update(b"edgescore salt key\0");
+        hash.update(signature);
+        hash.finalize().into()
     }
 
     /// Writes this `alg` in headers (`EdDSA` by default).
@@ -234,7 +263,7 @@ impl Issuer {
 
     /// The public JWK with the `kid`.
     pub fn public_jwk(&self) -> Jwk {
-        Jwk::new(self.key.public_key(), Some(self.kid.clone()))
+        Jwk::new(self.signer.public_key(), Some(self.kid.clone()))
     }
 
     /// Issues a snapshot: the SD-JWT in its issuance form, `<issuer-jwt>~<disclosure>~…~`,
@@ -246,8 +275,13 @@ impl Issuer {
     pub fn issue(&self, claims: &SnapshotClaims, salts: &mut dyn SaltSource) -> Result<String> {
         claims.validate()?;
         let (payload, disclosures) = claims.to_sd_jwt_parts(salts)?;
-        let mut sd_jwt =
-            jws::sign(TokenKind::Snapshot, self.alg, Some(&self.kid), payload.to_json().as_bytes(), &self.key);
+        let mut sd_jwt = jws::sign(
+            TokenKind::Snapshot,
+            self.alg,
+            Some(&self.kid),
+            payload.to_json().as_bytes(),
+            self.signer.as_ref(),
+        )?;
         if sd_jwt.len() > MAX_SNAPSHOT_BYTES {
             bail!(
                 TooLarge,
@@ -278,7 +312,7 @@ impl Issuer {
     pub fn sign_model(&self, model_json: &[u8]) -> Result<String> {
         Model::parse(model_json)?;
         let compact = json::parse(model_json)?.to_json();
-        Ok(jws::sign(TokenKind::Model, self.alg, Some(&self.kid), compact.as_bytes(), &self.key))
+        jws::sign(TokenKind::Model, self.alg, Some(&self.kid), compact.as_bytes(), self.signer.as_ref())
     }
 
     /// Signs a status list token (`statuslist+jwt`): `sub` the list's URI, `iat`, optional
@@ -309,7 +343,7 @@ impl Issuer {
             "status_list",
             Object::new().with("bits", i64::from(token.list.bits())).with("lst", token.list.to_lst()),
         );
-        Ok(jws::sign(TokenKind::StatusList, self.alg, Some(&self.kid), claims.to_json().as_bytes(), &self.key))
+        jws::sign(TokenKind::StatusList, self.alg, Some(&self.kid), claims.to_json().as_bytes(), self.signer.as_ref())
     }
 }
 
@@ -388,7 +422,7 @@ pub fn key_binding_jwt(hashed_part: &str, binding: KeyBinding<'_>) -> Result<Str
         .with("aud", audience)
         .with("nonce", nonce)
         .with("sd_hash", sd_hash(hashed_part));
-    Ok(jws::sign(TokenKind::KeyBinding, SigningAlg::default(), None, claims.to_json().as_bytes(), key))
+    jws::sign(TokenKind::KeyBinding, SigningAlg::default(), None, claims.to_json().as_bytes(), key)
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 //! payload decoded and parsed ([`ParsedJws::verify`] is the only way to reach it).
 
 use crate::b64;
-use crate::ed25519::{SecretKey, Verifier, SIGNATURE_LENGTH};
+use crate::ed25519::{Verifier, SIGNATURE_LENGTH};
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
 use crate::limits::{MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_SNAPSHOT_BYTES, MAX_STATUS_LIST_TOKEN_BYTES};
+use crate::signer::Signer;
 
 /// The algorithms accepted: `EdDSA` (RFC 8037) and its fully-specified name `Ed25519`
 /// (RFC 9864). Both mean Ed25519 here; issuer keys are Ed25519 only.
@@ -204,8 +205,15 @@ impl VerifiedJws {
     }
 }
 
-/// Signs `payload` as a compact JWS of `kind` with header `alg`, `typ` and (when given) `kid`.
-pub fn sign(kind: TokenKind, alg: SigningAlg, kid: Option<&str>, payload: &[u8], key: &SecretKey) -> String {
+/// Signs `payload` as a compact JWS of `kind` with header `alg`, `typ` and (when given) `kid`,
+/// through `signer` (the only place a JWS signature is made).
+pub fn sign(
+    kind: TokenKind,
+    alg: SigningAlg,
+    kid: Option<&str>,
+    payload: &[u8],
+    signer: &dyn Signer,
+) -> Result<String> {
     let mut header = Object::new().with("alg", alg.as_str()).with("typ", kind.typ());
     if let Some(kid) = kid {
         header.insert("kid", kid);
@@ -213,10 +221,10 @@ pub fn sign(kind: TokenKind, alg: SigningAlg, kid: Option<&str>, payload: &[u8],
     let mut token = b64::encode(header.to_json().as_bytes());
     token.push('.');
     token.push_str(&b64::encode(payload));
-    let signature = key.sign(token.as_bytes());
+    let signature = signer.sign(token.as_bytes())?;
     token.push('.');
     token.push_str(&b64::encode(&signature));
-    token
+    Ok(token)
 }
 
 /// The `alg` a signer writes.

@@ -60,6 +60,7 @@
 //! | [`scorecard`] | evaluation: points, bands, sub-scores, reasons | score anything but a `VerifiedSnapshot` (or explicit raw features, for analytics) |
 //! | [`policy`] | merchant policy, order context, deposit decisions | |
 //! | [`scorer`] | the verifier pipeline (verify, status, disclosed features, score, decide), held status lists, the result's JSON form | |
+//! | [`signer`] | the `Signer` trait every signature goes through; the in-memory (file) signer | do I/O (a device signer lives in `issuer::pkcs11`) |
 //! | [`issue`] | signing SD-JWT snapshots, models and status list tokens; presentations with key binding | draw randomness (salts, ids and keys come in) |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) | be in the WebAssembly package with its private key |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JS values in, results and error envelopes out, Web Crypto randomness, the allocator | be the only place anything is validated (the core validates everything again) |
@@ -88,6 +89,7 @@ pub mod request;
 pub mod scorecard;
 pub mod scorer;
 pub mod sdjwt;
+pub mod signer;
 pub mod snapshot;
 pub mod status;
 #[cfg(feature = "wasm")]

@@ -16,6 +16,7 @@
 //! | [`lines`] | reading JSON Lines in capped, numbered chunks |
 //! | [`pipeline`] | an ordered parallel map over chunks with bounded memory |
 //! | [`rows`] | row-by-row processing with error lines, shared by `features` and batch issuance |
+//! | `pkcs11` (feature `pkcs11`) | a `Signer` for an Ed25519 key held in a PKCS#11 token |
 //! | [`output`] | output files that are complete or absent (`.part`, fsync, rename), run records and manifests |
 
 pub mod batch;
@@ -23,6 +24,8 @@ pub mod features;
 pub mod lines;
 pub mod output;
 pub mod pipeline;
+#[cfg(feature = "pkcs11")]
+pub mod pkcs11;
 pub mod record;
 pub mod rows;
 pub mod synth;

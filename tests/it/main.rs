@@ -18,6 +18,8 @@ mod lifecycle;
 #[cfg(feature = "cli")]
 mod lifecycle_cli;
 mod model;
+#[cfg(all(feature = "pkcs11", feature = "cli"))]
+mod pkcs11;
 mod props;
 
 // One source of cases: the same list runs here and, compiled to WebAssembly, in Node and in

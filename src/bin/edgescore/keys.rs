@@ -7,6 +7,7 @@ use clap::Args;
 use edgescore::demo;
 use edgescore::ed25519::SecretKey;
 use edgescore::issue::Issuer;
+use edgescore::issuer::pkcs11::{Pkcs11Config, Pkcs11Signer};
 use edgescore::json::{self, Object, Value};
 use edgescore::jwk::{Jwk, Jwks, PrivateJwk};
 use edgescore::jws::SigningAlg;
@@ -33,11 +34,27 @@ pub(crate) struct KeygenArgs {
 #[derive(Args)]
 pub(crate) struct SigningKeyArgs {
     /// The issuer's private JWK.
-    #[arg(long, value_name = "FILE", required_unless_present = "demo_key")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["demo_key", "pkcs11_module"])]
     pub key: Option<PathBuf>,
     /// Sign with the embedded demo issuer key (demo only).
     #[arg(long, conflicts_with = "key")]
     pub demo_key: bool,
+    /// Sign with an Ed25519 key held in a PKCS#11 token: the module (shared library).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "demo_key"], requires_all = ["pkcs11_token", "pkcs11_key"])]
+    pub pkcs11_module: Option<PathBuf>,
+    /// The PKCS#11 token's label.
+    #[arg(long, value_name = "LABEL", requires = "pkcs11_module")]
+    pub pkcs11_token: Option<String>,
+    /// The PKCS#11 key's label (its private and public key objects).
+    #[arg(long, value_name = "LABEL", requires = "pkcs11_module")]
+    pub pkcs11_key: Option<String>,
+    /// A file holding the token's user PIN (default: the EDGESCORE_PKCS11_PIN environment
+    /// variable).
+    #[arg(long, value_name = "FILE", requires = "pkcs11_module")]
+    pub pkcs11_pin_file: Option<PathBuf>,
+    /// `kid` of the PKCS#11 key (default: its RFC 7638 thumbprint).
+    #[arg(long, value_name = "KID", requires = "pkcs11_module")]
+    pub pkcs11_kid: Option<String>,
     /// Header `alg`: EdDSA (default) or Ed25519.
     #[arg(long, default_value = "EdDSA")]
     pub alg: String,
@@ -88,14 +105,35 @@ impl SigningKeyArgs {
 
 pub(crate) fn signing_issuer(args: &SigningKeyArgs) -> CliResult<Issuer> {
     let alg = SigningAlg::parse(&args.alg).map_err(|e| usage(e.message().to_owned()))?;
-    let issuer = match &args.key {
-        Some(path) => {
+    let issuer = match (&args.key, &args.pkcs11_module) {
+        (Some(path), _) => {
             input::check_private_key_permissions(path, args.allow_insecure_key_permissions)?;
             Issuer::new(PrivateJwk::parse(&input::read_bytes(path)?)?)
         }
-        None => demo::issuer()?,
+        (None, Some(module)) => pkcs11_issuer(args, module)?,
+        (None, None) => demo::issuer()?,
     };
     Ok(issuer.with_alg(alg))
+}
+
+fn pkcs11_issuer(args: &SigningKeyArgs, module: &Path) -> CliResult<Issuer> {
+    let pin = match &args.pkcs11_pin_file {
+        Some(path) => {
+            input::check_private_key_permissions(path, args.allow_insecure_key_permissions)?;
+            let text = String::from_utf8(input::read_bytes(path)?).map_err(|_| usage("the PIN file is not text"))?;
+            text.trim_end_matches(['\r', '\n']).to_owned()
+        }
+        None => std::env::var("EDGESCORE_PKCS11_PIN")
+            .map_err(|_| usage("give the PKCS#11 user PIN in --pkcs11-pin-file or EDGESCORE_PKCS11_PIN"))?,
+    };
+    let config = Pkcs11Config {
+        module: module.to_owned(),
+        token_label: args.pkcs11_token.clone().unwrap_or_default(),
+        key_label: args.pkcs11_key.clone().unwrap_or_default(),
+        pin,
+    };
+    let signer = Pkcs11Signer::open(&config)?;
+    Ok(Issuer::with_signer(Box::new(signer), args.pkcs11_kid.clone())?)
 }
 
 /// A holder key file: a public JWK, a private JWK (its public half is used), or a JWKS of one.
