@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # clippy with -D warnings checks the crate as `cargo check` would and denies warnings in
 # edgescore alone (RUSTFLAGS would rebuild every dependency).
-for features in "" demo-issuer issuer lifecycle pkcs11 terse-model-errors cli "cli,terse-model-errors"; do
+for features in "" demo-issuer issuer lifecycle pkcs11 python terse-model-errors cli "cli,terse-model-errors"; do
   echo "cargo clippy --lib --features '$features'"
   cargo clippy -q --lib --features "$features" -- -D warnings
 done

@@ -13,3 +13,12 @@ python_venv() {
     touch "$stamp"
   fi
 }
+
+# `python_wheel DIR`: builds the edgescore wheel (maturin, from python/) into .cache/wheels and
+# installs it into the virtual environment DIR, as a user installs it.
+python_wheel() {
+  local venv=$1
+  rm -rf .cache/wheels
+  (cd python && "../$venv/bin/maturin" build --release --quiet --out ../.cache/wheels) >/dev/null
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .cache/wheels/edgescore-*.whl
+}

@@ -23,8 +23,9 @@ cargo clippy --lib --target wasm32-unknown-unknown --features wasm,terse-model-e
 step "feature matrix (each feature alone, the shipped combinations, wasm32) and the MSRV build"
 ./scripts/check-features.sh
 
-step "tests: unit, vectors, hostile table, golden scores, properties, CLI"
-cargo test --features cli
+step "tests: unit, vectors, hostile table, golden scores, properties, CLI, the PKCS#11 signer on SoftHSM2"
+./scripts/install-debian.sh softhsm2=/usr/lib/softhsm/libsofthsm2.so softhsm2=softhsm2-util
+EDGESCORE_REQUIRE_SOFTHSM=1 cargo test --features cli
 
 step "the core builds for wasm32-unknown-unknown with no features"
 cargo build --lib --release --target wasm32-unknown-unknown
@@ -34,6 +35,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features cli
 
 step "peer comparison on German Credit: edgescore fit vs scorecardpy vs optbinning (same split)"
 ./scripts/compare_peers.sh
+
+step "the Python package and the Apache Spark job: wheel, pytest, Spark local[2] on 100,000 people (scripts/test-python.sh)"
+./scripts/test-python.sh
 
 step "the JavaScript package (scripts/test-pkg.sh)"
 ./scripts/test-pkg.sh

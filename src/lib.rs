@@ -63,6 +63,7 @@
 //! | [`signer`] | the `Signer` trait every signature goes through; the in-memory (file) signer | do I/O (a device signer lives in `issuer::pkcs11`) |
 //! | [`issue`] | signing SD-JWT snapshots, models and status list tokens; presentations with key binding | draw randomness (salts, ids and keys come in) |
 //! | [`demo`] | embedded demo issuer keys, models and people (demo only) | be in the WebAssembly package with its private key |
+//! | `python` (feature `python`, native only) | the PyO3 adapter: JSON text in, results and `EdgescoreError` out, the GIL released in batch calls | be the only place anything is validated |
 //! | `wasm` (feature `wasm`) | the wasm-bindgen adapter: JS values in, results and error envelopes out, Web Crypto randomness, the allocator | be the only place anything is validated (the core validates everything again) |
 //! | `lifecycle` (feature `lifecycle`, native only) | fitting, PMML and Python-tool imports, PMML export, raw-row scoring, monitoring reports | be in the WebAssembly package; score a model other than through `Model::score_features` |
 //! | `metrics` (features `lifecycle` or `issuer`, native only) | AUC, KS, Gini, population stability index, in `f64` | |
@@ -85,6 +86,8 @@ pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod policy;
+#[cfg(feature = "python")]
+mod python;
 pub mod request;
 pub mod scorecard;
 pub mod scorer;

@@ -229,8 +229,26 @@ impl BatchIssuer {
         b64::encode(hash.finalize().get(..16).unwrap_or_default())
     }
 
-    /// Signs one input row and returns its output line (without line ending).
+    /// Signs one input row and returns its output line (without line ending). Line `N` of the
+    /// part read gets status ordinal `N − 1`.
     pub fn issue_row(&self, at: Position, bytes: &[u8]) -> Result<String> {
+        let issued = self.issue_snapshot(bytes, at.line.saturating_sub(1))?;
+        let mut out = Object::new()
+            .with("line", at.line as i64)
+            .with("offset", at.offset as i64)
+            .with("sub", issued.sub)
+            .with("jti", issued.jti)
+            .with("iat", self.issued_at);
+        if let Some(index) = issued.status_idx {
+            out.insert("status_idx", index as i64);
+        }
+        Ok(out.with("snapshot", issued.snapshot).to_json())
+    }
+
+    /// Signs one input row (a features line). With a status list, the snapshot gets the entry
+    /// of `status_ordinal` (see [`StatusAllocation::index`]): each ordinal must be used once per
+    /// list.
+    pub fn issue_snapshot(&self, bytes: &[u8], status_ordinal: u64) -> Result<IssuedSnapshot> {
         let value = json::parse(bytes)?;
         let row: BatchRow = json::from_value(&value).map_err(|e| e.into_error(ErrorCode::Malformed))?;
         let Some(model) = self.models.iter().find(|model| model.schema() == row.schema) else {
@@ -243,10 +261,9 @@ impl BatchIssuer {
         };
         let status = match &self.status {
             None => None,
-            Some(allocation) => Some(StatusReference {
-                index: allocation.index(at.line.saturating_sub(1))?,
-                uri: allocation.uri.clone(),
-            }),
+            Some(allocation) => {
+                Some(StatusReference { index: allocation.index(status_ordinal)?, uri: allocation.uri.clone() })
+            }
         };
         let features = schema_features(model, &row.features);
         let (sub, schema) = (row.sub, row.schema);
@@ -266,17 +283,26 @@ impl BatchIssuer {
         };
         let mut salts = DerivedSalts::new(DerivedSalts::key_for(&self.issuer), claims.jti.clone());
         let snapshot = self.issuer.issue(&claims, &mut salts)?;
-        let mut out = Object::new()
-            .with("line", at.line as i64)
-            .with("offset", at.offset as i64)
-            .with("sub", claims.subject)
-            .with("jti", claims.jti)
-            .with("iat", self.issued_at);
-        if let Some(status) = claims.status {
-            out.insert("status_idx", status.index as i64);
-        }
-        Ok(out.with("snapshot", snapshot).to_json())
+        Ok(IssuedSnapshot {
+            sub: claims.subject,
+            jti: claims.jti,
+            status_idx: claims.status.map(|status| status.index),
+            snapshot,
+        })
     }
+}
+
+/// A snapshot [`BatchIssuer::issue_snapshot`] signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedSnapshot {
+    /// `sub`.
+    pub sub: String,
+    /// `jti`.
+    pub jti: String,
+    /// Its status list index, with a status list.
+    pub status_idx: Option<u64>,
+    /// The SD-JWT in its issuance form.
+    pub snapshot: String,
 }
 
 /// One input row of `issue-batch`: `sub`, `schema`, `features` and, for a bound snapshot, the

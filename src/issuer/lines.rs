@@ -219,13 +219,9 @@ mod tests {
 
     type Got = Vec<(u64, u64, Option<Vec<u8>>)>;
 
+    /// Every line of `input` (read 3 bytes at a time, 2 lines a chunk).
     fn lines(input: &[u8], cap: usize, from: ReadFrom) -> Got {
-        let mut reader = LineReader::new(std::io::BufReader::with_capacity(3, input), cap, from);
-        let mut out = Vec::new();
-        while let Some(chunk) = reader.next_chunk(2, 1 << 20).unwrap() {
-            out.extend(chunk.iter().map(|(at, bytes)| (at.line, at.offset, bytes.ok().map(<[u8]>::to_vec))));
-        }
-        out
+        lines_from(std::io::BufReader::with_capacity(3, input), cap, from)
     }
 
     #[test]
@@ -254,7 +250,7 @@ mod tests {
                 let range = Shard { index, count }.byte_range(size);
                 let (reader, offset) = open_range(File::open(&path).unwrap(), &range, None).unwrap();
                 let from = ReadFrom { lines_before: 0, offset, end: Some(range.end) };
-                for (_, offset, bytes) in lines_from(reader, from) {
+                for (_, offset, bytes) in lines_from(reader, 100, from) {
                     assert!(offset >= range.start && offset < range.end, "{offset} outside {range:?}");
                     seen.push((offset, bytes));
                 }
@@ -267,14 +263,14 @@ mod tests {
         let range = Shard::ALL.byte_range(size);
         let (reader, offset) = open_range(File::open(&path).unwrap(), &range, Some(0)).unwrap();
         assert_eq!(offset, 1);
-        assert_eq!(lines_from(reader, ReadFrom { lines_before: 1, offset, end: None }).len(), 499);
+        assert_eq!(lines_from(reader, 100, ReadFrom { lines_before: 1, offset, end: None }).len(), 499);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    fn lines_from(reader: impl BufRead, from: ReadFrom) -> Got {
-        let mut reader = LineReader::new(reader, 100, from);
+    fn lines_from(reader: impl BufRead, cap: usize, from: ReadFrom) -> Got {
+        let mut reader = LineReader::new(reader, cap, from);
         let mut out = Vec::new();
-        while let Some(chunk) = reader.next_chunk(3, 1 << 20).unwrap() {
+        while let Some(chunk) = reader.next_chunk(2, 1 << 20).unwrap() {
             out.extend(chunk.iter().map(|(at, bytes)| (at.line, at.offset, bytes.ok().map(<[u8]>::to_vec))));
         }
         out

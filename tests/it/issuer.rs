@@ -435,6 +435,55 @@ fn run_options_are_checked_before_any_row() {
 }
 
 #[test]
+fn sharded_runs_give_each_shard_its_own_status_list() {
+    let dir = workdir("issuer-status-shards");
+    let input = population(&dir, "60", "11");
+    let refused = run(&[
+        "issue-batch",
+        "--in",
+        p(&input),
+        "--demo-key",
+        "--now",
+        NOW_TEXT,
+        "--shard",
+        "0/2",
+        "--status-uri",
+        "https://demo-bureau.example/status",
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("{shard}"), "{}", refused.stderr);
+    let mut lists = BTreeMap::new();
+    for index in 0..2 {
+        let out = dir.join(format!("shard-{index}.jsonl"));
+        let list = dir.join(format!("list-{index}.jwt"));
+        let shard = format!("{index}/2");
+        issue_batch(
+            &input,
+            &out,
+            &dir.join(format!("err-{index}.jsonl")),
+            &[
+                "--shard",
+                &shard,
+                "--status-uri",
+                "https://demo-bureau.example/status/{shard}",
+                "--status-size",
+                "64",
+                "--status-list-out",
+                p(&list),
+            ],
+        );
+        assert!(list.exists());
+        let indexes: std::collections::BTreeSet<i64> = lines(&out).iter().map(|l| int(l, "status_idx")).collect();
+        assert_eq!(indexes.len(), lines(&out).len(), "shard {index}: every line its own entry");
+        let manifest = manifest(&out);
+        let status =
+            manifest.get("parameters").and_then(|p| p.as_object()).and_then(|p| p.get("status")).unwrap().clone();
+        lists.insert(index, status.to_json());
+    }
+    assert!(lists[&0].contains("/status/0") && lists[&1].contains("/status/1"), "{lists:?}");
+}
+
+#[test]
 fn a_snapshot_over_the_verifiers_cap_is_a_rejected_row() {
     let dir = workdir("issuer-oversize");
     let input = population(&dir, "20", "6");

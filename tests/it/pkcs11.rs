@@ -38,9 +38,13 @@ struct Token {
     conf: PathBuf,
 }
 
-fn token() -> Option<&'static Token> {
+/// The token, and a turn at it: the module's sessions and login belong to the whole process, so
+/// the tests in it take turns (a signer dropped by one test closes sessions another may rely on).
+fn token() -> Option<(&'static Token, std::sync::MutexGuard<'static, ()>)> {
     static TOKEN_SETUP: OnceLock<Option<Token>> = OnceLock::new();
-    TOKEN_SETUP.get_or_init(setup).as_ref()
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    TOKEN_SETUP.get_or_init(setup).as_ref().map(|token| (token, turn))
 }
 
 fn setup() -> Option<Token> {
@@ -138,7 +142,7 @@ fn config(token: &Token, key: &str, pin: &str) -> Pkcs11Config {
 
 #[test]
 fn an_imported_key_signs_as_the_key_file_does() {
-    let Some(token) = token() else { return };
+    let Some((token, _turn)) = token() else { return };
     let signer = Pkcs11Signer::open(&config(token, "demo", PIN)).unwrap();
     let file_key = demo_private_jwk().secret;
     assert_eq!(signer.public_key().to_bytes(), file_key.public_key().to_bytes());
@@ -173,7 +177,7 @@ fn demo_row() -> String {
 
 #[test]
 fn a_key_generated_in_the_token_signs_snapshots_that_verify() {
-    let Some(token) = token() else { return };
+    let Some((token, _turn)) = token() else { return };
     let signer = Pkcs11Signer::open(&config(token, "generated", PIN)).unwrap();
     let issuer = Issuer::with_signer(Box::new(signer), None).unwrap();
     let jwks = Jwks::from_jwks([issuer.public_jwk()]).unwrap();
@@ -188,7 +192,7 @@ fn a_key_generated_in_the_token_signs_snapshots_that_verify() {
 
 #[test]
 fn wrong_pins_tokens_and_labels_are_signing_failures() {
-    let Some(token) = token() else { return };
+    let Some((token, _turn)) = token() else { return };
     let bad = [
         config(token, "demo", "0000"),
         config(token, "missing", PIN),
@@ -204,7 +208,7 @@ fn wrong_pins_tokens_and_labels_are_signing_failures() {
 
 #[test]
 fn issue_batch_through_the_token_matches_the_key_file_byte_for_byte() {
-    let Some(token) = token() else { return };
+    let Some((token, _turn)) = token() else { return };
     let dir = workdir("pkcs11-batch");
     let raw = dir.join("people.jsonl");
     let features = dir.join("features.jsonl");

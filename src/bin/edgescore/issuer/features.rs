@@ -1,6 +1,5 @@
 //! `features`: a model's features derived from raw events, as JSON Lines for `issue-batch`.
 
-use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,9 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::progress::Progress;
 use super::run::{self, Begin};
-use super::{
-    input_parameters, io_failure, open_input, peak_rss, per_second, reject_rate_failure, summary, write_rows, RunArgs,
-};
+use super::{input_parameters, io_failure, open_input, peak_rss, per_second, write_rows, RunArgs, Sink};
 use crate::input::{self, usage, CliResult};
 use crate::verify::load_jwks;
 use crate::Output;
@@ -151,7 +148,7 @@ pub(crate) fn features(args: FeaturesArgs) -> CliResult<Output> {
         .with("seller_model", seller.as_ref().map_or(Value::Null, model_parameters))
         .with("standing", standing_digests);
 
-    let (mut out_file, mut errors_file) = match args.out.as_deref() {
+    let (out_file, errors_file) = match args.out.as_deref() {
         Some(path) => match run::begin(path, args.errors.as_deref(), &parameters, true, false)? {
             Begin::Fresh { out, errors } => (Some(out), errors),
             Begin::Complete(_) | Begin::Resume { .. } => return Err(usage("features does not resume")),
@@ -163,25 +160,13 @@ pub(crate) fn features(args: FeaturesArgs) -> CliResult<Output> {
     };
     let (second, from, size) = open_input(&args.input, options.shard, None)?;
     let progress = Progress::new(size, "people", options.progress_every);
-    let mut stdout_writer;
-    let out: &mut dyn Write = match out_file.as_mut() {
-        Some(file) => file,
-        None => {
-            stdout_writer = BufWriter::with_capacity(1 << 20, io::stdout().lock());
-            &mut stdout_writer
-        }
-    };
-    let mut stderr = io::stderr();
-    let errors: &mut dyn Write = match errors_file.as_mut() {
-        Some(file) => file,
-        None => &mut stderr,
-    };
+    let (mut out, mut errors) = (Sink::or_stdout(out_file), Sink::or_stderr(errors_file));
     let counts = write_rows(
         (second, from),
         threads,
         MAX_RECORD_BYTES,
         |_, bytes| features::features_row(&derivers, &standing, bytes),
-        (out, errors),
+        (&mut out, &mut errors),
         &progress,
     )
     .map_err(|e| usage(format!("features: {e}")))?;
@@ -198,28 +183,18 @@ pub(crate) fn features(args: FeaturesArgs) -> CliResult<Output> {
         .with("standing_people", standing.people() as i64)
         .with("standing_table_bytes", standing.bytes() as i64)
         .with("peak_rss_bytes", peak_rss());
-    if options.too_many_rejected(counts.written, counts.rejected) {
-        return Ok(reject_rate_failure(report, &options, counts.written, counts.rejected));
-    }
     let manifest_counts = Object::new()
         .with("written", counts.written as i64)
         .with("rejected", counts.rejected as i64)
         .with("skipped", counts.skipped as i64);
-    match (args.out.as_deref(), out_file) {
-        (Some(path), Some(file)) => {
-            run::finish(
-                "features",
-                (path, file),
-                args.errors.as_deref().zip(errors_file),
-                &parameters,
-                manifest_counts,
-            )?;
-        }
-        _ => {
-            if let (Some(path), Some(file)) = (args.errors.as_deref(), errors_file) {
-                file.finish().map_err(|e| io_failure(path, e))?;
-            }
-        }
-    }
-    Ok(summary(report, args.out.is_none()))
+    run::conclude(
+        "features",
+        &options,
+        report,
+        (counts.written, counts.rejected),
+        manifest_counts,
+        (args.out.as_deref(), out),
+        (args.errors.as_deref(), errors),
+        &parameters,
+    )
 }

@@ -1,6 +1,5 @@
 //! `issue-batch`: snapshots for many people, JSON Lines in and out, sharded and resumable.
 
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -16,7 +15,7 @@ use edgescore::status::StatusList;
 
 use super::progress::Progress;
 use super::run::{self, Begin};
-use super::{input_parameters, open_input, per_second, reject_rate_failure, summary, write_rows, RunArgs};
+use super::{input_parameters, open_input, per_second, write_rows, RunArgs, Sink};
 use crate::input::{self, usage, CliResult};
 use crate::keys::{signing_issuer, SigningKeyArgs};
 use crate::tokens::parse_duration;
@@ -189,38 +188,29 @@ pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
     let after =
         last.as_ref().and_then(|o| Some(Position { line: position(o, "line")?, offset: position(o, "offset")? }));
 
-    let (mut out_file, mut errors_file) = match staged {
+    let (out_file, errors_file) = match staged {
         Some((out, errors)) => (Some(out), errors),
-        None => (None, args.errors.as_deref().map(StagedFile::create).transpose().map_err(|e| usage(e.to_string()))?),
-    };
-    let (reader, from, size) = open_input(&args.input, options.shard, after)?;
-    let mut stdout_writer;
-    let out: &mut dyn Write = match out_file.as_mut() {
-        Some(file) => file,
         None => {
-            stdout_writer = BufWriter::with_capacity(1 << 20, io::stdout().lock());
-            &mut stdout_writer
+            let stage = |path: &std::path::Path| StagedFile::create(path).map_err(|e| super::io_failure(path, e));
+            (None, args.errors.as_deref().map(stage).transpose()?)
         }
     };
-    let mut stderr = io::stderr();
-    let errors: &mut dyn Write = match errors_file.as_mut() {
-        Some(file) => file,
-        None => &mut stderr,
-    };
+    let (reader, from, size) = open_input(&args.input, options.shard, after)?;
+    let (mut out, mut errors) = (Sink::or_stdout(out_file), Sink::or_stderr(errors_file));
     let progress = Progress::new(size, "snapshots", options.progress_every);
     let counts = write_rows(
         (reader, from),
         options.threads,
         MAX_BATCH_LINE_BYTES,
         |at, bytes| Ok(RowOutcome { line: Some(batch.issue_row(at, bytes)?), events: 0 }),
-        (out, errors),
+        (&mut out, &mut errors),
         &progress,
     )
     .map_err(|e| usage(format!("issue-batch: {e}")))?;
     let seconds = progress.started.elapsed().as_secs_f64();
     // Over the whole output when resumed (the files hold every row so far).
-    let issued_total = out_file.as_ref().map_or(counts.written, StagedFile::rows);
-    let rejected_total = errors_file.as_ref().map_or(counts.rejected, StagedFile::rows);
+    let issued_total = out.rows().unwrap_or(counts.written);
+    let rejected_total = errors.rows().unwrap_or(counts.rejected);
     let resumed_after = after.map(|at| Value::from(at.line as i64)).unwrap_or(Value::Null);
     let report = Object::new()
         .with("issued", counts.written as i64)
@@ -232,20 +222,15 @@ pub(crate) fn issue_batch(args: IssueBatchArgs) -> CliResult<Output> {
         .with("threads", options.threads as i64)
         .with("seconds", edgescore::decimal::round_to_json(seconds, 3))
         .with("snapshots_per_second", per_second(counts.written, seconds));
-    if options.too_many_rejected(issued_total, rejected_total) {
-        return Ok(reject_rate_failure(report, &options, issued_total, rejected_total));
-    }
     let manifest_counts = Object::new().with("issued", issued_total as i64).with("rejected", rejected_total as i64);
-    match (args.out.as_deref(), out_file) {
-        (Some(path), Some(file)) => {
-            let errors = args.errors.as_deref().zip(errors_file);
-            run::finish("issue-batch", (path, file), errors, &parameters, manifest_counts)?;
-        }
-        _ => {
-            if let (Some(path), Some(file)) = (args.errors.as_deref(), errors_file) {
-                file.finish().map_err(|e| super::io_failure(path, e))?;
-            }
-        }
-    }
-    Ok(summary(report, args.out.is_none()))
+    run::conclude(
+        "issue-batch",
+        &options,
+        report,
+        (issued_total, rejected_total),
+        manifest_counts,
+        (args.out.as_deref(), out),
+        (args.errors.as_deref(), errors),
+        &parameters,
+    )
 }

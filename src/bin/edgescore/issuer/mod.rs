@@ -10,12 +10,13 @@ mod run;
 pub(crate) mod synth;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use clap::Args;
 use edgescore::issuer::lines::{open_range, Position, ReadFrom, Shard};
+use edgescore::issuer::output::StagedFile;
 use edgescore::issuer::rows::{process_rows, ChunkResult, Counts, RowOutcome};
 use edgescore::json::{Object, Value};
 use edgescore::ErrorCode;
@@ -108,6 +109,63 @@ pub(crate) fn threads(given: Option<usize>) -> CliResult<usize> {
 
 pub(crate) fn io_failure(what: &Path, error: io::Error) -> input::Failure {
     usage(format!("{}: {error}", what.display()))
+}
+
+/// Where a run's rows (or its error lines) go: a file written complete-or-absent, or a stream
+/// (stdout for rows, stderr for errors).
+pub(crate) enum Sink {
+    Staged(StagedFile),
+    Stream(Box<dyn Write>),
+}
+
+impl Sink {
+    /// `file`, else stdout (buffered).
+    pub(crate) fn or_stdout(file: Option<StagedFile>) -> Sink {
+        match file {
+            Some(file) => Sink::Staged(file),
+            None => Sink::Stream(Box::new(BufWriter::with_capacity(1 << 20, io::stdout().lock()))),
+        }
+    }
+
+    /// `file`, else stderr.
+    pub(crate) fn or_stderr(file: Option<StagedFile>) -> Sink {
+        match file {
+            Some(file) => Sink::Staged(file),
+            None => Sink::Stream(Box::new(io::stderr())),
+        }
+    }
+
+    /// Lines in the file so far (a resumed file's included); `None` for a stream.
+    pub(crate) fn rows(&self) -> Option<u64> {
+        match self {
+            Sink::Staged(file) => Some(file.rows()),
+            Sink::Stream(_) => None,
+        }
+    }
+
+    /// The file, to finish it.
+    pub(crate) fn into_staged(self) -> Option<StagedFile> {
+        match self {
+            Sink::Staged(file) => Some(file),
+            Sink::Stream(_) => None,
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Staged(file) => file.write(bytes),
+            Sink::Stream(stream) => stream.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Staged(file) => file.flush(),
+            Sink::Stream(stream) => stream.flush(),
+        }
+    }
 }
 
 /// The input of a run: a file's shard, resumed after the line at `after` when given, or

@@ -11,8 +11,9 @@ use edgescore::issuer::output::{
 };
 use edgescore::json::{Object, Value};
 
-use super::io_failure;
+use super::{io_failure, reject_rate_failure, summary, RunOptions, Sink};
 use crate::input::{usage, CliResult};
+use crate::Output;
 
 /// How a run into `--out` begins.
 pub(crate) enum Begin {
@@ -112,25 +113,54 @@ fn remove_if_present(path: &Path) -> CliResult<()> {
     }
 }
 
-/// Moves the finished files into place and writes the manifest last. Returns the manifest.
+/// Moves the finished files into place and, with an output file, writes the manifest last.
+/// Returns the manifest (`None` when the rows went to stdout).
 pub(crate) fn finish(
     command: &str,
-    out: (&Path, StagedFile),
-    errors: Option<(&Path, StagedFile)>,
+    (out_path, out): (Option<&Path>, Sink),
+    (errors_path, errors): (Option<&Path>, Sink),
     parameters: &Object,
     counts: Object,
-) -> CliResult<Object> {
-    let out_digest: FileDigest = out.1.finish().map_err(|e| io_failure(out.0, e))?;
-    let errors_digest = match errors {
-        Some((path, file)) => Some(file.finish().map_err(|e| io_failure(path, e))?),
-        None => None,
+) -> CliResult<Option<Object>> {
+    let finish_file = |path: Option<&Path>, sink: Sink| -> CliResult<Option<FileDigest>> {
+        match (path, sink.into_staged()) {
+            (Some(path), Some(file)) => Ok(Some(file.finish().map_err(|e| io_failure(path, e))?)),
+            _ => Ok(None),
+        }
+    };
+    let out_digest = finish_file(out_path, out)?;
+    let errors_digest = finish_file(errors_path, errors)?;
+    let (Some(out_path), Some(out_digest)) = (out_path, out_digest) else {
+        return Ok(None);
     };
     let mut files = vec![("output", &out_digest)];
     if let Some(digest) = &errors_digest {
         files.push(("errors", digest));
     }
     let manifest = output::manifest(command, parameters, &files, counts);
-    let path: PathBuf = manifest_path(out.0);
+    let path: PathBuf = manifest_path(out_path);
     write_atomically(&path, (manifest.to_json_pretty() + "\n").as_bytes()).map_err(|e| io_failure(&path, e))?;
-    Ok(manifest)
+    Ok(Some(manifest))
+}
+
+/// How a run ends: over `--max-reject-rate` (of `written` and `rejected` over the whole
+/// output), the outputs stay unfinished and the run fails; otherwise they are finished with their
+/// manifest and the summary `report` is printed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn conclude(
+    command: &str,
+    options: &RunOptions,
+    report: Object,
+    (written, rejected): (u64, u64),
+    manifest_counts: Object,
+    out: (Option<&Path>, Sink),
+    errors: (Option<&Path>, Sink),
+    parameters: &Object,
+) -> CliResult<Output> {
+    if options.too_many_rejected(written, rejected) {
+        return Ok(reject_rate_failure(report, options, written, rejected));
+    }
+    let data_on_stdout = out.0.is_none();
+    finish(command, out, errors, parameters, manifest_counts)?;
+    Ok(summary(report, data_on_stdout))
 }

@@ -11,7 +11,7 @@ use edgescore::json::Object;
 use edgescore::issuer::output::StagedFile;
 
 use super::progress::Progress;
-use super::{io_failure, per_second, summary, threads};
+use super::{io_failure, per_second, summary, threads, Sink};
 use crate::input::{usage, CliResult};
 use crate::Output;
 
@@ -44,15 +44,7 @@ pub(crate) fn synth(args: SynthArgs) -> CliResult<Output> {
     let config = SynthConfig { people: args.people, seed: args.seed, seller_percent: args.seller_percent };
     let threads = threads(args.threads)?;
     let stage = |path: &std::path::Path| StagedFile::create(path).map_err(|e| io_failure(path, e));
-    let mut out_file = args.out.as_deref().map(stage).transpose()?;
-    let mut stdout_writer;
-    let out: &mut dyn Write = match out_file.as_mut() {
-        Some(file) => file,
-        None => {
-            stdout_writer = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            &mut stdout_writer
-        }
-    };
+    let mut out = Sink::or_stdout(args.out.as_deref().map(stage).transpose()?);
     let mut outcomes = args.outcomes.as_deref().map(stage).transpose()?;
     if let Some(csv) = outcomes.as_mut() {
         writeln!(csv, "{OUTCOMES_CSV_HEADER}").map_err(|e| usage(format!("cannot write the outcomes: {e}")))?;
@@ -97,7 +89,7 @@ pub(crate) fn synth(args: SynthArgs) -> CliResult<Output> {
     if let (Some(path), Some(file)) = (args.outcomes.as_deref(), outcomes) {
         file.finish().map_err(|e| io_failure(path, e))?;
     }
-    if let (Some(path), Some(file)) = (args.out.as_deref(), out_file) {
+    if let (Some(path), Some(file)) = (args.out.as_deref(), out.into_staged()) {
         file.finish().map_err(|e| io_failure(path, e))?;
     }
     progress.finish();

@@ -13,7 +13,7 @@ use edgescore::lifecycle::rows::{RowFormat, RowScorer};
 use edgescore::model::{Model, SignedModel};
 
 use crate::input::{self, usage, CliResult};
-use crate::issuer::{io_failure, open_input, per_second, summary, threads, write_rows, Progress};
+use crate::issuer::{io_failure, open_input, per_second, summary, threads, write_rows, Progress, Sink};
 use crate::verify::load_jwks;
 use crate::Output;
 
@@ -98,21 +98,8 @@ pub(crate) fn score_rows(args: ScoreRowsArgs) -> CliResult<Output> {
 
     let data_on_stdout = args.output.is_none();
     let stage = |path: &Path| StagedFile::create(path).map_err(|e| io_failure(path, e));
-    let mut out_file = args.output.as_deref().map(stage).transpose()?;
-    let mut errors_file = args.errors.as_deref().map(stage).transpose()?;
-    let mut stdout_writer;
-    let out: &mut dyn Write = match out_file.as_mut() {
-        Some(file) => file,
-        None => {
-            stdout_writer = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            &mut stdout_writer
-        }
-    };
-    let mut stderr = std::io::stderr();
-    let errors: &mut dyn Write = match errors_file.as_mut() {
-        Some(file) => file,
-        None => &mut stderr,
-    };
+    let mut out = Sink::or_stdout(args.output.as_deref().map(stage).transpose()?);
+    let mut errors = Sink::or_stderr(args.errors.as_deref().map(stage).transpose()?);
     if let Some(header) = scorer.header() {
         writeln!(out, "{header}").map_err(|e| io_failure(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
     }
@@ -128,12 +115,12 @@ pub(crate) fn score_rows(args: ScoreRowsArgs) -> CliResult<Output> {
             let trimmed = bytes.strip_suffix(b"\r").unwrap_or(bytes);
             scorer.score_line(at.line, trimmed).map(|text| RowOutcome { line: Some(text), events: 0 })
         },
-        (out, errors),
+        (&mut out, &mut errors),
         &progress,
     )
     .map_err(|e| io_failure(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
-    for (path, file) in [(args.output.as_deref(), out_file), (args.errors.as_deref(), errors_file)] {
-        if let (Some(path), Some(file)) = (path, file) {
+    for (path, sink) in [(args.output.as_deref(), out), (args.errors.as_deref(), errors)] {
+        if let (Some(path), Some(file)) = (path, sink.into_staged()) {
             file.finish().map_err(|e| io_failure(path, e))?;
         }
     }
