@@ -1,4 +1,10 @@
-// Types of the edgescore JavaScript package.
+// Types of the edgescore JavaScript package (every entry point: browsers, Node.js, workerd).
+//
+// Self-contained: they need neither the DOM library nor @types/node. Inputs that are runtime
+// objects (a URL, a fetch Response, a compiled WebAssembly module) are described by what the
+// package reads of them, so the real ones fit wherever a program's libraries declare them.
+// Optional inputs accept `undefined` (for `exactOptionalPropertyTypes`); results leave out what
+// they do not have.
 
 // Generated from the list in src/error.rs: do not edit; `EDGESCORE_BLESS=1 cargo test --features cli error_codes` rewrites it.
 /** Every error code the package reports (docs/errors.md). Codes are API; messages are not. */
@@ -64,83 +70,191 @@ export type ErrorCode =
   /** the verifier's own options are not valid (leeway, ages, audience conflicting with the policy's, disclosure) */
   | 'ERR_CONFIG_INVALID'
   /** the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried */
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  /** a remote key set could not be fetched (network error, timeout, a status other than 200, a body too large or not a JWKS with a usable key) and no keys were held from an earlier fetch */
+  | 'ERR_KEY_SET_UNAVAILABLE';
 // End of the generated error codes.
 
-export const ERROR_CODES: readonly ErrorCode[];
+/** `ERROR_CODES`: every code, in documentation order; `includes` takes any string and narrows it. */
+export interface ErrorCodeList extends ReadonlyArray<ErrorCode> {
+  includes(code: unknown, fromIndex?: number): code is ErrorCode;
+}
+export const ERROR_CODES: ErrorCodeList;
 
-/** A rejected input or configuration. */
+/** How the check on a claim failed, in jose's words (`JWTClaimValidationFailed.reason`). */
+export type ClaimReason = 'missing' | 'invalid' | 'check_failed';
+
+/** A rejected input or configuration: a real `Error` with a stable `code`. */
 export class EdgescoreError extends Error {
   readonly name: 'EdgescoreError';
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string);
+  /**
+   * The claim (or feature) at fault, when one is: `exp`, `nbf`, `iat`, `iss`, `aud`, `nonce`,
+   * `sd_hash`, `cnf`, `vct`, `status`, `sub`, or the name of a feature.
+   */
+  readonly claim?: string;
+  /** How its check failed. */
+  readonly reason?: ClaimReason;
+  constructor(code: ErrorCode, message: string, detail?: { claim?: string | undefined; reason?: ClaimReason | undefined; cause?: unknown });
 }
 
-/** Where the module comes from: a URL, a fetch Response, bytes or a compiled module. */
-export type ModuleInput = string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module;
+// ---------------------------------------------------------------------------------------------
+// Loading the module
 
-/** Loads the module (by default from `wasm/edgescore_core_bg.wasm` next to the package). */
+/** The program's `WebAssembly.Module` when its libraries declare one (DOM, WebWorker, @types/node, workers-types). */
+export type CompiledModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
+/** A URL: `URL` or anything with an `href`. */
+export interface UrlLike {
+  readonly href: string;
+}
+/** A fetch `Request`. */
+export interface RequestLike {
+  readonly url: string;
+  readonly method: string;
+}
+/** A fetch `Response`, as far as the package reads one. */
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly url: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+/** Where the module comes from: a URL, a `Response` (or a promise of one), bytes or a compiled module. */
+export type ModuleInput =
+  | string
+  | UrlLike
+  | RequestLike
+  | ResponseLike
+  | PromiseLike<ResponseLike>
+  | ArrayBuffer
+  | ArrayBufferView
+  | CompiledModule;
+
+/**
+ * Loads the module. With no argument: in browsers (and Deno, web workers) it fetches the .wasm
+ * next to the package's file; in Node it reads it from disk; in workerd and wrangler it uses
+ * the module imported with the package. Safe to call more than once.
+ */
 export function init(input?: ModuleInput): Promise<void>;
-/** Loads the module synchronously, for runtimes that hand over a compiled module (workerd). */
-export function initSync(module: WebAssembly.Module | BufferSource | { module: WebAssembly.Module }): void;
+/**
+ * Loads the module synchronously: from a compiled module or its bytes, or, with no argument,
+ * from disk in Node and from the imported module in workerd (browsers need an argument).
+ */
+export function initSync(module?: CompiledModule | ArrayBuffer | ArrayBufferView | { module: CompiledModule }): void;
 
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+/**
+ * A JWK as jose and JSON documents have it (jose's `JWK` fits): any key type may be in a
+ * key set; those edgescore cannot use are skipped.
+ */
 export interface Jwk {
+  kty?: string | undefined;
+  crv?: string | undefined;
+  x?: string | undefined;
+  kid?: string | undefined;
+  alg?: string | undefined;
+  use?: string | undefined;
+  key_ops?: readonly string[] | undefined;
+  [member: string]: unknown;
+}
+/** A JSON Web Key Set (jose's `JSONWebKeySet` fits). */
+export interface Jwks {
+  keys: readonly Jwk[];
+}
+/** An Ed25519 public key as edgescore writes one. */
+export interface PublicJwk {
   kty: 'OKP';
   crv: 'Ed25519';
   x: string;
   kid?: string;
-  [member: string]: unknown;
+  alg?: string;
+  use?: string;
 }
-export interface PrivateJwk extends Jwk {
+/** An Ed25519 private key (a holder's). */
+export interface PrivateJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
   d: string;
+  kid?: string;
 }
-export interface Jwks {
-  keys: Jwk[];
-}
-
-export interface ScorerConfig {
-  /** The issuer's public keys (object or JSON text). Required. */
-  jwks: Jwks | string;
-  /** A signed model (compact JWS); the demo consumer model when omitted. */
-  model?: string;
-  /** The key set that verifies `model`, when it is not `jwks` (a bureau may sign models with other keys). */
-  modelJwks?: Jwks | string;
-  /** The merchant policy (object or JSON text); the default deposit-free rentals policy when omitted. */
-  policy?: object | string;
-  /** This verifier's audience (merchant id); needed for presentations. */
-  audience?: string;
-  /** Accepted `iss` values; any issuer in the JWKS when omitted. */
-  issuers?: string[];
-  /** Clock leeway, default 60. */
-  leewaySeconds?: number;
-  /** Oldest snapshot accepted (default 31 days); `null` for no limit beyond `exp`. */
-  maxAgeSeconds?: number | null;
-  /** Refuse snapshots not bound to a holder key. */
-  requireBinding?: boolean;
-  /** Oldest key-binding JWT accepted, default 300. */
-  presentationMaxAgeSeconds?: number;
-  /** Status list tokens (`statuslist+jwt`) to hold from the start; see `Scorer.addStatusList`. */
-  statusLists?: string[];
+/** A key a key set left out, and why. */
+export interface SkippedKey {
+  /** Its place in the JWKS's `keys`. */
+  index: number;
+  kid?: string;
+  kty?: string;
+  reason: string;
 }
 
-/** The order being decided, amounts in minor units (fen, cents). */
-export interface OrderContext {
-  deposit?: number;
-  order_value?: number;
-  currency?: string;
-  item?: string;
+/** Issuer keys from a JWKS held in memory. */
+export interface LocalKeySet {
+  /** The keys in use. */
+  readonly keys: readonly PublicJwk[];
+  /** The keys left out. */
+  readonly skipped: readonly SkippedKey[];
+  /** The keys in use, as a JWKS. */
+  jwks(): { keys: PublicJwk[] };
 }
 
-export type Disclose = 'band' | 'full';
-
-export interface ScoreOptions {
-  /** Seconds since the epoch; the current time when omitted. */
-  now?: number;
-  /** The nonce this verifier issued for the presentation's key binding. */
-  nonce?: string;
-  context?: OrderContext;
-  disclose?: Disclose;
+/** Issuer keys fetched from a URL, as jose's `createRemoteJWKSet`. */
+export interface RemoteKeySet {
+  readonly url: string;
+  /** Keys held and younger than `cacheMaxAge`. */
+  readonly fresh: boolean;
+  /** The last fetch (or attempt) was less than `cooldownDuration` ago. */
+  readonly coolingDown: boolean;
+  /** A fetch is under way. */
+  readonly reloading: boolean;
+  /** The keys in use (none before the first fetch). */
+  readonly keys: readonly PublicJwk[];
+  /** The keys of the last fetch left out. */
+  readonly skipped: readonly SkippedKey[];
+  /** Why the last fetch failed, when it did (the keys held before stay in use). */
+  readonly lastError: EdgescoreError | undefined;
+  /** The keys in use as a JWKS, or undefined before the first fetch. */
+  jwks(): { keys: PublicJwk[] } | undefined;
+  /** Fetches the set now; rejects (`ERR_KEY_SET_UNAVAILABLE`, `ERR_KEY_INVALID`) when the fetch fails. */
+  reload(): Promise<void>;
 }
+
+export type KeySet = LocalKeySet | RemoteKeySet;
+
+/** A fetch `Response`, as far as a remote key set reads one. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body?: { cancel(): Promise<void> } | null;
+  text(): Promise<string>;
+}
+
+/** Options of `createRemoteKeySet`: jose's names and meanings (milliseconds). */
+export interface RemoteKeySetOptions {
+  /** How long fetched keys are used before they are fetched again; default 600000 (10 minutes). */
+  cacheMaxAge?: number | undefined;
+  /** The least time between two fetches caused by an unknown `kid`; default 30000. */
+  cooldownDuration?: number | undefined;
+  /** How long a fetch may take; default 5000. */
+  timeoutDuration?: number | undefined;
+  /** Headers sent with each request. */
+  headers?: Record<string, string> | undefined;
+  /** The fetch to use instead of the global one (a Workers service binding's, for example). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  fetch?: ((url: string, init: any) => PromiseLike<FetchResponse>) | undefined;
+}
+
+/**
+ * A key set from a JWKS (an object such as jose's `JSONWebKeySet`, or JSON text): keys
+ * edgescore cannot use are left out and listed in `skipped`; `ERR_KEY_INVALID` when none is left.
+ */
+export function createLocalKeySet(jwks: Jwks | string): LocalKeySet;
+/** A key set fetched from `url`, cached, and fetched again when a token names a `kid` it does not hold. */
+export function createRemoteKeySet(url: string | UrlLike, options?: RemoteKeySetOptions): RemoteKeySet;
+
+// ---------------------------------------------------------------------------------------------
+// Policies, orders, results
 
 export type Decision = 'deposit_free' | 'reduced_deposit' | 'deposit_required' | 'refer';
 export type DimensionId =
@@ -155,9 +269,69 @@ export interface Texts {
   zh: string;
 }
 
-export interface ScoreResult {
+/** One rule of a policy: the first whose conditions all hold decides. Amounts in minor units. */
+export interface PolicyRule {
+  id: string;
+  description?: string | undefined;
+  /** Band ids of the model; any band when left out. */
+  bands?: readonly string[] | undefined;
+  max_deposit?: number | undefined;
+  min_deposit?: number | undefined;
+  max_order_value?: number | undefined;
+  min_order_value?: number | undefined;
+  max_snapshot_age_seconds?: number | undefined;
+  decision: Decision;
+  /** For `reduced_deposit`: the share of the deposit taken, 1 to 99. */
+  deposit_percent?: number | undefined;
+}
+
+/** A merchant's policy (docs/formats.md, "Policy"). */
+export interface Policy {
+  format_version: 1 | 2;
+  id: string;
+  description?: string | undefined;
+  /** The merchant's audience id; must agree with the Scorer's `audience`. */
+  audience?: string | undefined;
+  /** ISO 4217 code of the amounts. */
+  currency?: string | undefined;
+  rules: readonly PolicyRule[];
+  otherwise: Decision;
+  /** Format 2: what to do with a snapshot whose status cannot be checked against a current list. */
+  status?: { unavailable: 'refuse' | 'refer'; max_age_seconds?: number | undefined } | undefined;
+}
+
+/** The default deposit-free rentals policy: what a Scorer applies when given none. */
+export const DEFAULT_POLICY: Readonly<Policy>;
+
+/** The order being decided, amounts in minor units (fen, cents). */
+export interface OrderContext {
+  deposit?: number | null | undefined;
+  order_value?: number | null | undefined;
+  /** ISO 4217 code, three capital letters. */
+  currency?: string | null | undefined;
+  /** The merchant's item reference (not used in decisions). */
+  item?: string | null | undefined;
+}
+
+export type Disclose = 'band' | 'full';
+
+/** The snapshot's verified claims: in every result, for audit and replay tracking. */
+export interface VerifiedClaims {
+  iss: string;
+  /** Pseudonymous person id. */
+  sub: string;
+  jti?: string;
+  iat: number;
+  exp: number;
+  /** For a bound snapshot: the holder key's RFC 7638 thumbprint (`jkt`, as RFC 9449 writes it). */
+  cnf?: { jkt: string };
+}
+
+/** What every result carries: what a merchant needs. */
+export interface BandResult {
   band: string;
   decision: Decision;
+  /** The id of the policy rule that decided (`otherwise`, `status-unavailable`). */
   rule: string;
   /** The deposit to take, in minor units; null when the order context gave none. */
   deposit: number | null;
@@ -170,21 +344,50 @@ export interface ScoreResult {
   status?: 'valid' | 'unavailable';
   model: { id: string; version: string; digest: string; demo?: true };
   disclosure: Disclose;
-  /** The rest only with `disclose: "full"`. */
-  score?: number;
-  score_range?: [number, number];
-  band_label?: Texts;
-  dimensions?: Record<DimensionId, number | null>;
-  reasons?: { code: string; points: number; text?: Texts }[];
-  snapshot?: { issued_at: number; expires_at: number; holder_bound: boolean };
+  claims: VerifiedClaims;
+}
+
+/** A `disclose: 'full'` result: also the score, sub-scores and reasons (for the holder themself). */
+export interface FullResult extends BandResult {
+  disclosure: 'full';
+  score: number;
+  score_range: [number, number];
+  band_label: Texts;
+  /** Sub-scores 0–100; null for a dimension the model has no characteristic in. */
+  dimensions: Record<DimensionId, number | null>;
+  /** Up to four, ranked as PMML does. */
+  reasons: { code: string; points: number; text?: Texts }[];
+  snapshot: { issued_at: number; expires_at: number; holder_bound: boolean };
+}
+
+/** A `disclose: 'band'` result (the default). */
+export interface BandOnlyResult extends BandResult {
+  disclosure: 'band';
+}
+
+export type ScoreResult = BandOnlyResult | FullResult;
+
+interface ScoreOptionsBase {
+  /** Seconds since the epoch; the current time when left out. */
+  now?: number | undefined;
+  /** The nonce this verifier issued for the presentation's key binding. */
+  nonce?: string | undefined;
+  context?: OrderContext | null | undefined;
+}
+export interface ScoreOptions extends ScoreOptionsBase {
+  disclose?: Disclose | undefined;
 }
 
 export interface BatchItem {
   /** The presentation: an SD-JWT with its disclosures and key-binding JWT. */
   presentation: string;
-  nonce?: string;
-  context?: OrderContext;
+  nonce?: string | undefined;
+  context?: OrderContext | null | undefined;
 }
+
+export type BatchEntry<R extends ScoreResult = ScoreResult> =
+  | { ok: true; result: R }
+  | { ok: false; error: { code: ErrorCode; message: string; claim?: string; reason?: ClaimReason } };
 
 /** The model a presentation request's features are for. */
 export interface RequestedModel {
@@ -219,10 +422,7 @@ export interface StatusListInfo {
   size: number;
 }
 
-export type BatchEntry =
-  | { ok: true; result: ScoreResult }
-  | { ok: false; error: { code: ErrorCode; message: string } };
-
+/** What a model declares: for showing a person how they are scored. */
 export interface ModelInfo {
   id: string;
   version: string;
@@ -242,17 +442,77 @@ export interface ModelInfo {
   }[];
 }
 
+/** The five dimensions, in result order, with their names. */
+export const DIMENSIONS: readonly { readonly id: DimensionId; readonly label: Readonly<Texts> }[];
+
+// ---------------------------------------------------------------------------------------------
+// The verifier
+
+/**
+ * A Scorer's configuration. jose's `jwtVerify` names work too where they mean the same:
+ * `issuer` (for `issuers`), `clockTolerance` (for `leewaySeconds`: seconds or a span such as
+ * "30s"), `maxTokenAge` (for `maxAgeSeconds`), and `typ` when it says `dc+sd-jwt`; jose's
+ * other options are refused with what to do instead.
+ */
+export interface ScorerConfig {
+  /** The issuer's public keys: a JWKS (object or JSON text) or a key set. */
+  jwks: Jwks | string | KeySet;
+  /** The signed model (compact JWS). The demo models are in `edgescore/demo`. */
+  model: string;
+  /** The keys that verify `model`, when they are not `jwks`. */
+  modelJwks?: Jwks | string | KeySet | undefined;
+  /** The merchant policy (object or JSON text); `DEFAULT_POLICY` when left out. */
+  policy?: Policy | string | undefined;
+  /** This verifier's audience (merchant id), or several: requests name the first. */
+  audience?: string | readonly string[] | undefined;
+  /** Accepted `iss` values; any issuer in the key set when left out. */
+  issuers?: string | readonly string[] | undefined;
+  /** jose's name for `issuers`. */
+  issuer?: string | readonly string[] | undefined;
+  /** Clock leeway in seconds, default 60. */
+  leewaySeconds?: number | undefined;
+  /** jose's name for `leewaySeconds`: seconds, or a span such as "30s" or "2 minutes". */
+  clockTolerance?: number | string | undefined;
+  /** Oldest snapshot accepted in seconds (default 31 days); `null` for no limit beyond `exp`. */
+  maxAgeSeconds?: number | null | undefined;
+  /** jose's name for `maxAgeSeconds`: seconds, or a span such as "31 days". */
+  maxTokenAge?: number | string | null | undefined;
+  /** Refuse snapshots not bound to a holder key. */
+  requireBinding?: boolean | undefined;
+  /** Oldest key-binding JWT accepted in seconds, default 300. */
+  presentationMaxAgeSeconds?: number | undefined;
+  /** Status list tokens (`statuslist+jwt`) to hold from the start; see `Scorer.addStatusList`. */
+  statusLists?: readonly string[] | undefined;
+  /** jose's `typ`: snapshots are always checked for `dc+sd-jwt`, and only that may be given. */
+  typ?: 'dc+sd-jwt' | 'application/dc+sd-jwt' | undefined;
+}
+
 export class Scorer {
   constructor(config: ScorerConfig);
+  /** Fetches what remote key sets the scorer uses and builds it; not needed with local keys. */
+  ready(): Promise<this>;
   /** Verifies a presentation (an SD-JWT), checks its status, scores it and decides. */
+  score(presentation: string, options: ScoreOptionsBase & { disclose: 'full' }): FullResult;
+  score(presentation: string, options?: ScoreOptionsBase & { disclose?: 'band' | undefined }): BandOnlyResult;
   score(presentation: string, options?: ScoreOptions): ScoreResult;
-  scoreBatch(items: BatchItem[], options?: { now?: number; disclose?: Disclose }): BatchEntry[];
+  /** As `score`, fetching a remote key set's keys when stale, and again for a `kid` it does not hold. */
+  scoreAsync(presentation: string, options: ScoreOptionsBase & { disclose: 'full' }): Promise<FullResult>;
+  scoreAsync(presentation: string, options?: ScoreOptionsBase & { disclose?: 'band' | undefined }): Promise<BandOnlyResult>;
+  scoreAsync(presentation: string, options?: ScoreOptions): Promise<ScoreResult>;
+  scoreBatch(items: readonly BatchItem[], options: { now?: number | undefined; disclose: 'full' }): BatchEntry<FullResult>[];
+  scoreBatch(items: readonly BatchItem[], options?: { now?: number | undefined; disclose?: 'band' | undefined }): BatchEntry<BandOnlyResult>[];
+  scoreBatch(items: readonly BatchItem[], options?: { now?: number | undefined; disclose?: Disclose | undefined }): BatchEntry[];
   /** Verifies a status list token and holds it (a newer one for the same URI replaces it). */
-  addStatusList(token: string, options?: { now?: number }): StatusListInfo;
+  addStatusList(token: string, options?: { now?: number | undefined }): StatusListInfo;
+  /** As `addStatusList`, fetching a remote key set's keys as `scoreAsync` does. */
+  addStatusListAsync(token: string, options?: { now?: number | undefined }): Promise<StatusListInfo>;
   /** The request for this scorer's model: the features it reads, a nonce, the audience. */
   presentationRequest(options: { nonce: string; expiresAt: number }): PresentationRequest;
   modelInfo(): ModelInfo;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The holder
 
 /** The names a holder's snapshot (an SD-JWT as issued) can disclose. */
 export function disclosableNames(snapshot: string): string[];
@@ -270,10 +530,10 @@ export class Holder {
   private constructor(privateJwk: string);
   static generate(): Holder;
   static fromPrivateJwk(jwk: PrivateJwk | string): Holder;
-  publicJwk(): Jwk;
+  publicJwk(): PublicJwk;
   toPrivateJwk(): PrivateJwk;
   /** A presentation for a verifier's request: exactly its features, and a key-binding JWT. */
-  present(snapshot: string, request: PresentationRequest, options?: { now?: number }): string;
+  present(snapshot: string, request: PresentationRequest, options?: { now?: number | undefined }): string;
   /** A presentation of every feature (the holder's own view), bound to `nonce` and `aud`. */
-  presentAll(snapshot: string, options: { nonce: string; aud: string; now?: number }): string;
+  presentAll(snapshot: string, options: { nonce: string; aud: string; now?: number | undefined }): string;
 }

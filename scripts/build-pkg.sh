@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds pkg/, the edgescore JavaScript package: the core compiled to WebAssembly, bound with
-# wasm-bindgen (--target web), optimised with wasm-opt, wrapped by pkg/edgescore.js. Installs
-# what it needs (wasm32 target, wasm-bindgen-cli, npm packages) and skips what is already there.
-# Prints the sizes and fails past the budget or when a CLI-only dependency reaches the wasm build.
+# wasm-bindgen (--target web) into pkg/wasm/, optimised with wasm-opt, then pkg/dist/ (what the
+# package ships: one file per runtime, from pkg/src/ and the glue, scripts/pkg-bundle.mjs).
+# Installs what it needs (wasm32 target, wasm-bindgen-cli, npm packages) and skips what is
+# already there. Prints the sizes and fails past the budget or when a CLI-only dependency
+# reaches the wasm build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,7 @@ wasm-bindgen --target web --out-dir "$out" --out-name edgescore_core --experimen
   target/wasm32-unknown-unknown/wasm-release/edgescore.wasm
 node_modules/.bin/wasm-opt -Oz "$out/edgescore_core_bg.wasm" -o "$out/edgescore_core_bg.wasm"
 node scripts/pkg-demo.mjs
+node scripts/pkg-bundle.mjs
 
 node scripts/pkg-report.mjs
 ./scripts/check-wasm-deps.sh

@@ -6,9 +6,12 @@ import { gzipSync } from 'node:zlib';
 
 const BUDGET = { raw: 270_000, gzip: 120_000 };
 const files = [
-  ['pkg/wasm/edgescore_core_bg.wasm', true],
+  ['pkg/dist/edgescore_core_bg.wasm', true],
   ['pkg/wasm/edgescore_core.js', false],
-  ['pkg/edgescore.js', false],
+  ['pkg/dist/edgescore.js', false],
+  ['pkg/dist/edgescore.workerd.js', false],
+  ['pkg/dist/edgescore.cjs', false],
+  ['pkg/dist/demo.js', false],
 ];
 let failed = false;
 console.log('package sizes (bytes; gzip -9):');

@@ -6,7 +6,7 @@
 //!
 //! The list of codes below ([`CODES`]) is the only one: the [`ErrorCode`] enum is made from
 //! it, and so are the JavaScript package's `ERROR_CODES` and `ErrorCode` union
-//! (`pkg/edgescore.js`, `pkg/edgescore.d.ts`) and the table in `docs/errors.md`; a test
+//! (`pkg/src/errors.js`, `pkg/edgescore.d.ts`) and the table in `docs/errors.md`; a test
 //! (`tests/it/error_codes.rs`) fails when a copy differs, and `EDGESCORE_BLESS=1 cargo test
 //! --features cli error_codes` rewrites the copies.
 
@@ -201,6 +201,9 @@ error_codes! {
     javascript_package_only {
         "ERR_INTERNAL",
             "the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried";
+        "ERR_KEY_SET_UNAVAILABLE",
+            "a remote key set could not be fetched (network error, timeout, a status other than 200, a body too \
+             large or not a JWKS with a usable key) and no keys were held from an earlier fetch";
     }
 }
 
@@ -222,62 +225,121 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// An error of the core: a stable [`ErrorCode`] and a message for people.
+/// How a check on a claim failed, in the words jose's `JWTClaimValidationFailed` uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimReason {
+    /// The claim (or feature) is not there.
+    Missing,
+    /// The claim is there but has the wrong type or an impossible value.
+    Invalid,
+    /// The claim is well formed but the check failed (expired, another audience, revoked, …).
+    CheckFailed,
+}
+
+impl ClaimReason {
+    /// `missing`, `invalid` or `check_failed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClaimReason::Missing => "missing",
+            ClaimReason::Invalid => "invalid",
+            ClaimReason::CheckFailed => "check_failed",
+        }
+    }
+}
+
+/// Which claim or feature an error is about, and how its check failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+struct Detail {
+    claim: Cow<'static, str>,
+    reason: ClaimReason,
+}
+
+/// An error of the core: a stable [`ErrorCode`], a message for people and, where one claim or
+/// feature is at fault, which one and how ([`Error::claim`], [`Error::reason`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error(Box<ErrorInner>);
+
+/// Boxed, so every `Result` of the core stays small (which keeps the WebAssembly module small).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ErrorInner {
     code: ErrorCode,
     message: Cow<'static, str>,
+    detail: Option<Detail>,
 }
 
 impl Error {
     /// An error with a fixed message.
-    pub const fn new(code: ErrorCode, message: &'static str) -> Error {
-        Error { code, message: Cow::Borrowed(message) }
+    pub fn new(code: ErrorCode, message: &'static str) -> Error {
+        Error(Box::new(ErrorInner { code, message: Cow::Borrowed(message), detail: None }))
     }
 
     /// An error with a message built at run time.
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error { code, message: Cow::Owned(message.into()) }
+        Error(Box::new(ErrorInner { code, message: Cow::Owned(message.into()), detail: None }))
+    }
+
+    /// The same error, saying which claim (or feature) it is about and how its check failed.
+    #[must_use]
+    pub fn about(mut self, claim: impl Into<Cow<'static, str>>, reason: ClaimReason) -> Error {
+        self.0.detail = Some(Detail { claim: claim.into(), reason });
+        self
+    }
+
+    /// The claim (or, for feature errors, the feature) the error is about, when one is.
+    pub fn claim(&self) -> Option<&str> {
+        self.0.detail.as_ref().map(|detail| detail.claim.as_ref())
+    }
+
+    /// How the check on [`Error::claim`] failed, when the error is about one.
+    pub fn reason(&self) -> Option<ClaimReason> {
+        self.0.detail.as_ref().map(|detail| detail.reason)
     }
 
     /// The one message every signature failure carries, so failures do not tell apart why.
-    pub const fn signature_invalid() -> Error {
+    pub fn signature_invalid() -> Error {
         Error::new(ErrorCode::SignatureInvalid, "signature verification failed")
     }
 
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
 
     /// The message, without a trailing full stop.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The same error under another code, keeping the message (used where one layer's
     /// `ERR_MALFORMED` means a more specific thing to its caller).
     pub fn recode(self, code: ErrorCode) -> Error {
-        Error { code, ..self }
+        let mut error = self;
+        error.0.code = code;
+        error
     }
 
     /// The message prefixed with where the error was found.
     pub fn context(self, place: &str) -> Error {
-        Error::with_message(self.code, format!("{place}: {}", self.message))
+        let mut error = self;
+        error.0.message = Cow::Owned(format!("{place}: {}", error.0.message));
+        error
     }
 
-    /// The error as a JSON object, `{"code":"ERR_…","message":"…"}`: the one form every
-    /// adapter writes (the CLI's `{"error":…}`, the WebAssembly envelopes, the issuer's error
-    /// lines). Members added to errors later (such as which claim or rule failed) are added
-    /// here, and every adapter carries them.
+    /// The error as a JSON object, `{"code":"ERR_…","message":"…"}`, with `claim` and `reason`
+    /// when the error is about one claim: the one form every adapter writes (the CLI's
+    /// `{"error":…}`, the WebAssembly envelopes, the issuer's error lines).
     pub fn to_object(&self) -> Object {
-        Object::new().with("code", self.code.as_str()).with("message", self.message())
+        let object = Object::new().with("code", self.0.code.as_str()).with("message", self.message());
+        match &self.0.detail {
+            Some(detail) => object.with("claim", detail.claim.as_ref()).with("reason", detail.reason.as_str()),
+            None => object,
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
+        write!(f, "{}: {}", self.0.code.as_str(), self.0.message)
     }
 }
 
@@ -318,7 +380,10 @@ mod tests {
             assert_eq!(*info, code.info());
             assert_ne!(info.scope, CodeScope::JavaScriptPackage, "{code} is returned by Rust code");
         }
-        assert_eq!(package_only.iter().map(|info| info.code).collect::<Vec<_>>(), ["ERR_INTERNAL"]);
+        assert_eq!(
+            package_only.iter().map(|info| info.code).collect::<Vec<_>>(),
+            ["ERR_INTERNAL", "ERR_KEY_SET_UNAVAILABLE"]
+        );
         for info in package_only {
             assert_eq!(info.scope, CodeScope::JavaScriptPackage);
             assert_eq!(ErrorCode::parse(info.code), None);
@@ -360,5 +425,19 @@ mod tests {
             Error::signature_invalid().to_object().to_json(),
             r#"{"code":"ERR_SIGNATURE_INVALID","message":"signature verification failed"}"#
         );
+    }
+
+    #[test]
+    fn the_detail_names_the_claim_and_survives_context_and_recode() {
+        let error = Error::new(ErrorCode::Expired, "snapshot expired").about("exp", ClaimReason::CheckFailed);
+        assert_eq!((error.claim(), error.reason()), (Some("exp"), Some(ClaimReason::CheckFailed)));
+        let moved = error.context("presentation").recode(ErrorCode::ClaimInvalid);
+        assert_eq!(
+            moved.to_object().to_json(),
+            r#"{"code":"ERR_CLAIM_INVALID","message":"presentation: snapshot expired","claim":"exp","reason":"check_failed"}"#
+        );
+        assert_eq!(Error::new(ErrorCode::Malformed, "x").claim(), None);
+        let reasons = [ClaimReason::Missing, ClaimReason::Invalid, ClaimReason::CheckFailed].map(ClaimReason::as_str);
+        assert_eq!(reasons, ["missing", "invalid", "check_failed"]);
     }
 }

@@ -98,7 +98,7 @@ pub mod status;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{ClaimReason, Error, ErrorCode, Result};
 pub use jwk::Jwks;
 pub use model::{Model, SignedModel};
 pub use policy::{OrderContext, Policy};

@@ -16,7 +16,7 @@
 //! on the exact totals.
 
 use crate::decimal::Decimal;
-use crate::error::{bail, truncate, Result};
+use crate::error::{bail, truncate, ClaimReason, Result};
 use crate::json::{Object, Value};
 use crate::limits::MAX_CATEGORY_LENGTH;
 use crate::model::{FeatureSpec, FeatureType, Model, Points, Predicate, ReasonAlgorithm, Scalar};
@@ -89,11 +89,14 @@ impl Model {
             let value = values.get(characteristic.feature_index()).unwrap_or(&Typed::Missing);
             let Some(bin) = characteristic.bins().iter().find(|bin| matches(&bin.predicate, value)) else {
                 let name = self.features().get(characteristic.feature_index()).map_or("", |spec| spec.name.as_str());
-                bail!(
-                    FeatureInvalid,
-                    "no bin of characteristic \"{}\" matches the value of feature \"{name}\"",
-                    characteristic.id()
-                );
+                return Err(crate::Error::with_message(
+                    crate::ErrorCode::FeatureInvalid,
+                    format!(
+                        "no bin of characteristic \"{}\" matches the value of feature \"{name}\"",
+                        characteristic.id()
+                    ),
+                )
+                .about(name.to_owned(), ClaimReason::Invalid));
             };
             raw_score += bin.points;
             partial_scores.push(bin.points);
@@ -148,10 +151,14 @@ impl Model {
         let mut values = vec![Typed::Missing; self.features().len()];
         for (name, value) in features.iter() {
             let Some(index) = self.features().iter().position(|spec| spec.name == name) else {
-                bail!(FeatureInvalid, "feature \"{}\" is not in schema \"{}\"", truncate(name, 40), self.schema());
+                return Err(crate::Error::with_message(
+                    crate::ErrorCode::FeatureInvalid,
+                    format!("feature \"{}\" is not in schema \"{}\"", truncate(name, 40), self.schema()),
+                )
+                .about(truncate(name, 64).to_owned(), ClaimReason::Invalid));
             };
             if let (Some(slot), Some(spec)) = (values.get_mut(index), self.features().get(index)) {
-                *slot = typed(spec, value)?;
+                *slot = typed(spec, value).map_err(|e| e.about(spec.name.clone(), ClaimReason::Invalid))?;
             }
         }
         Ok(values)

@@ -15,7 +15,7 @@
 //! ([`VerifiedSnapshot::for_model`]); then it is scored and decided.
 
 use crate::ed25519::KeyCache;
-use crate::error::{bail, Result};
+use crate::error::{bail, ClaimReason, Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Object, Value};
@@ -170,18 +170,23 @@ impl Scorer {
                 && list.is_current(now, leeway, self.policy.status.max_age_seconds)
         });
         match current {
-            Some(list) => match list.status_of(reference)? {
+            Some(list) => match list.status_of(reference).map_err(|e| e.about("status", ClaimReason::Invalid))? {
                 Status::Valid => Ok(Some(true)),
-                Status::Invalid => bail!(Revoked, "the issuer has revoked this snapshot"),
-                Status::Suspended => bail!(Suspended, "the issuer has suspended this snapshot"),
+                Status::Invalid => Err(Error::new(ErrorCode::Revoked, "the issuer has revoked this snapshot")
+                    .about("status", ClaimReason::CheckFailed)),
+                Status::Suspended => Err(Error::new(ErrorCode::Suspended, "the issuer has suspended this snapshot")
+                    .about("status", ClaimReason::CheckFailed)),
             },
             None => match self.policy.status.unavailable {
                 WhenUnavailable::Refer => Ok(Some(false)),
-                WhenUnavailable::Refuse => bail!(
-                    StatusUnavailable,
-                    "no current status list for {}: the snapshot's revocation status cannot be checked",
-                    crate::error::truncate(&reference.uri, 80)
-                ),
+                WhenUnavailable::Refuse => Err(Error::with_message(
+                    ErrorCode::StatusUnavailable,
+                    format!(
+                        "no current status list for {}: the snapshot's revocation status cannot be checked",
+                        crate::error::truncate(&reference.uri, 80)
+                    ),
+                )
+                .about("status", ClaimReason::CheckFailed)),
             },
         }
     }
@@ -213,6 +218,7 @@ impl Scorer {
             Some(&self.holder_keys),
         )?;
         let status = self.check_status(&verified, request.now)?;
+        let claims = VerifiedClaims::of(&verified);
         let model = self.model.model();
         let verified = verified.for_model(model)?;
         let outcome = score_snapshot(model, &verified)?;
@@ -249,6 +255,7 @@ impl Scorer {
             }),
         };
         Ok(ScoreResult {
+            claims,
             band: band.id,
             decision,
             status: status.map(|valid| if valid { "valid" } else { "unavailable" }),
@@ -287,9 +294,51 @@ pub struct FullDetails {
     pub holder_bound: bool,
 }
 
+/// The snapshot's verified claims, in every result whatever the disclosure: what a merchant
+/// keeps for audit and replay tracking (it holds the presentation anyway).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerifiedClaims {
+    /// `iss`.
+    pub iss: String,
+    /// `sub` (pseudonymous).
+    pub sub: String,
+    /// `jti`, when the issuer wrote one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// `iat`.
+    pub iat: i64,
+    /// `exp`.
+    pub exp: i64,
+    /// The holder key, for a bound snapshot, as its RFC 7638 thumbprint: `{"jkt": …}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Thumbprint>,
+}
+
+/// A confirmation by JWK SHA-256 thumbprint (`jkt`, as RFC 9449 writes it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Thumbprint {
+    /// The base64url SHA-256 thumbprint (RFC 7638) of the holder's public key.
+    pub jkt: String,
+}
+
+impl VerifiedClaims {
+    fn of(snapshot: &VerifiedSnapshot) -> VerifiedClaims {
+        VerifiedClaims {
+            iss: snapshot.issuer().to_owned(),
+            sub: snapshot.subject().to_owned(),
+            jti: snapshot.jti().map(str::to_owned),
+            iat: snapshot.issued_at(),
+            exp: snapshot.expires_at(),
+            cnf: snapshot.holder_key().map(|key| Thumbprint { jkt: crate::jwk::thumbprint(key) }),
+        }
+    }
+}
+
 /// The result of [`Scorer::score`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScoreResult {
+    /// The snapshot's verified claims.
+    pub claims: VerifiedClaims,
     /// The band id.
     pub band: String,
     /// The policy decision.
@@ -367,6 +416,7 @@ impl Serialize for ScoreResult {
                 demo: self.model_demo,
             },
             disclosure: if full.is_some() { Disclosure::Full } else { Disclosure::Band },
+            claims: &self.claims,
             full,
         }
         .serialize(serializer)
@@ -385,6 +435,7 @@ struct ResultView<'a> {
     status: Option<&'static str>,
     model: ModelView<'a>,
     disclosure: Disclosure,
+    claims: &'a VerifiedClaims,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     full: Option<FullView<'a>>,
 }

@@ -22,7 +22,7 @@
 
 use crate::ed25519::KeyCache;
 use crate::ed25519::PublicKey;
-use crate::error::{bail, truncate, Error, ErrorCode, Result};
+use crate::error::{bail, truncate, ClaimReason, Error, ErrorCode, Result};
 use serde::Deserialize;
 
 use crate::json::{self, Object, Value};
@@ -44,8 +44,11 @@ pub const DEFAULT_PRESENTATION_MAX_AGE_SECONDS: u64 = 300;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyOptions {
     /// The verifier's audience (merchant id). Needed for holder binding and for snapshots
-    /// that carry `aud`.
+    /// that carry `aud`; presentation requests name it.
     pub audience: Option<String>,
+    /// Other audiences this verifier answers to (a merchant known by several ids): a
+    /// presentation addressed to any of them verifies as one addressed to `audience`.
+    pub additional_audiences: Vec<String>,
     /// Accepted issuers; empty accepts any issuer whose key is in the JWKS.
     pub issuers: Vec<String>,
     /// Clock leeway for `exp`, `nbf`, `iat` and the maximum ages.
@@ -62,6 +65,7 @@ impl Default for VerifyOptions {
     fn default() -> VerifyOptions {
         VerifyOptions {
             audience: None,
+            additional_audiences: Vec::new(),
             issuers: Vec::new(),
             leeway_seconds: DEFAULT_LEEWAY_SECONDS,
             max_age_seconds: Some(DEFAULT_MAX_AGE_SECONDS),
@@ -72,6 +76,11 @@ impl Default for VerifyOptions {
 }
 
 impl VerifyOptions {
+    /// Whether `aud` is one of this verifier's audiences.
+    pub fn accepts_audience(&self, aud: &str) -> bool {
+        self.audience.as_deref() == Some(aud) || self.additional_audiences.iter().any(|other| other == aud)
+    }
+
     /// Checks the options themselves (`ERR_CONFIG_INVALID`).
     pub fn validate(&self) -> Result<()> {
         if self.leeway_seconds > MAX_LEEWAY_SECONDS {
@@ -83,7 +92,10 @@ impl VerifyOptions {
         if self.presentation_max_age_seconds == 0 || self.presentation_max_age_seconds > MAX_LEEWAY_SECONDS {
             bail!(ConfigInvalid, "presentation maximum age must be 1 to {MAX_LEEWAY_SECONDS} seconds");
         }
-        if let Some(audience) = &self.audience {
+        if self.audience.is_none() && !self.additional_audiences.is_empty() {
+            bail!(ConfigInvalid, "additional audiences need an audience");
+        }
+        for audience in self.audience.iter().chain(&self.additional_audiences) {
             check_claim_string(audience, "audience").map_err(|e| e.recode(ErrorCode::ConfigInvalid))?;
         }
         for issuer in &self.issuers {
@@ -154,6 +166,10 @@ impl VerifiedSnapshot {
     pub fn is_holder_bound(&self) -> bool {
         self.holder_key.is_some()
     }
+    /// The holder key the key binding was checked against, for a bound snapshot.
+    pub fn holder_key(&self) -> Option<&PublicKey> {
+        self.holder_key.as_ref()
+    }
 
     /// The snapshot as `model` reads it: the schema must be the model's (`ERR_SCHEMA_MISMATCH`),
     /// every feature a characteristic reads must have been disclosed
@@ -161,22 +177,28 @@ impl VerifiedSnapshot {
     /// missing), and only those features are kept (what else was disclosed is ignored).
     pub fn for_model(&self, model: &Model) -> Result<VerifiedSnapshot> {
         if self.vct != model.schema() {
-            bail!(
-                SchemaMismatch,
-                "snapshot schema (vct) \"{}\" is not the model's \"{}\"",
-                truncate(&self.vct, 60),
-                model.schema()
-            );
+            return Err(Error::with_message(
+                ErrorCode::SchemaMismatch,
+                format!(
+                    "snapshot schema (vct) \"{}\" is not the model's \"{}\"",
+                    truncate(&self.vct, 60),
+                    model.schema()
+                ),
+            )
+            .about("vct", ClaimReason::CheckFailed));
         }
         let read = model_features(model);
         let missing: Vec<&str> = read.iter().copied().filter(|name| !self.features.contains(name)).collect();
-        if !missing.is_empty() {
-            bail!(
-                FeatureNotDisclosed,
-                "the model reads {} feature(s) that were not disclosed: {}",
-                missing.len(),
-                truncate(&missing.join(", "), 200)
-            );
+        if let Some(first) = missing.first() {
+            return Err(Error::with_message(
+                ErrorCode::FeatureNotDisclosed,
+                format!(
+                    "the model reads {} feature(s) that were not disclosed: {}",
+                    missing.len(),
+                    truncate(&missing.join(", "), 200)
+                ),
+            )
+            .about(truncate(first, 64).to_owned(), ClaimReason::Missing));
         }
         let features = self.features.iter().filter(|(name, _)| read.contains(name)).collect::<Vec<_>>();
         let mut kept = Object::new();
@@ -234,37 +256,46 @@ pub fn verify_snapshot_cached(
     let processed = sdjwt::disclose(verified.payload_object()?, &parts.disclosures)?;
     sdjwt::require_clear(&processed, &CLEAR_CLAIMS)?;
     let payload = Value::Object(processed.claims);
-    let claims: SnapshotClaims = json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::ClaimInvalid))?;
+    let claims: SnapshotClaims = json::from_value(&payload).map_err(|e| claim_error(e, ErrorCode::ClaimInvalid))?;
     let leeway = options.leeway_seconds as i64;
 
     let issuer = claims.iss.0;
     if !options.issuers.is_empty() && !options.issuers.contains(&issuer) {
-        bail!(Issuer, "issuer \"{}\" is not accepted", truncate(&issuer, 60));
+        return Err(failed(ErrorCode::Issuer, "iss", format!("issuer \"{}\" is not accepted", truncate(&issuer, 60))));
     }
     let (issued_at, expires_at, not_before) = (claims.iat.0, claims.exp.0, claims.nbf.map(|nbf| nbf.0));
     if expires_at <= issued_at {
-        bail!(ClaimInvalid, "\"exp\" is not after \"iat\"");
+        return Err(
+            Error::new(ErrorCode::ClaimInvalid, "\"exp\" is not after \"iat\"").about("exp", ClaimReason::Invalid)
+        );
     }
     if not_before.is_some_and(|nbf| nbf >= expires_at) {
-        bail!(ClaimInvalid, "\"nbf\" is not before \"exp\"");
+        return Err(
+            Error::new(ErrorCode::ClaimInvalid, "\"nbf\" is not before \"exp\"").about("nbf", ClaimReason::Invalid)
+        );
     }
     if now >= expires_at.saturating_add(leeway) {
-        bail!(Expired, "snapshot expired at {expires_at}");
+        return Err(failed(ErrorCode::Expired, "exp", format!("snapshot expired at {expires_at}")));
     }
     if let Some(nbf) = not_before.filter(|nbf| *nbf > now.saturating_add(leeway)) {
-        bail!(NotYetValid, "snapshot is not valid before {nbf}");
+        return Err(failed(ErrorCode::NotYetValid, "nbf", format!("snapshot is not valid before {nbf}")));
     }
     if issued_at > now.saturating_add(leeway) {
-        bail!(NotYetValid, "snapshot is issued in the future ({issued_at})");
+        return Err(failed(ErrorCode::NotYetValid, "iat", format!("snapshot is issued in the future ({issued_at})")));
     }
     if let Some(max_age) = options.max_age_seconds {
         if now.saturating_sub(issued_at) > (max_age as i64).saturating_add(leeway) {
-            bail!(TooOld, "snapshot is older than {max_age} seconds");
+            return Err(failed(ErrorCode::TooOld, "iat", format!("snapshot is older than {max_age} seconds")));
         }
     }
-    check_audience(claims.aud.as_ref(), options.audience.as_deref(), "snapshot")?;
+    check_audience(claims.aud.as_ref(), options, "snapshot")?;
     let features = check_features(claims.features)?;
-    let status = claims.status.as_ref().map(StatusReference::from_claim).transpose()?;
+    let status = claims
+        .status
+        .as_ref()
+        .map(StatusReference::from_claim)
+        .transpose()
+        .map_err(|e| e.about("status", ClaimReason::Invalid))?;
     let holder_key = match &claims.cnf {
         None => None,
         Some(cnf) => {
@@ -272,7 +303,11 @@ pub fn verify_snapshot_cached(
                 Some(cache) => cache.load(bytes),
                 None => PublicKey::from_bytes(bytes),
             };
-            Some(*Jwk::from_object_with(&cnf.jwk, &load).map_err(|e| e.context("holder key (cnf.jwk)"))?.key())
+            Some(
+                *Jwk::from_object_with(&cnf.jwk, &load)
+                    .map_err(|e| e.context("holder key (cnf.jwk)").about("cnf", ClaimReason::Invalid))?
+                    .key(),
+            )
         }
     };
     let (subject, jti, vct) = (claims.sub.0, claims.jti.map(|jti| jti.0), claims.vct.0);
@@ -285,7 +320,8 @@ pub fn verify_snapshot_cached(
             bail!(HolderBinding, "snapshot is bound to a holder key: a key-binding JWT must end the presentation")
         }
         (None, _) if options.require_holder_binding => {
-            bail!(HolderBinding, "snapshot is not bound to a holder key (no \"cnf\")")
+            return Err(Error::new(ErrorCode::HolderBinding, "snapshot is not bound to a holder key (no \"cnf\")")
+                .about("cnf", ClaimReason::Missing))
         }
         (None, Some(_)) => bail!(
             HolderBinding,
@@ -319,34 +355,57 @@ fn verify_key_binding(
     })?;
     let payload = Value::Object(verified.payload_object().map_err(|e| e.context("key-binding JWT"))?);
     let claims: KeyBindingClaims =
-        json::from_value(&payload).map_err(|e| e.into_error(ErrorCode::HolderBinding).context("key-binding JWT"))?;
+        json::from_value(&payload).map_err(|e| claim_error(e, ErrorCode::HolderBinding).context("key-binding JWT"))?;
 
     let Some(expected_nonce) = nonce else {
-        bail!(HolderBinding, "the verifier gave no nonce to check the key-binding JWT against");
+        return Err(Error::new(
+            ErrorCode::HolderBinding,
+            "the verifier gave no nonce to check the key-binding JWT against",
+        )
+        .about("nonce", ClaimReason::CheckFailed));
     };
     if claims.nonce.0 != expected_nonce {
-        bail!(NonceMismatch, "the key-binding JWT carries another nonce than the verifier issued");
+        return Err(Error::new(
+            ErrorCode::NonceMismatch,
+            "the key-binding JWT carries another nonce than the verifier issued",
+        )
+        .about("nonce", ClaimReason::CheckFailed));
     }
-    let Some(audience) = options.audience.as_deref() else {
-        bail!(Audience, "the verifier has no audience configured to check the key-binding JWT against");
-    };
-    if claims.aud != audience {
-        bail!(Audience, "the key-binding JWT is for another audience");
+    if options.audience.is_none() {
+        return Err(Error::new(
+            ErrorCode::Audience,
+            "the verifier has no audience configured to check the key-binding JWT against",
+        )
+        .about("aud", ClaimReason::CheckFailed));
+    }
+    if !options.accepts_audience(&claims.aud) {
+        return Err(Error::new(ErrorCode::Audience, "the key-binding JWT is for another audience")
+            .about("aud", ClaimReason::CheckFailed));
     }
     let issued_at = claims.iat.0;
     let leeway = options.leeway_seconds as i64;
     if issued_at > now.saturating_add(leeway) {
-        bail!(HolderBinding, "the key-binding JWT is issued in the future");
+        return Err(Error::new(ErrorCode::HolderBinding, "the key-binding JWT is issued in the future")
+            .about("iat", ClaimReason::CheckFailed));
     }
     let max_age = options.presentation_max_age_seconds as i64;
     if now.saturating_sub(issued_at) > max_age.saturating_add(leeway) {
-        bail!(HolderBinding, "the key-binding JWT is older than {max_age} seconds");
+        return Err(failed(
+            ErrorCode::HolderBinding,
+            "iat",
+            format!("the key-binding JWT is older than {max_age} seconds"),
+        ));
     }
     if claims.exp.is_some_and(|exp| now >= exp.0.saturating_add(leeway)) {
-        bail!(HolderBinding, "the key-binding JWT has expired");
+        return Err(Error::new(ErrorCode::HolderBinding, "the key-binding JWT has expired")
+            .about("exp", ClaimReason::CheckFailed));
     }
     if claims.sd_hash.0 != sd_hash(hashed_part) {
-        bail!(HolderBinding, "the key-binding JWT's \"sd_hash\" does not match the presentation");
+        return Err(Error::new(
+            ErrorCode::HolderBinding,
+            "the key-binding JWT's \"sd_hash\" does not match the presentation",
+        )
+        .about("sd_hash", ClaimReason::CheckFailed));
     }
     Ok(())
 }
@@ -444,15 +503,34 @@ fn check_claim_string(value: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_audience(aud: Option<&Audience>, audience: Option<&str>, what: &str) -> Result<()> {
+fn check_audience(aud: Option<&Audience>, options: &VerifyOptions, what: &str) -> Result<()> {
     let Some(Audience(listed)) = aud else { return Ok(()) };
-    let Some(audience) = audience else {
-        bail!(Audience, "{what} is addressed to an audience but the verifier has none configured");
-    };
-    if !listed.iter().any(|aud| aud == audience) {
-        bail!(Audience, "{what} is not addressed to this verifier's audience");
+    if options.audience.is_none() {
+        return Err(failed(
+            ErrorCode::Audience,
+            "aud",
+            format!("{what} is addressed to an audience but the verifier has none configured"),
+        ));
+    }
+    if !listed.iter().any(|aud| options.accepts_audience(aud)) {
+        return Err(failed(ErrorCode::Audience, "aud", format!("{what} is not addressed to this verifier's audience")));
     }
     Ok(())
+}
+
+/// A claim check that failed: `code`, the message, and the claim it is about.
+fn failed(code: ErrorCode, claim: &'static str, message: String) -> Error {
+    Error::with_message(code, message).about(claim, ClaimReason::CheckFailed)
+}
+
+/// A claim of the wrong type or missing, as `code`, naming the claim.
+fn claim_error(error: json::DeError, code: ErrorCode) -> Error {
+    let member = error.member();
+    let error = error.into_error(code);
+    match member {
+        Some((claim, reason)) => error.about(claim, reason),
+        None => error,
+    }
 }
 
 fn check_features(features: Object) -> Result<Object> {

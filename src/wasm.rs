@@ -5,7 +5,7 @@
 //! [`json::to_string`]; JSON text measured as fast as serde-wasm-bindgen objects for results
 //! (docs/js.md, "The boundary") at no size cost. Every call that can fail returns an envelope, `{"ok":true,"result":…}` or
 //! `{"ok":false,"error":{"code":"ERR_…","message":"…"}}`, so no Rust error ever becomes a trap.
-//! The JavaScript package (`pkg/edgescore.js`) turns envelopes into results and
+//! The JavaScript package (`pkg/src/`) turns envelopes into results and
 //! `EdgescoreError`s, and re-instantiates the module if anything traps.
 
 use serde::Serialize;
@@ -65,6 +65,18 @@ fn seconds(value: f64, what: &str) -> Result<u64> {
     }
 }
 
+/// A JSON array of strings.
+fn strings(text: &str, message: &str) -> Result<Vec<String>> {
+    match json::parse(text.as_bytes()) {
+        Ok(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| config_error(message)),
+        _ => Err(config_error(message)),
+    }
+}
+
 fn context_from(context: Option<String>) -> Result<OrderContext> {
     match context {
         None => Ok(OrderContext::default()),
@@ -72,7 +84,7 @@ fn context_from(context: Option<String>) -> Result<OrderContext> {
     }
 }
 
-/// A scorer for JavaScript; see `Scorer` in `pkg/edgescore.js`, which checks the types of
+/// A scorer for JavaScript; see `Scorer` in `pkg/src/scorer.js`, which checks the types of
 /// every argument before they get here.
 #[wasm_bindgen]
 pub struct WasmScorer {
@@ -81,8 +93,10 @@ pub struct WasmScorer {
 
 #[wasm_bindgen]
 impl WasmScorer {
-    /// Builds a scorer; throws the error envelope as a string. Omitted numbers take the core's
-    /// defaults; `max_age` below zero means no limit beyond `exp`.
+    /// Builds a scorer; throws the error envelope as a string. `audiences` and `issuers` are
+    /// JSON arrays of strings (the first audience is the one requests name; none: no audience).
+    /// Omitted numbers take the core's defaults; `max_age` below zero means no limit beyond
+    /// `exp`.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -90,7 +104,7 @@ impl WasmScorer {
         model: &str,
         model_jwks: Option<String>,
         policy: &str,
-        audience: Option<String>,
+        audiences: &str,
         issuers: &str,
         leeway: Option<f64>,
         max_age: Option<f64>,
@@ -103,17 +117,12 @@ impl WasmScorer {
             let model = SignedModel::verify(model, model_keys.as_ref().unwrap_or(&keys))?;
             // The package passes the default policy when the caller gives none.
             let policy = Policy::parse(policy.as_bytes())?;
-            let issuers = match json::parse(issuers.as_bytes()) {
-                Ok(Value::Array(items)) => items
-                    .iter()
-                    .map(|item| item.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| config_error("issuers must be an array of strings"))?,
-                _ => return Err(config_error("issuers must be an array of strings")),
-            };
+            let issuers = strings(issuers, "issuers must be an array of strings")?;
+            let mut audiences = strings(audiences, "audience must be a string or an array of strings")?.into_iter();
             let defaults = VerifyOptions::default();
             let options = VerifyOptions {
-                audience,
+                audience: audiences.next(),
+                additional_audiences: audiences.collect(),
                 issuers,
                 leeway_seconds: match leeway {
                     Some(value) => seconds(value, "leewaySeconds must be whole seconds")?,
@@ -239,7 +248,7 @@ pub fn new_nonce() -> core::result::Result<String, JsValue> {
     Ok(b64::encode(&bytes))
 }
 
-/// A holder key pair kept by a wallet; see `Holder` in `pkg/edgescore.js`.
+/// A holder key pair kept by a wallet; see `Holder` in `pkg/src/holder.js`.
 #[wasm_bindgen]
 pub struct WasmHolder {
     secret: SecretKey,
@@ -311,6 +320,13 @@ pub fn disclosures_for(sd_jwt: &str, request: &str) -> String {
         let model = json::to_value(model).map_err(|e| e.into_error(ErrorCode::Malformed))?;
         Ok(Object::new().with("aud", request.aud.as_str()).with("features", features).with("model", model))
     }))
+}
+
+/// Checks one public JWK as an issuer key set would take it (envelope with `null`, or the
+/// reason it is refused): what the package's key sets ask of each key before they use it.
+#[wasm_bindgen(js_name = checkIssuerKey)]
+pub fn check_issuer_key(jwk: &str) -> String {
+    envelope(json::parse_object(jwk.as_bytes()).and_then(|object| Jwk::from_object(&object)).map(|_| ()))
 }
 
 /// The names a holder's SD-JWT can disclose (envelope with an array).

@@ -41,10 +41,8 @@ const gateModules :List(Workerd.Worker.Module) = [
   (name = "www/worker/nonces.mjs", esModule = embed "worker/nonces.mjs"),
   (name = "www/worker/status.mjs", esModule = embed "worker/status.mjs"),
   (name = "www/shared/rentals.mjs", esModule = embed "shared/rentals.mjs"),
-  (name = "pkg/edgescore.js", esModule = embed "../pkg/edgescore.js"),
-  (name = "pkg/wasm/edgescore_core.js", esModule = embed "../pkg/wasm/edgescore_core.js"),
-  (name = "pkg/wasm/demo.js", esModule = embed "../pkg/wasm/demo.js"),
-  (name = "pkg/wasm/edgescore_core_bg.wasm", wasm = embed "../pkg/wasm/edgescore_core_bg.wasm"),
+  (name = "pkg/dist/edgescore.workerd.js", esModule = embed "../pkg/dist/edgescore.workerd.js"),
+  (name = "pkg/dist/edgescore_core_bg.wasm", wasm = embed "../pkg/dist/edgescore_core_bg.wasm"),
 ];
 
 const gate :Workerd.Worker = (

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import * as noble from '@noble/ed25519';
 import * as jose from 'jose';
 
-import { init, Scorer } from '../edgescore.js';
-import { DEFAULT_POLICY, DEMO_CONSUMER_MODEL, DEMO_JWKS } from '../wasm/demo.js';
+import { DEFAULT_POLICY, init, Scorer } from 'edgescore';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS } from 'edgescore/demo';
 import { AUDIENCE, demoMaterial, NOW, ROOT } from '../test/helpers.mjs';
 import { launchChromium, serveStatic } from '../test/runtimes.mjs';
 import { compileModel, decide } from './js-scorecard.mjs';

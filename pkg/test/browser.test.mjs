@@ -37,6 +37,6 @@ test('imports, instantiates and scores in Chromium', async () => {
   assert.equal(outcome.result.status, 'valid');
   assert.match(outcome.nonce, /^[A-Za-z0-9_-]{22}$/);
   assert.deepEqual(outcome.rejection, { isError: true, isEdgescoreError: true, code: 'ERR_HOLDER_BINDING', name: 'EdgescoreError' });
-  assert.ok(server.requests.includes('/pkg/wasm/edgescore_core_bg.wasm'), 'the page fetched the .wasm');
+  assert.ok(server.requests.includes('/pkg/dist/edgescore_core_bg.wasm'), 'the page fetched the .wasm');
   await page.close();
 });

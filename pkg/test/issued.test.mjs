@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
-import { init, Scorer } from '../edgescore.js';
-import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../wasm/demo.js';
+import { init, Scorer } from 'edgescore';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from 'edgescore/demo';
 import { readRepoFile } from './helpers.mjs';
 
 before(() => init());

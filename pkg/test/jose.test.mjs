@@ -7,8 +7,8 @@ import { before, describe, test } from 'node:test';
 
 import * as jose from 'jose';
 
-import { EdgescoreError, init, Scorer } from '../edgescore.js';
-import { DEMO_JWKS } from '../wasm/demo.js';
+import { EdgescoreError, init, Scorer } from 'edgescore';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS } from 'edgescore/demo';
 import { AUDIENCE, demoMaterial, NOW, readRepoFile } from './helpers.mjs';
 
 let demo;
@@ -59,7 +59,9 @@ describe('jose signs, edgescore verifies and scores', () => {
         .setAudience(AUDIENCE)
         .setIssuedAt(NOW - 5)
         .sign(holder.privateKey);
-      const scorer = new Scorer({ jwks: { keys: [issuerJwk] }, audience: AUDIENCE, issuers: ['https://bureau.example'] });
+      const scorer = new Scorer({
+        jwks: { keys: [issuerJwk] }, modelJwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, audience: AUDIENCE, issuers: ['https://bureau.example'],
+      });
       const result = scorer.score(`${hashed}${kb}`, { now: NOW, nonce: 'jose-nonce', disclose: 'full' });
       assert.equal(result.band, 'good');
       assert.equal(result.score, 624);
@@ -98,7 +100,7 @@ describe('edgescore signs, jose verifies', () => {
   });
 
   test('key-binding JWTs verify with jose against the cnf key, sd_hash over the last ~', async () => {
-    const { Holder } = await import('../edgescore.js');
+    const { Holder } = await import('edgescore');
     const lin = demo.people.lin;
     const presentation = Holder.fromPrivateJwk(lin.holder).presentAll(lin.snapshot, { nonce: 'n-1', aud: AUDIENCE, now: NOW });
     const cnf = JSON.parse(Buffer.from(lin.snapshot.split('.')[1], 'base64url')).cnf.jwk;

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 
-import { init, Scorer } from '../edgescore.js';
-import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../wasm/demo.js';
+import { init, Scorer } from 'edgescore';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from 'edgescore/demo';
 import { AUDIENCE, NOW, ROOT } from './helpers.mjs';
 
 const FIXTURE = process.env.EDGESCORE_PARITY ?? join(ROOT, '.cache/parity.jsonl');

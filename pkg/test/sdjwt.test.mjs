@@ -14,7 +14,7 @@ import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { createHeaderAndPayload, getListFromStatusListJWT, StatusList } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 
-import { Holder, init, Scorer } from '../edgescore.js';
+import { Holder, init, Scorer } from 'edgescore';
 import { AUDIENCE, cli, demoMaterial, NOW, readRepoFile } from './helpers.mjs';
 
 const STATUS_URI = 'https://demo-bureau.example/status/1';
@@ -140,7 +140,7 @@ describe('@sd-jwt issues and presents, edgescore scores', () => {
       { header: { kid: issuerJwk.kid } },
     );
     assert.equal(credential.split('~').length - 2, 20, 'twenty disclosures');
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+    const scorer = new Scorer({ jwks: demo.jwks, model: demo.models.consumer, audience: AUDIENCE });
     scorer.addStatusList(demo.statusList, { now: NOW });
     // Every feature (the demo consumer model reads fourteen of them; the rest are ignored).
     const all = await instance.present(
@@ -201,7 +201,7 @@ describe('status lists both ways', () => {
     const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const input = `${encode(header)}.${encode(payload)}`;
     const token = `${input}.${signer(demoIssuerPrivateJwk())(input)}`;
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE });
+    const scorer = new Scorer({ jwks: demo.jwks, model: demo.models.consumer, audience: AUDIENCE });
     const info = scorer.addStatusList(token, { now: NOW });
     assert.deepEqual([info.uri, info.bits, info.ttl], ['https://demo-bureau.example/status/library', 2, 60]);
     // edgescore's list (the demo's, all valid; and a revoked one) read by the library.
@@ -227,7 +227,7 @@ describe('status lists both ways', () => {
     const { instance } = libraryVerifier({ [STATUS_URI]: otherUri });
     const accepted = await instance.verify(presentation, { currentDate: NOW, keyBindingNonce: 'n-3' });
     assert.equal(accepted.payload.sub, 'demo-lin', 'the library accepted a list published for another URI');
-    const scorer = new Scorer({ jwks: demo.jwks, audience: AUDIENCE, policy: { ...demo.policy, status: { unavailable: 'refuse' } } });
+    const scorer = new Scorer({ jwks: demo.jwks, model: demo.models.consumer, audience: AUDIENCE, policy: { ...demo.policy, status: { unavailable: 'refuse' } } });
     scorer.addStatusList(otherUri, { now: NOW });
     assert.throws(() => scorer.score(presentation, { now: NOW, nonce: 'n-3' }), { code: 'ERR_STATUS_UNAVAILABLE' });
   });

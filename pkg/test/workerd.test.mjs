@@ -1,5 +1,6 @@
-// The package in workerd (Cloudflare's open-source Workers runtime): a worker imports it, hands
-// it the compiled module (initSync), answers a presentation request, and scores the presentation
+// The package in workerd (Cloudflare's open-source Workers runtime): a worker imports it as
+// `edgescore` (the built workerd entry and the .wasm, listed as modules as docs/workers.md
+// says), loads it with `init()`, answers a presentation request, and scores the presentation
 // posted to it over HTTP on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,21 +8,20 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { Holder, init } from '../edgescore.js';
+import { Holder, init } from 'edgescore';
 import { AUDIENCE, demoMaterial, NOW, ROOT } from './helpers.mjs';
 import { freePort, startWorkerd } from './runtimes.mjs';
 
 const WORKER = `
-import { initSync, newNonce, Scorer } from './edgescore.js';
-import wasm from './wasm/edgescore_core_bg.wasm';
+import { init, newNonce, Scorer } from 'edgescore';
 
-initSync(wasm);
 let scorer;
 
 export default {
   async fetch(request, env) {
     if (scorer === undefined) {
-      scorer = new Scorer({ jwks: env.JWKS, audience: env.AUDIENCE });
+      await init();
+      scorer = new Scorer({ jwks: env.JWKS, model: env.MODEL, audience: env.AUDIENCE });
       scorer.addStatusList(env.STATUS_LIST, { now: Number(env.NOW) });
     }
     const url = new URL(request.url);
@@ -58,13 +58,12 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "edgescore.js", esModule = embed ${embed('pkg/edgescore.js')}),
-    (name = "wasm/edgescore_core.js", esModule = embed ${embed('pkg/wasm/edgescore_core.js')}),
-    (name = "wasm/demo.js", esModule = embed ${embed('pkg/wasm/demo.js')}),
-    (name = "wasm/edgescore_core_bg.wasm", wasm = embed ${embed('pkg/wasm/edgescore_core_bg.wasm')}),
+    (name = "edgescore", esModule = embed ${embed('pkg/dist/edgescore.workerd.js')}),
+    (name = "edgescore_core_bg.wasm", wasm = embed ${embed('pkg/dist/edgescore_core_bg.wasm')}),
   ],
   bindings = [
     (name = "JWKS", text = ${JSON.stringify(JSON.stringify(demo.jwks))}),
+    (name = "MODEL", text = "${demo.models.consumer}"),
     (name = "AUDIENCE", text = "${AUDIENCE}"),
     (name = "STATUS_LIST", text = "${demo.statusList}"),
     (name = "NOW", text = "${NOW}"),

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexp
 use serde::Deserialize;
 
 use super::{Number, Object, Value};
-use crate::error::{Error, ErrorCode};
+use crate::error::{ClaimReason, Error, ErrorCode};
 
 /// The newtype name through which a number's exact text reaches a type that asks for it
 /// ([`crate::decimal::Decimal`], [`Number`]), in both directions (see `ser`).
@@ -35,6 +35,8 @@ struct DeErrorInner {
     message: String,
     /// Innermost first: each level the error passes on its way out adds its member or index.
     path: Vec<Segment>,
+    /// The member found missing, when that is the error.
+    missing: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +49,17 @@ impl DeError {
     /// The error as an [`Error`] with `code`, its message prefixed with the path.
     pub fn into_error(self, code: ErrorCode) -> Error {
         Error::with_message(code, self.to_string())
+    }
+
+    /// The top-level member the error is about and how it failed: the outermost member on the
+    /// path (`invalid`), or the member found missing at the top (`missing`). For claims, where
+    /// the top-level members are the claim names.
+    pub fn member(&self) -> Option<(String, ClaimReason)> {
+        match (self.0.path.last(), self.0.missing) {
+            (Some(Segment::Member(name)), _) => Some((name.clone(), ClaimReason::Invalid)),
+            (None, Some(name)) => Some((name.to_owned(), ClaimReason::Missing)),
+            _ => None,
+        }
     }
 
     /// The path to the value that failed, such as `bins[0].points` (empty at the top).
@@ -97,7 +110,7 @@ impl std::error::Error for DeError {}
 /// names the kind of value found, never echoes it.
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(message: T) -> DeError {
-        DeError(Box::new(DeErrorInner { message: message.to_string(), path: Vec::new() }))
+        DeError(Box::new(DeErrorInner { message: message.to_string(), path: Vec::new(), missing: None }))
     }
 
     fn invalid_type(found: Unexpected<'_>, expected: &dyn de::Expected) -> DeError {
@@ -125,7 +138,9 @@ impl de::Error for DeError {
     }
 
     fn missing_field(field: &'static str) -> DeError {
-        DeError::custom(format_args!("\"{field}\" is missing"))
+        let mut error = DeError::custom(format_args!("\"{field}\" is missing"));
+        error.0.missing = Some(field);
+        error
     }
 
     fn duplicate_field(field: &'static str) -> DeError {

@@ -1,5 +1,5 @@
 //! The copies of the error-code list are generated from the one list in src/error.rs
-//! (`edgescore::error::CODES`): the JavaScript package's `ERROR_CODES` (pkg/edgescore.js), its
+//! (`edgescore::error::CODES`): the JavaScript package's `ERROR_CODES` (pkg/src/errors.js), its
 //! `ErrorCode` union (pkg/edgescore.d.ts) and the table in docs/errors.md. Each copy sits
 //! between two marker lines; this test fails when what is there differs from what the list
 //! gives, and `EDGESCORE_BLESS=1 cargo test --features cli error_codes` rewrites it.
@@ -21,7 +21,7 @@ struct ListCopy {
 }
 
 const COPIES: [ListCopy; 3] = [
-    ListCopy { path: "pkg/edgescore.js", stored: include_str!("../../pkg/edgescore.js"), render: javascript_list },
+    ListCopy { path: "pkg/src/errors.js", stored: include_str!("../../pkg/src/errors.js"), render: javascript_list },
     ListCopy { path: "pkg/edgescore.d.ts", stored: include_str!("../../pkg/edgescore.d.ts"), render: typescript_union },
     ListCopy { path: "docs/errors.md", stored: include_str!("../../docs/errors.md"), render: docs_table },
 ];
@@ -127,17 +127,31 @@ fn an_edited_copy_is_caught() {
     }
 }
 
+/// The package's JavaScript sources (pkg/src/), each of which may name codes.
+const PACKAGE_SOURCES: [(&str, &str); 7] = [
+    ("pkg/src/errors.js", include_str!("../../pkg/src/errors.js")),
+    ("pkg/src/module.js", include_str!("../../pkg/src/module.js")),
+    ("pkg/src/options.js", include_str!("../../pkg/src/options.js")),
+    ("pkg/src/keysets.js", include_str!("../../pkg/src/keysets.js")),
+    ("pkg/src/scorer.js", include_str!("../../pkg/src/scorer.js")),
+    ("pkg/src/holder.js", include_str!("../../pkg/src/holder.js")),
+    ("pkg/src/api.js", include_str!("../../pkg/src/api.js")),
+];
+
 #[test]
 fn the_package_source_names_only_codes_it_can_report() {
-    let source = COPIES[0].stored;
     let listed: BTreeSet<&str> = package_codes().map(|info| info.code).collect();
-    let mut named = BTreeSet::new();
-    for (at, _) in source.match_indices("'ERR_") {
-        let code = &source[at + 1..];
-        let end = code.find('\'').unwrap();
-        named.insert(&code[..end]);
+    for (path, source) in PACKAGE_SOURCES {
+        let mut named = BTreeSet::new();
+        for (at, _) in source.match_indices("'ERR_") {
+            let code = &source[at + 1..];
+            let end = code.find('\'').unwrap();
+            named.insert(&code[..end]);
+        }
+        if path == COPIES[0].path {
+            assert!(named.len() >= listed.len(), "{path} names {} codes", named.len());
+        }
+        let unknown: Vec<&&str> = named.difference(&listed).collect();
+        assert!(unknown.is_empty(), "{path} names codes the package cannot report: {unknown:?}");
     }
-    assert!(named.len() >= listed.len(), "the package names {} codes", named.len());
-    let unknown: Vec<&&str> = named.difference(&listed).collect();
-    assert!(unknown.is_empty(), "pkg/edgescore.js names codes the package cannot report: {unknown:?}");
 }

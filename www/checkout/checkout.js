@@ -4,8 +4,8 @@
 // by postMessage: the snapshot with exactly those features disclosed and a key-binding JWT. It
 // scores it here at once (instant feedback) and asks the edge worker (POST /rentals/gate) for
 // the decision that counts. Every request goes to this page's own origin.
-import { EdgescoreError, init, Scorer } from '/pkg/edgescore.js';
-import { DEFAULT_POLICY, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
+import { DEFAULT_POLICY, EdgescoreError, init, Scorer } from '/pkg/dist/edgescore.js';
+import { DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/dist/demo.js';
 import { MESSAGE } from '/shared/messages.mjs';
 import { catalogItem, createRentalVerifier, orderContext } from '/shared/rentals.mjs';
 

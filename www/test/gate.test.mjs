@@ -291,8 +291,8 @@ describe('static files', () => {
       '/checkout/': 'text/html; charset=utf-8',
       '/checkout/checkout.js': 'text/javascript; charset=utf-8',
       '/shared/rentals.mjs': 'text/javascript; charset=utf-8',
-      '/pkg/edgescore.js': 'text/javascript; charset=utf-8',
-      '/pkg/wasm/edgescore_core_bg.wasm': 'application/wasm',
+      '/pkg/dist/edgescore.js': 'text/javascript; charset=utf-8',
+      '/pkg/dist/edgescore_core_bg.wasm': 'application/wasm',
       '/demo-data/current/demo.json': 'application/json',
     };
     for (const [path, type] of Object.entries(expected)) {
@@ -302,8 +302,8 @@ describe('static files', () => {
       assert.match(response.headers.get('content-security-policy'), /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval';/, path);
       await response.arrayBuffer();
     }
-    const wasm = new Uint8Array(await (await fetch(`${url}/pkg/wasm/edgescore_core_bg.wasm`)).arrayBuffer());
-    assert.deepEqual(wasm, new Uint8Array(readFileSync(join(ROOT, 'pkg/wasm/edgescore_core_bg.wasm'))));
+    const wasm = new Uint8Array(await (await fetch(`${url}/pkg/dist/edgescore_core_bg.wasm`)).arrayBuffer());
+    assert.deepEqual(wasm, new Uint8Array(readFileSync(join(ROOT, 'pkg/dist/edgescore_core_bg.wasm'))));
     // The bureau's status list, read through the site from the bureau's endpoint.
     const list = await fetch(`${url}/status/1`);
     assert.equal(list.status, 200);
@@ -318,7 +318,7 @@ describe('static files', () => {
       '/pkg/test/helpers.mjs', '/pkg/package.json', '/www/workerd.capnp', '/workerd.capnp', '/worker/gate.mjs',
       '/test/gate.test.mjs', '/Cargo.toml', '/wallet/.secret', '/demo-data/current/', '/demo-data/current/people',
       '/pkg/../Cargo.toml', '/wallet/../../Cargo.toml', '/pkg/%2e%2e/Cargo.toml', '/wallet/%2e%2e/worker/gate.mjs',
-      '/wallet/..%2fworker/gate.mjs', '/pkg/wasm/', '/src/lib.rs',
+      '/wallet/..%2fworker/gate.mjs', '/pkg/wasm/', '/pkg/dist/', '/pkg/src/scorer.js', '/pkg/wasm/edgescore_core.js', '/src/lib.rs',
     ];
     for (const path of paths) {
       const answer = await rawRequest({ path });

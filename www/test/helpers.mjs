@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Holder, init } from '../../pkg/edgescore.js';
+import { Holder, init } from '../../pkg/dist/edgescore.mjs';
 import { readDemoMaterial } from '../../pkg/test/helpers.mjs';
 import { AUDIENCE, issueDemoData, startSite } from '../site.mjs';
 

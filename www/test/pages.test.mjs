@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Holder, newNonce, Scorer } from '../../pkg/edgescore.js';
+import { Holder, newNonce, Scorer } from '../../pkg/dist/edgescore.mjs';
 import { cli, ROOT } from '../../pkg/test/helpers.mjs';
 import { launchChromium } from '../../pkg/test/runtimes.mjs';
-import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../../pkg/wasm/demo.js';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '../../pkg/dist/demo.js';
 import { AUDIENCE, getNonce, postGate, startDemo } from './helpers.mjs';
 
 const ARTEFACTS = join(ROOT, 'test-artefacts/www');
@@ -351,7 +351,7 @@ test('every request the pages made went to the demo site on 127.0.0.1', () => {
   const elsewhere = requests.filter(([site, url]) => !url.startsWith(`${site}/`) && url !== 'about:blank');
   assert.deepEqual(elsewhere, []);
   const paths = new Set(requests.map(([, url]) => new URL(url).pathname));
-  for (const path of ['/pkg/wasm/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/status/1', '/models/rentals-express.model.jws',
+  for (const path of ['/pkg/dist/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/status/1', '/models/rentals-express.model.jws',
     '/demo-data/current/demo.json', '/demo-data/expired/people/lin.sd-jwt']) {
     assert.ok(paths.has(path), `the pages requested ${path}`);
   }

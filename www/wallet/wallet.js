@@ -8,8 +8,8 @@
 // the words are in strings.js, the page is drawn by render.js, and messaging.js answers the
 // checkout that opened the wallet (postMessage, same origin only). Demo: the snapshots and
 // holder keys come from /demo-data/.
-import { disclosableNames, disclosuresFor, EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/edgescore.js';
-import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/wasm/demo.js';
+import { disclosableNames, disclosuresFor, EdgescoreError, Holder, init, newNonce, Scorer } from '/pkg/dist/edgescore.js';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/dist/demo.js';
 import { connectToMerchant } from './messaging.js';
 import { $, element, render, renderFailure, renderRequest } from './render.js';
 import { translate } from './strings.js';

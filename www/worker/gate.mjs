@@ -6,13 +6,12 @@
 // lifetime and where the bureau publishes its status list. Its one way out is the BUREAU
 // service binding, used for nothing but fetching that status list (its globalOutbound
 // refuses everything else).
-import { EdgescoreError, initSync, newNonce, Scorer } from '../../pkg/edgescore.js';
-import wasm from '../../pkg/wasm/edgescore_core_bg.wasm';
+import { EdgescoreError, initSync, newNonce, Scorer } from '../../pkg/dist/edgescore.workerd.js';
 import { catalogItem, createRentalVerifier, orderContext } from '../shared/rentals.mjs';
 import { NonceStore } from './nonces.mjs';
 import { readCapped, StatusListCache } from './status.mjs';
 
-initSync(wasm);
+initSync();
 
 /** The largest request body accepted, checked before parsing (named exports of a worker must be handlers). */
 const MAX_BODY_BYTES = 16 * 1024;

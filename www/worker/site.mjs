@@ -11,7 +11,7 @@ const MOUNTS = [
   ['/checkout/', 'WWW', 'checkout/', null],
   ['/shared/', 'WWW', 'shared/', null],
   ['/models/', 'WWW', 'models/', new Set(['rentals-express.model.jws', 'rentals-express.json'])],
-  ['/pkg/', 'PKG', '', new Set(['edgescore.js', 'wasm/edgescore_core.js', 'wasm/edgescore_core_bg.wasm', 'wasm/demo.js'])],
+  ['/pkg/', 'PKG', '', new Set(['dist/edgescore.js', 'dist/edgescore_core_bg.wasm', 'dist/demo.js'])],
   ['/demo-data/', 'DEMO_DATA', '', null],
 ];
 
