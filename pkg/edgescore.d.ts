@@ -164,22 +164,22 @@ export interface Jwks {
   keys: readonly Jwk[];
 }
 /** An Ed25519 public key as edgescore writes one. */
-export interface PublicJwk {
+export type PublicJwk = {
   kty: 'OKP';
   crv: 'Ed25519';
   x: string;
   kid?: string;
   alg?: string;
   use?: string;
-}
+};
 /** An Ed25519 private key (a holder's). */
-export interface PrivateJwk {
+export type PrivateJwk = {
   kty: 'OKP';
   crv: 'Ed25519';
   x: string;
   d: string;
   kid?: string;
-}
+};
 /** A key a key set left out, and why. */
 export interface SkippedKey {
   /** Its place in the JWKS's `keys`. */

@@ -2,7 +2,7 @@
 # Tests of the JavaScript package: builds pkg/ (size budget and dependency check included),
 # runs the shared Rust cases compiled to WebAssembly in Node and in headless Chromium, then the
 # package's own tests (API, parity with native on 10,000 snapshots, jose interop, workerd,
-# Chromium).
+# Chromium), then the packed tarball as a consumer installs it (pkg/consumer/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +30,6 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_
 
 step "package tests: API, parity, jose interop, workerd, Chromium"
 node --test pkg/test/
+
+step "the package as integrators get it: npm pack, installed in a scratch project; TypeScript, Node 20-26, Chromium (unbundled, esbuild, Vite), workerd, wrangler"
+node --test pkg/consumer/

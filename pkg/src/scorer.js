@@ -66,7 +66,8 @@ export class Scorer {
       throw configError('"model" (a signed model, compact JWS) is required; the demo models are exported by "edgescore/demo"');
     }
     if (typeof options.model !== 'string') throw configError('"model" must be a signed model (compact JWS text)');
-    this.#model = options.model;
+    // Read from a file or a binding, a token often ends with a line break: not part of it.
+    this.#model = options.model.trim();
     const issuers = options.issuers === undefined ? [] : stringList(options.issuers, 'issuers');
     const audiences = options.audience === undefined || options.audience === null ? [] : stringList(options.audience, 'audience');
     if (options.requireBinding !== undefined && typeof options.requireBinding !== 'boolean') {
@@ -87,7 +88,7 @@ export class Scorer {
     if (!Array.isArray(statusLists) || !statusLists.every((token) => typeof token === 'string')) {
       throw configError('"statusLists" must be an array of status list tokens (strings)');
     }
-    this.#pendingLists = [...statusLists];
+    this.#pendingLists = statusLists.map((token) => token.trim());
     // With every key at hand, build now so a bad model, policy or option fails here.
     if (this.#keysHeld()) guarded(() => this.#live());
   }
@@ -195,12 +196,13 @@ export class Scorer {
    * Verifies a status list token (`statuslist+jwt`) with the issuer keys and holds it: from
    * now on snapshots that name its URI are checked against it. A newer list for the same URI
    * replaces the one held; an older one is refused (`ERR_STATUS_LIST_INVALID`). Returns
-   * `{ uri, iss, iat, exp, ttl, bits, size }`. Options: `now`.
+   * `{ uri, iss, iat, exp, ttl, bits, size }`. Options: `now`. Whitespace around the token
+   * (a file's final line break) is ignored, as around `model`.
    */
   addStatusList(token, { now } = {}) {
-    text(token, 'status list token');
+    const list = text(token, 'status list token').trim();
     const at = epochSeconds(now);
-    return guarded(() => this.#addStatusList(this.#live(), token, at));
+    return guarded(() => this.#addStatusList(this.#live(), list, at));
   }
 
   /** As `addStatusList`, with a remote key set's keys fetched as `scoreAsync` does. */

@@ -16,13 +16,20 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1 (GET only, no directory listing). Resolves to { url, close, requests }. */
-export function serveStatic(root = ROOT) {
+/**
+ * Serves `root` on 127.0.0.1 (GET only, no directory listing; `/` is `index.html`), and each
+ * folder of `mounts` (`{ '/demo/': folder }`) under its prefix. Resolves to { url, close,
+ * requests }.
+ */
+export function serveStatic(root = ROOT, { mounts = {} } = {}) {
   const requests = [];
   const server = createServer((request, response) => {
     requests.push(request.url);
-    const path = normalize(join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname)));
-    if (request.method !== 'GET' || !path.startsWith(root.endsWith(sep) ? root : root + sep) || !existsSync(path) || !statSync(path).isFile()) {
+    let pathname = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    if (pathname === '/') pathname = '/index.html';
+    const [prefix, base] = Object.entries(mounts).find(([mount]) => pathname.startsWith(mount)) ?? ['/', root];
+    const path = normalize(join(base, pathname.slice(prefix.length - 1)));
+    if (request.method !== 'GET' || !path.startsWith(base.endsWith(sep) ? base : base + sep) || !existsSync(path) || !statSync(path).isFile()) {
       response.writeHead(404).end();
       return;
     }

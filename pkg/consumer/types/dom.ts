@@ -1,0 +1,17 @@
+// With the DOM library (a browser program, moduleResolution bundler): the platform's URL,
+// Response, fetch and WebAssembly.Module are what init and the key sets take.
+import { createRemoteKeySet, init, initSync, Scorer } from 'edgescore';
+import { DEMO_CONSUMER_MODEL } from 'edgescore/demo';
+
+await init(new URL('./edgescore_core_bg.wasm', import.meta.url));
+await init(fetch('/edgescore_core_bg.wasm'));
+await init(await fetch('/edgescore_core_bg.wasm'));
+await init('/edgescore_core_bg.wasm');
+const module: WebAssembly.Module = await WebAssembly.compile(new Uint8Array(8));
+initSync(module);
+initSync({ module });
+await init(module);
+
+const keys = createRemoteKeySet(new URL('https://bureau.example/.well-known/jwks.json'), { fetch: (url, options) => fetch(url, options) });
+const scorer = new Scorer({ jwks: keys, model: DEMO_CONSUMER_MODEL });
+export const result = await scorer.scoreAsync('eyJ…');

@@ -1,0 +1,9 @@
+// CommonJS (a .cts file under module nodenext): `require` resolves the package's .d.cts.
+import edgescore = require('edgescore');
+import demo = require('edgescore/demo');
+
+edgescore.initSync();
+const scorer = new edgescore.Scorer({ jwks: demo.DEMO_JWKS, model: demo.DEMO_CONSUMER_MODEL, audience: 'https://rentals.example' });
+const result: edgescore.FullResult = scorer.score('eyJ…', { disclose: 'full' });
+const failure = new edgescore.EdgescoreError('ERR_CONFIG_INVALID', 'message');
+export = { result, failure };
