@@ -234,7 +234,13 @@ class RemoteKeySet {
   async #load() {
     this.#attemptedAt = Date.now();
     try {
-      const read = readKeySet(await this.#fetchText());
+      const body = await this.#fetchText();
+      let read;
+      try {
+        read = readKeySet(body);
+      } catch (error) {
+        throw new EdgescoreError('ERR_KEY_SET_UNAVAILABLE', `the key set at ${this.#url} is not usable: ${error.message}`, { cause: error });
+      }
       const text = JSON.stringify(asJwks(read.keys));
       if (text !== this.#loaded?.text) this.#version += 1;
       this.#loaded = { ...read, text };
@@ -306,7 +312,12 @@ export function createRemoteKeySet(url, options = {}) {
   if (!(typeof url === 'string' || url instanceof URL)) {
     throw new EdgescoreError('ERR_CONFIG_INVALID', 'createRemoteKeySet takes the URL of a JWKS');
   }
-  const href = new URL(url).href;
+  let href;
+  try {
+    href = new URL(url).href;
+  } catch {
+    throw new EdgescoreError('ERR_CONFIG_INVALID', `createRemoteKeySet: "${url}" is not a URL`);
+  }
   if (options === null || typeof options !== 'object') {
     throw new EdgescoreError('ERR_CONFIG_INVALID', 'createRemoteKeySet options must be an object');
   }

@@ -134,7 +134,10 @@ export function scorerOptions(config) {
     } else if (name in JOSE_REFUSED) {
       throw configError(`unknown Scorer option "${name}": ${JOSE_REFUSED[name]}`);
     } else {
-      const near = SCORER_OPTIONS.find((known) => distance(known.toLowerCase(), name.toLowerCase()) <= 2);
+      // A typo of an option, with or without its unit ("leewway" for leewaySeconds).
+      const typed = name.toLowerCase();
+      const near = SCORER_OPTIONS.find((known) => [known, known.replace(/Seconds$/, '')]
+        .some((form) => distance(form.toLowerCase(), typed) <= 2));
       throw configError(`unknown Scorer option "${name}"${near ? `: did you mean "${near}"?` : ''} (options: ${SCORER_OPTIONS.join(', ')})`);
     }
   }

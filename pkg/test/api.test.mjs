@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 
+import * as jose from 'jose';
+
 import {
   disclosableNames,
   disclosuresFor,
@@ -13,7 +15,8 @@ import {
   newNonce,
   Scorer,
 } from 'edgescore';
-import { AUDIENCE, cli, demoMaterial, NOW } from './helpers.mjs';
+import { DEMO_CONSUMER_MODEL, DEMO_JWKS, DEMO_SELLER_MODEL } from 'edgescore/demo';
+import { AUDIENCE, cli, demoMaterial, NOW, readRepoFile } from './helpers.mjs';
 
 let demo;
 before(async () => {
@@ -22,10 +25,10 @@ before(async () => {
   demo = demoMaterial();
 });
 
-/** Every feature of `id`'s snapshot, bound to `nonce` and `aud`. */
-function presentFor(id, nonce, aud = AUDIENCE) {
+/** Every feature of `id`'s snapshot, bound to `nonce` and `aud` at `now`. */
+function presentFor(id, nonce, aud = AUDIENCE, now = NOW) {
   const person = demo.people[id];
-  return Holder.fromPrivateJwk(person.holder).presentAll(person.snapshot, { nonce, aud, now: NOW });
+  return Holder.fromPrivateJwk(person.holder).presentAll(person.snapshot, { nonce, aud, now });
 }
 
 /** A scorer holding the demo status list (added at the tests' clock). */
@@ -241,5 +244,104 @@ describe('Holder and nonces', () => {
       seen.add(nonce);
     }
     assert.equal(seen.size, 1000);
+  });
+});
+
+describe('results, errors and options', () => {
+  test('every result carries the verified claims, whatever the disclosure', async () => {
+    const scorer = scorerWith();
+    const lin = demo.people.lin;
+    const jkt = await jose.calculateJwkThumbprint(Holder.fromPrivateJwk(lin.holder).publicJwk(), 'sha256');
+    const payload = JSON.parse(Buffer.from(lin.snapshot.split('.')[1], 'base64url'));
+    const expected = { iss: 'https://demo-bureau.example', sub: 'demo-lin', jti: payload.jti, iat: payload.iat, exp: payload.exp, cnf: { jkt } };
+    assert.ok(typeof payload.jti === 'string');
+    for (const disclose of ['band', 'full']) {
+      const result = scorer.score(presentFor('lin', 'n-c'), { now: NOW, nonce: 'n-c', disclose });
+      assert.deepEqual(result.claims, expected, disclose);
+    }
+    // An unbound snapshot: no cnf.
+    const unbound = readRepoFile('tests/vectors/issued-batch.jsonl').split('\n')[0];
+    const line = JSON.parse(unbound);
+    const scored = new Scorer({ jwks: DEMO_JWKS, model: line.expect.model === 'demo-seller' ? DEMO_SELLER_MODEL : DEMO_CONSUMER_MODEL })
+      .score(line.snapshot, { now: line.iat + 3600 });
+    assert.equal(scored.claims.cnf, undefined);
+    assert.equal(scored.claims.iat, line.iat);
+  });
+
+  test('errors name the claim or feature at fault, and how its check failed', () => {
+    const scorer = scorerWith();
+    const withheld = Holder.fromPrivateJwk(demo.people.lin.holder).present(demo.people.lin.snapshot, {
+      ...scorer.presentationRequest({ nonce: 'n', expiresAt: NOW + 60 }),
+      features: ['defaults_24m'],
+    }, { now: NOW });
+    const missing = scorer.presentationRequest({ nonce: 'n', expiresAt: NOW + 60 }).features.find((name) => name !== 'defaults_24m');
+    const cases = [
+      [() => scorer.score(presentFor('lin', 'n'), { now: NOW + 40 * 86400, nonce: 'n' }), 'ERR_EXPIRED', 'exp', 'check_failed'],
+      [() => scorer.score(presentFor('lin', 'n'), { now: NOW, nonce: 'other' }), 'ERR_NONCE_MISMATCH', 'nonce', 'check_failed'],
+      [() => scorer.score(presentFor('lin', 'n'), { now: NOW }), 'ERR_HOLDER_BINDING', 'nonce', 'check_failed'],
+      [() => scorer.score(presentFor('lin', 'n', 'https://elsewhere.example'), { now: NOW, nonce: 'n' }), 'ERR_AUDIENCE', 'aud', 'check_failed'],
+      [() => scorer.score(presentFor('mei', 'n'), { now: NOW, nonce: 'n' }), 'ERR_SCHEMA_MISMATCH', 'vct', 'check_failed'],
+      [() => scorer.score(withheld, { now: NOW, nonce: 'n' }), 'ERR_FEATURE_NOT_DISCLOSED', missing, 'missing'],
+      [() => scorerWith({ issuers: ['https://other.example'] }).score(presentFor('lin', 'n'), { now: NOW, nonce: 'n' }), 'ERR_ISSUER', 'iss', 'check_failed'],
+      [() => scorerWith({ maxAgeSeconds: 60 }).score(presentFor('lin', 'n', AUDIENCE, NOW + 3600), { now: NOW + 3600, nonce: 'n' }), 'ERR_TOO_OLD', 'iat', 'check_failed'],
+      [() => scorerWith({ requireBinding: true }).score(demo.people.liu.snapshot, { now: NOW }), 'ERR_HOLDER_BINDING', undefined, undefined],
+      [() => scorer.score('not a token', { now: NOW }), 'ERR_MALFORMED', undefined, undefined],
+    ];
+    for (const [call, code, claim, reason] of cases) {
+      assert.throws(call, (error) => {
+        assert.ok(error instanceof EdgescoreError, String(error));
+        assert.deepEqual([error.code, error.claim, error.reason], [code, claim, reason], error.message);
+        return true;
+      });
+    }
+    const [entry] = scorer.scoreBatch([{ presentation: presentFor('lin', 'n'), nonce: 'other' }], { now: NOW });
+    assert.deepEqual(entry.error, { code: 'ERR_NONCE_MISMATCH', message: entry.error.message, claim: 'nonce', reason: 'check_failed' });
+  });
+
+  test('audience: a string or several; requests name the first', () => {
+    const scorer = scorerWith({ audience: ['https://www.rentals.example', AUDIENCE] });
+    assert.equal(scorer.presentationRequest({ nonce: 'n', expiresAt: NOW + 60 }).aud, 'https://www.rentals.example');
+    for (const aud of ['https://www.rentals.example', AUDIENCE]) {
+      assert.equal(scorer.score(presentFor('lin', 'n', aud), { now: NOW, nonce: 'n' }).band, 'excellent', aud);
+    }
+    assert.throws(() => scorer.score(presentFor('lin', 'n', 'https://third.example'), { now: NOW, nonce: 'n' }), { code: 'ERR_AUDIENCE' });
+    assert.throws(() => scorerWith({ audience: [AUDIENCE, 42] }), { code: 'ERR_CONFIG_INVALID' });
+    assert.throws(() => scorerWith({ audience: [''] }), { code: 'ERR_CONFIG_INVALID' });
+  });
+
+  test("jose's option names: the same meaning, or refused with what to use instead", () => {
+    const lin = (now) => presentFor('lin', 'n', AUDIENCE, now);
+    const payload = JSON.parse(Buffer.from(demo.people.lin.snapshot.split('.')[1], 'base64url'));
+    const late = payload.exp + 90;
+    assert.throws(() => scorerWith().score(lin(late), { now: late, nonce: 'n' }), { code: 'ERR_EXPIRED' });
+    for (const clockTolerance of ['2 minutes', '120s', 120, '2m']) {
+      assert.equal(scorerWith({ clockTolerance }).score(lin(late), { now: late, nonce: 'n' }).band, 'excellent', String(clockTolerance));
+    }
+    assert.throws(() => scorerWith({ maxTokenAge: '1 hour' }).score(lin(NOW + 7200), { now: NOW + 7200, nonce: 'n' }), { code: 'ERR_TOO_OLD' });
+    assert.equal(scorerWith({ maxTokenAge: '1 day' }).score(lin(NOW + 7200), { now: NOW + 7200, nonce: 'n' }).band, 'excellent');
+    assert.throws(() => scorerWith({ issuer: 'https://other.example' }).score(lin(NOW), { now: NOW, nonce: 'n' }), { code: 'ERR_ISSUER' });
+    assert.equal(scorerWith({ issuer: 'https://demo-bureau.example', typ: 'dc+sd-jwt' }).score(lin(NOW), { now: NOW, nonce: 'n' }).band, 'excellent');
+    const refused = [
+      [{ algorithms: ['EdDSA'] }, /"algorithms": edgescore accepts EdDSA and Ed25519 only/],
+      [{ currentDate: new Date() }, /score\(presentation, \{ now \}\)/],
+      [{ requiredClaims: ['exp'] }, /always requires/],
+      [{ subject: 'demo-lin' }, /result\.claims\.sub/],
+      [{ typ: 'JWT' }, /dc\+sd-jwt/],
+      [{ clockTolerance: 'soon' }, /time span/],
+      [{ clockTolerance: 30, leewaySeconds: 30 }, /"clockTolerance" and "leewaySeconds" mean the same thing/],
+      [{ leewway: 10 }, /did you mean "leewaySeconds"/],
+      [{ audiences: [AUDIENCE] }, /use "audience"/],
+      [{ model: undefined }, /"model" .* is required; the demo models are exported by "edgescore\/demo"/],
+    ];
+    for (const [options, message] of refused) {
+      assert.throws(() => new Scorer({ jwks: demo.jwks, model: demo.models.consumer, ...options }), { code: 'ERR_CONFIG_INVALID', message });
+    }
+  });
+
+  test('ERROR_CODES lists every code once, and tells a code from any string', () => {
+    assert.equal(new Set(ERROR_CODES).size, ERROR_CODES.length);
+    assert.ok(ERROR_CODES.includes('ERR_KEY_SET_UNAVAILABLE') && ERROR_CODES.includes('ERR_INTERNAL'));
+    assert.ok(!ERROR_CODES.includes('ERR_DATA_INVALID'), 'the model lifecycle code is not the package\'s');
+    assert.ok(Object.isFrozen(ERROR_CODES));
   });
 });
