@@ -112,6 +112,22 @@ fn demo_flow_scores_a_bound_snapshot() {
     assert_eq!(band_only.get("decision").and_then(Value::as_str), Some("refer"));
     assert_eq!(band_only.get("rule").and_then(Value::as_str), Some("status-unavailable"));
     assert_eq!(band_only.get("status").and_then(Value::as_str), Some("unavailable"));
+    // Every disclosure carries the verified claims, the holder key as its RFC 7638 thumbprint.
+    let holder_key = edgescore::jwk::PrivateJwk::parse(std::fs::read(&holder).unwrap().as_slice()).unwrap();
+    let claims = band_only.get("claims").and_then(Value::as_object).expect("claims");
+    assert_eq!(claims, result.get("claims").and_then(Value::as_object).unwrap());
+    assert_eq!(claims.get("iss").and_then(Value::as_str), Some("https://demo-bureau.example"));
+    assert_eq!(claims.get("sub").and_then(Value::as_str), Some("demo-lin"));
+    assert_eq!(claims.get("iat").and_then(Value::as_i64), NOW.parse().ok());
+    let jkt = claims.get("cnf").and_then(Value::as_object).and_then(|cnf| cnf.get("jkt")).and_then(Value::as_str);
+    assert_eq!(jkt, Some(holder_key.public_jwk().thumbprint().as_str()));
+    // An error names the claim at fault and how its check failed.
+    let replayed = run(&["score", p(&kb), "--nonce", "n-2", "--aud", AUD, "--now", NOW]).json();
+    let error = replayed.get("error").and_then(Value::as_object).unwrap();
+    assert_eq!(
+        ["code", "claim", "reason"].map(|name| error.get(name).and_then(Value::as_str)),
+        [Some("ERR_NONCE_MISMATCH"), Some("nonce"), Some("check_failed")]
+    );
     // The issuance form (no key binding) of a bound snapshot is refused.
     assert_eq!(
         run(&["score", p(&snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(&status)]).error_code(),
