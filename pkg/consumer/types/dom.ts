@@ -2,8 +2,10 @@
 // Response, fetch and WebAssembly.Module are what init and the key sets take.
 import { createRemoteKeySet, init, initSync, Scorer } from 'edgescore';
 import { DEMO_CONSUMER_MODEL } from 'edgescore/demo';
+import wasmPath from 'edgescore/edgescore_core_bg.wasm';
 
 await init(new URL('./edgescore_core_bg.wasm', import.meta.url));
+await init(new URL(wasmPath, import.meta.url));
 await init(fetch('/edgescore_core_bg.wasm'));
 await init(await fetch('/edgescore_core_bg.wasm'));
 await init('/edgescore_core_bg.wasm');

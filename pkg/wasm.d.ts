@@ -1,0 +1,7 @@
+// Types of `edgescore/edgescore_core_bg.wasm`, the module itself, for bundlers that need it
+// imported by name. What the import gives is the bundler's to decide; with esbuild's `file`
+// loader (docs/browser.md) it is the path of the copied file, relative to the bundle.
+
+/** The path of the .wasm as the bundler's file loader gives it. */
+declare const wasmPath: string;
+export default wasmPath;
