@@ -20,19 +20,22 @@ export const isReady = () => ready;
 
 const isModule = (value) => value instanceof WebAssembly.Module;
 const isBytes = (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value);
-const isResponse = (value) => typeof Response === 'function' && value instanceof Response;
+// Described by what is read of them, so that objects of another realm or library (undici's
+// Response in Node, a URL from another frame) work as the platform's do.
+const isResponse = (value) => typeof value?.arrayBuffer === 'function' && typeof value?.status === 'number';
 const isRequest = (value) => typeof Request === 'function' && value instanceof Request;
+const isUrl = (value) => typeof value === 'string' || value instanceof URL || typeof value?.href === 'string';
 
 /** Compiles what `init` was given: a module, bytes, a `Response` (or a promise of one), a URL. */
 async function compile(input, fetchModule) {
   input = await input;
   if (isModule(input)) return input;
   if (isBytes(input)) return WebAssembly.compile(input);
-  if (typeof input === 'string' || input instanceof URL || isRequest(input)) {
-    const url = isRequest(input) ? input.url : String(input);
+  if (isRequest(input) || isUrl(input)) {
+    const url = isRequest(input) ? input.url : String(input.href ?? input);
     let response;
     try {
-      response = await fetchModule(input);
+      response = await fetchModule(isRequest(input) ? input : url);
     } catch (error) {
       throw new Error(`edgescore: the WebAssembly module could not be fetched from ${url} (${error.message})`, { cause: error });
     }
@@ -43,7 +46,8 @@ async function compile(input, fetchModule) {
       throw new Error(`edgescore: fetching the WebAssembly module failed: ${input.status} ${input.url}`
         + ' (a bundler that does not copy the .wasm needs init(url) or initSync(bytes): see the package README)');
     }
-    if (typeof WebAssembly.compileStreaming === 'function' && input.headers.get('Content-Type') === 'application/wasm') {
+    const streams = typeof Response === 'function' && input instanceof Response && typeof WebAssembly.compileStreaming === 'function';
+    if (streams && input.headers.get('Content-Type') === 'application/wasm') {
       return WebAssembly.compileStreaming(input);
     }
     return WebAssembly.compile(await input.arrayBuffer());

@@ -15,10 +15,9 @@ export * from './api.js';
 // eslint-disable-next-line no-undef
 const wasmPath = () => join(__dirname, 'edgescore_core_bg.wasm');
 
-/** A `file:` URL (or its string) read from disk; anything else fetched. */
+/** A `file:` URL read from disk; anything else fetched. */
 function fetchModule(input) {
-  const url = typeof input === 'string' && /^file:/i.test(input) ? new URL(input) : input;
-  if (url instanceof URL && url.protocol === 'file:') return readFile(fileURLToPath(url));
+  if (typeof input === 'string' && /^file:/i.test(input)) return readFile(fileURLToPath(input));
   return fetch(input);
 }
 
