@@ -338,6 +338,9 @@ export function keySetOf(value, what) {
   if (value === undefined || value === null) {
     throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" (the issuer's public keys: a JWKS or a key set) is required`);
   }
+  if (typeof value === 'function') {
+    throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" is a function (jose's createLocalJWKSet and createRemoteJWKSet give one): use edgescore's createLocalKeySet(jwks) or createRemoteKeySet(url)`);
+  }
   if (typeof value !== 'string' && typeof value !== 'object') {
     throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" must be a JWKS (object or JSON text) or a key set`);
   }

@@ -107,6 +107,7 @@ describe('createLocalKeySet', () => {
     }
     assert.throws(() => scorerOver(undefined), { code: 'ERR_CONFIG_INVALID', message: /"jwks" .* is required/ });
     assert.throws(() => scorerOver(42), { code: 'ERR_CONFIG_INVALID' });
+    assert.throws(() => scorerOver(jose.createLocalJWKSet(demo.jwks)), { code: 'ERR_CONFIG_INVALID', message: /use edgescore's createLocalKeySet/ });
   });
 
   test("jose's JSONWebKeySet from exportJWK works as it is", async () => {
