@@ -72,7 +72,9 @@ before(async () => {
   // `npm pack` runs the package's prepack, which refuses an unbuilt package.
   [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: join(ROOT, 'pkg') }));
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  run('npm', ['install', join(scratch, packed.filename), '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch });
+  // jose too, to type-check its JWKS type against edgescore's (the version the repository pins).
+  const jose = JSON.parse(readFileSync(join(ROOT, 'node_modules/jose/package.json'), 'utf8')).version;
+  run('npm', ['install', join(scratch, packed.filename), `jose@${jose}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch });
   const demo = cli(['demo', '--output-dir', join(scratch, 'demo')]);
   assert.equal(demo.code, 0, 'edgescore demo');
   nodes = Object.fromEntries(NODE_VERSIONS.map((version) => [version, run(join(ROOT, 'scripts/node-binary.sh'), [version]).trim()]));
