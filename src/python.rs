@@ -391,6 +391,7 @@ impl PyScorer {
                     defaults.presentation_max_age_seconds,
                     "presentation_max_age_seconds",
                 )?,
+                ..defaults
             };
             Scorer::new(keys, model, policy, options)
         };
