@@ -152,6 +152,9 @@ fn main() {
             scorer
         })
         .collect();
+    if let Some(folder) = std::path::Path::new(&path).parent().filter(|folder| !folder.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).expect("create the output's folder");
+    }
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create output"));
     writeln!(out, "{}", Object::new().with("status_list", status_list.as_str()).to_json()).unwrap();
     let (mut ok, mut rejected) = (0usize, 0usize);
