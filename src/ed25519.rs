@@ -12,10 +12,14 @@
 //! refuses every non-canonical, small-order or mixed-order `R`. Every failure is the same
 //! `ERR_SIGNATURE_INVALID`.
 //!
-//! Speed: `[S]B − [k]A` is a double-scalar multiplication with width-8 NAF tables. Issuer keys
-//! are [`PreparedKey`]s, with tables for both `B` and `A` built once when the key set is loaded;
-//! other keys (holder keys from `cnf`) use a shared table for `B`, built once per process.
+//! Speed: `[S]B − [k]A` is a double-scalar multiplication: `B` from a shared width-8 NAF table
+//! (built once per process), `A` from a width-5 table built for the call. Issuer keys are
+//! [`PreparedKey`]s, which after [`PreparedKey::WIDE_AFTER`] verifications also get a width-8
+//! table of their own. Building a width-8 table costs 64 field inversions (about as much as six
+//! verifications), so it is built only for a key that keeps being used, never when a key set
+//! is loaded: a scorer's cold start does none of that work.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
@@ -172,41 +176,80 @@ impl std::fmt::Debug for KeyCache {
     }
 }
 
-/// A public key prepared for repeated verification: width-8 NAF tables for `B` and the key,
-/// about 20 KB, built once (for issuer keys, when the key set is loaded).
+/// A public key prepared for repeated verification (issuer keys): after
+/// [`PreparedKey::WIDE_AFTER`] verifications it builds width-8 NAF tables for `B` and the key
+/// (about 20 KB, once), and verifies with them from then on. Clones share the count and the
+/// tables.
 #[derive(Clone)]
 pub struct PreparedKey {
+    inner: Arc<Prepared>,
+}
+
+struct Prepared {
     key: PublicKey,
-    tables: Arc<VartimeEdwardsPrecomputation>,
+    uses: AtomicU32,
+    tables: OnceLock<VartimeEdwardsPrecomputation>,
 }
 
 impl PreparedKey {
-    /// Builds the tables for `key`.
+    /// How many verifications a key makes with the shared table for `B` before it gets tables
+    /// of its own: building them costs about as much as six verifications and saves about a
+    /// twelfth of one each time, so they pay for a key that keeps being used.
+    pub const WIDE_AFTER: u32 = 64;
+
+    /// Prepares `key` (no work until it is used).
     pub fn new(key: PublicKey) -> PreparedKey {
-        let tables = VartimeEdwardsPrecomputation::new([ED25519_BASEPOINT_POINT, key.minus_point]);
-        PreparedKey { key, tables: Arc::new(tables) }
+        PreparedKey { inner: Arc::new(Prepared { key, uses: AtomicU32::new(0), tables: OnceLock::new() }) }
+    }
+
+    /// Prepares `key` with its tables built now (for a verifier that knows it will use it often).
+    pub fn with_tables(key: PublicKey) -> PreparedKey {
+        let prepared = PreparedKey::new(key);
+        prepared
+            .inner
+            .tables
+            .get_or_init(|| VartimeEdwardsPrecomputation::new([ED25519_BASEPOINT_POINT, key.minus_point]));
+        prepared
     }
 
     /// The key.
     pub fn key(&self) -> &PublicKey {
-        &self.key
+        &self.inner.key
     }
 
-    /// As [`PublicKey::verify_strict`], faster.
+    /// As [`PublicKey::verify_strict`]; faster once the key has tables of its own.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        verify_with(&self.key, message, signature, |s, k| straus(&self.tables, &[s, k], &[], &[]))
+        let inner = &*self.inner;
+        let tables = match inner.tables.get() {
+            Some(tables) => Some(tables),
+            None if inner.uses.fetch_add(1, Ordering::Relaxed) >= PreparedKey::WIDE_AFTER => {
+                Some(inner.tables.get_or_init(|| {
+                    VartimeEdwardsPrecomputation::new([ED25519_BASEPOINT_POINT, inner.key.minus_point])
+                }))
+            }
+            None => None,
+        };
+        match tables {
+            Some(tables) => verify_with(&inner.key, message, signature, |s, k| straus(tables, &[s, k], &[], &[])),
+            None => inner.key.verify_strict(message, signature),
+        }
+    }
+
+    /// Whether the key has its own tables yet.
+    pub fn has_tables(&self) -> bool {
+        self.inner.tables.get().is_some()
     }
 }
 
 impl std::fmt::Debug for PreparedKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreparedKey").field("key", &self.key).finish_non_exhaustive()
+        f.debug_struct("PreparedKey").field("key", &self.inner.key).finish_non_exhaustive()
     }
 }
 
 impl PartialEq for PreparedKey {
     fn eq(&self, other: &PreparedKey) -> bool {
-        self.key == other.key
+        self.inner.key == other.inner.key
     }
 }
 
@@ -311,5 +354,32 @@ impl Drop for SecretKey {
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretKey").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prepared_key_gets_its_tables_after_being_used_and_verifies_the_same_before_and_after() {
+        let secret = SecretKey::from_seed(&[7; 32]);
+        let prepared = PreparedKey::new(secret.public_key());
+        let copy = prepared.clone();
+        let signature = secret.sign(b"message");
+        let mut forged = signature;
+        forged[40] ^= 1;
+        // Clones share the count: half the uses through each, the forged half refused.
+        for _ in 0..PreparedKey::WIDE_AFTER / 2 {
+            prepared.verify_strict(b"message", &signature).unwrap();
+            assert_eq!(copy.verify_strict(b"message", &forged).unwrap_err().code(), crate::ErrorCode::SignatureInvalid);
+        }
+        assert!(!prepared.has_tables());
+        prepared.verify_strict(b"message", &signature).unwrap();
+        assert!(prepared.has_tables() && copy.has_tables());
+        assert_eq!(copy.verify_strict(b"message", &forged).unwrap_err().code(), crate::ErrorCode::SignatureInvalid);
+        assert!(prepared.verify_strict(b"other", &signature).is_err());
+        assert!(PreparedKey::with_tables(secret.public_key()).has_tables());
     }
 }

@@ -111,7 +111,7 @@ proptest! {
             _ => { signature = vec![0; 64]; }
         }
         let ours = secret.public_key().verify_strict(&message, &signature).is_ok();
-        let prepared = PreparedKey::new(secret.public_key()).verify_strict(&message, &signature).is_ok();
+        let prepared = PreparedKey::with_tables(secret.public_key()).verify_strict(&message, &signature).is_ok();
         let dalek_key = ed25519_dalek::VerifyingKey::from_bytes(&secret.public_key().to_bytes()).unwrap();
         let dalek = dalek_key.verify_strict(&message, &ed25519_dalek::Signature::from_slice(&signature).unwrap()).is_ok();
         prop_assert_eq!(ours, dalek);

@@ -37,7 +37,9 @@ pub(crate) fn wycheproof_every_case_agrees() {
                 Ok(key) => {
                     let plain = key.verify_strict(&msg, &sig).is_ok();
                     let prepared = PreparedKey::new(*key).verify_strict(&msg, &sig).is_ok();
+                    let with_tables = PreparedKey::with_tables(*key).verify_strict(&msg, &sig).is_ok();
                     assert_eq!(plain, prepared, "tcId {id}: prepared and plain verification disagree");
+                    assert_eq!(plain, with_tables, "tcId {id}: verification with tables disagrees");
                     plain
                 }
                 Err(_) => false,
