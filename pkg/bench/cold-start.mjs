@@ -1,13 +1,33 @@
-// Cold start in a fresh Node process: import the package, load the module, build a scorer and
-// score one presentation. Prints the milliseconds from just before the import to the result.
-const [material] = process.argv.slice(2);
+// Cold start in a fresh Node process, stage by stage, as pkg/bench/cold-start.html measures it
+// in Chromium: import the package, read and compile the .wasm, instantiate it, build a scorer
+// (issuer keys, the signed model verified, the policy), add the status list, score the first
+// presentation (made beforehand, as a wallet would). Prints the stages in milliseconds as JSON.
+// `node pkg/bench/cold-start.mjs MATERIAL.json` (pkg/bench/bench.mjs writes the material).
+const [materialPath] = process.argv.slice(2);
 const { readFileSync } = await import('node:fs');
-const demo = JSON.parse(readFileSync(material, 'utf8'));
+const { readFile } = await import('node:fs/promises');
+const material = JSON.parse(readFileSync(materialPath, 'utf8'));
+const stages = {};
 const started = performance.now();
-const { init, Holder, Scorer } = await import('edgescore');
-await init();
-const scorer = new Scorer({ jwks: demo.jwks, model: demo.models.consumer, audience: demo.audience });
-const lin = demo.people.lin;
-const presentation = Holder.fromPrivateJwk(lin.holder).presentAll(lin.snapshot, { nonce: 'n', aud: demo.audience, now: demo.now });
-scorer.score(presentation, { now: demo.now, nonce: 'n' });
-console.log((performance.now() - started).toFixed(2));
+let last = started;
+const mark = (name) => {
+  const now = performance.now();
+  stages[name] = now - last;
+  last = now;
+};
+const pkg = await import('edgescore');
+mark('import');
+const bytes = await readFile(new URL('../dist/edgescore_core_bg.wasm', import.meta.url));
+mark('fetch');
+const module = await WebAssembly.compile(bytes);
+mark('compile');
+pkg.initSync(module);
+mark('instantiate');
+const scorer = new pkg.Scorer({ jwks: material.jwks, model: material.model, audience: material.audience });
+mark('scorer');
+scorer.addStatusList(material.statusList, { now: material.now });
+mark('statusList');
+const result = scorer.score(material.presentation, { now: material.now, nonce: material.nonce });
+mark('firstScore');
+if (result.band === undefined) throw new Error('no band');
+console.log(JSON.stringify({ stages, total: performance.now() - started }));
