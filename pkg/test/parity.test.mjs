@@ -77,3 +77,43 @@ test('in batches: identical results and codes', () => {
   }
   assert.equal(mismatches, 0);
 });
+
+test('in shuffled batches of random sizes: bad items at random positions, identical results and codes', () => {
+  // mulberry32, seeded: the same batches on every run.
+  let seed = 0x5eed13;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let mismatches = 0;
+  let batches = 0;
+  for (const model of ['consumer', 'seller']) {
+    for (const disclose of ['band', 'full']) {
+      const group = cases.filter((entry) => entry.model === model && entry.disclose === disclose);
+      for (let i = group.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [group[i], group[j]] = [group[j], group[i]];
+      }
+      for (let start = 0; start < group.length;) {
+        const slice = group.slice(start, start + 1 + Math.floor(random() * 700));
+        start += slice.length;
+        batches += 1;
+        const results = scorers[model].scoreBatch(
+          slice.map(({ presentation, nonce, context }) => ({ presentation, nonce, context })),
+          { now: NOW, disclose },
+        );
+        assert.equal(results.length, slice.length);
+        for (const [index, entry] of slice.entries()) {
+          const got = results[index].ok ? JSON.stringify(results[index].result) : JSON.stringify({ error: results[index].error.code });
+          if (got !== expected(entry)) mismatches += 1;
+        }
+        // Each batch has good and bad items mixed (about half the fixture is rejected).
+        if (slice.length >= 20) assert.ok(results.some((r) => r.ok) && results.some((r) => !r.ok));
+      }
+    }
+  }
+  assert.ok(batches >= 20, `${batches} batches`);
+  assert.equal(mismatches, 0);
+});
