@@ -40,8 +40,8 @@ for variant in "${variants[@]}"; do
   out=.cache/builds/$name
   rm -rf "$out"
   mkdir -p "$out/wasm"
-  cp pkg/edgescore.js "$out/"
-  cp pkg/wasm/demo.js "$out/wasm/"
+  cp -r pkg/src "$out/src"
+  cp pkg/wasm/demo.js pkg/wasm/policy.js "$out/wasm/"
   wasm-bindgen --target web --out-dir "$out/wasm" --out-name edgescore_core --experimental-reset-state-function \
     "$target/wasm32-unknown-unknown/wasm-release/edgescore.wasm"
   if [ -n "$flags" ]; then

@@ -25,10 +25,10 @@ const items = readFileSync(resolve(ROOT, '.cache/parity.jsonl'), 'utf8').trim().
 const builds = [];
 for (const dir of process.argv.slice(2)) {
   const url = pathToFileURL(resolve(dir)).href;
-  const pkg = await import(`${url}/edgescore.js`);
+  const pkg = await import(`${url}/src/browser.js`);
   const demo = await import(`${url}/wasm/demo.js`);
-  await pkg.init();
   const wasm = readFileSync(resolve(dir, 'wasm/edgescore_core_bg.wasm'));
+  await pkg.init(wasm);
   builds.push({ dir, pkg, demo, raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, samples: [] });
 }
 for (let round = 0; round < ROUNDS; round += 1) {

@@ -22,8 +22,11 @@ function config(dir, { jwks, model, policy, audience, now }) {
   const module = (path, kind = 'esModule') => `(name = ${JSON.stringify(path)}, ${kind} = embed ${embed(path)})`;
   const jose = filesUnder(join(ROOT, 'node_modules/jose/dist/webapi')).map((file) => module(relative(ROOT, file)));
   const shared = [
-    module('pkg/bench/baseline.mjs'), module('pkg/bench/js-scorecard.mjs'), module('pkg/edgescore.js'),
-    module('pkg/wasm/edgescore_core.js'), module('pkg/wasm/demo.js'), module('pkg/wasm/edgescore_core_bg.wasm', 'wasm'),
+    module('pkg/bench/baseline.mjs'), module('pkg/bench/js-scorecard.mjs'),
+    // The package as docs/workers.md lists it, named where the gate's `import … from 'edgescore'`
+    // resolves (workerd resolves a bare name beside the importing module's name).
+    `(name = "pkg/bench/workerd/edgescore", esModule = embed ${embed('pkg/dist/edgescore.workerd.js')})`,
+    `(name = "pkg/bench/workerd/edgescore_core_bg.wasm", wasm = embed ${embed('pkg/dist/edgescore_core_bg.wasm')})`,
     ...jose,
   ];
   const text = (value) => JSON.stringify(value);

@@ -1,10 +1,10 @@
 // The benchmark's gate on edgescore in workerd: a presentation and its nonce posted as JSON,
 // verified, scored and decided by the package, the result returned as JSON. Configuration from
 // bindings (JWKS, MODEL, POLICY, AUDIENCE, NOW: the workload's fixed clock).
-import { initSync, Scorer } from '../../edgescore.js';
-import wasm from '../../wasm/edgescore_core_bg.wasm';
+import { initSync, Scorer } from 'edgescore';
 
-initSync(wasm);
+initSync();
+
 let scorer;
 const context = { deposit: 39900 };
 
