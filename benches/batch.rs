@@ -15,8 +15,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
@@ -26,25 +28,8 @@ use sha2::{Digest, Sha512};
 
 const SAMPLES: usize = 15;
 
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    let mut calibrate = 0u32;
-    while start.elapsed() < Duration::from_millis(50) {
-        f();
-        calibrate += 1;
-    }
-    let per_sample = calibrate.max(1);
-    let mut samples: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..per_sample {
-                f();
-            }
-            start.elapsed() / per_sample
-        })
-        .collect();
-    samples.sort();
-    samples[SAMPLES / 2]
+fn median(f: impl FnMut()) -> Duration {
+    common::median(SAMPLES, Duration::from_millis(50), f)
 }
 
 /// `L − 1`: `[L − 1]P = −P` exactly when `P` is torsion-free.

@@ -6,8 +6,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use edgescore::issue::{self, KeyBinding, SnapshotClaims};
 use edgescore::jwk::Jwk;
@@ -19,26 +21,8 @@ use edgescore::{demo, ed25519::SecretKey};
 const NOW: i64 = 1_790_000_000;
 const SAMPLES: usize = 25;
 
-/// Median time per call of `f`, over `SAMPLES` samples of enough calls to last ~20 ms.
-fn median(mut f: impl FnMut()) -> Duration {
-    let start = Instant::now();
-    let mut calibrate = 0u32;
-    while start.elapsed() < Duration::from_millis(20) {
-        f();
-        calibrate += 1;
-    }
-    let per_sample = calibrate.max(1);
-    let mut samples: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..per_sample {
-                f();
-            }
-            start.elapsed() / per_sample
-        })
-        .collect();
-    samples.sort();
-    samples[SAMPLES / 2]
+fn median(f: impl FnMut()) -> Duration {
+    common::median(SAMPLES, Duration::from_millis(20), f)
 }
 
 fn main() {
