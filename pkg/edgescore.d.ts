@@ -25,11 +25,11 @@ export type ErrorCode =
   | 'ERR_KEY_INVALID'
   /** the signature does not verify (tampered, forged, malleated, wrong length) */
   | 'ERR_SIGNATURE_INVALID'
-  /** `exp` is past, beyond the leeway */
+  /** `exp` of the snapshot or of the key-binding JWT is past, beyond the leeway */
   | 'ERR_EXPIRED'
-  /** `nbf` or `iat` is in the future, beyond the leeway */
+  /** `nbf` or `iat` of the snapshot, or `iat` of the key-binding JWT, is in the future beyond the leeway (a clock that is ahead) */
   | 'ERR_NOT_YET_VALID'
-  /** issued longer ago than the maximum age */
+  /** the snapshot or the key-binding JWT was issued longer ago than its maximum age (plus the leeway) */
   | 'ERR_TOO_OLD'
   /** `iss` not on the verifier's allow-list */
   | 'ERR_ISSUER'
@@ -37,7 +37,7 @@ export type ErrorCode =
   | 'ERR_AUDIENCE'
   /** a required claim is missing, or a claim has the wrong type or an impossible value */
   | 'ERR_CLAIM_INVALID'
-  /** a bound snapshot without a key-binding JWT, a key-binding JWT not signed by the `cnf` key, a wrong or missing `sd_hash`, a stale or future key-binding JWT, a key-binding JWT on an unbound snapshot */
+  /** a bound snapshot without a key-binding JWT, a key-binding JWT not signed by the `cnf` key, a wrong or missing `sd_hash`, a key-binding JWT on an unbound snapshot (a key-binding JWT's clock errors have the clock codes) */
   | 'ERR_HOLDER_BINDING'
   /** the key-binding JWT carries another nonce than the verifier issued (a replay) */
   | 'ERR_NONCE_MISMATCH'

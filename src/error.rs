@@ -134,11 +134,12 @@ error_codes! {
         SignatureInvalid = "ERR_SIGNATURE_INVALID", Core,
             "the signature does not verify (tampered, forged, malleated, wrong length)";
         Expired = "ERR_EXPIRED", Core,
-            "`exp` is past, beyond the leeway";
+            "`exp` of the snapshot or of the key-binding JWT is past, beyond the leeway";
         NotYetValid = "ERR_NOT_YET_VALID", Core,
-            "`nbf` or `iat` is in the future, beyond the leeway";
+            "`nbf` or `iat` of the snapshot, or `iat` of the key-binding JWT, is in the future beyond the leeway \
+             (a clock that is ahead)";
         TooOld = "ERR_TOO_OLD", Core,
-            "issued longer ago than the maximum age";
+            "the snapshot or the key-binding JWT was issued longer ago than its maximum age (plus the leeway)";
         Issuer = "ERR_ISSUER", Core,
             "`iss` not on the verifier's allow-list";
         Audience = "ERR_AUDIENCE", Core,
@@ -148,7 +149,8 @@ error_codes! {
             "a required claim is missing, or a claim has the wrong type or an impossible value";
         HolderBinding = "ERR_HOLDER_BINDING", Core,
             "a bound snapshot without a key-binding JWT, a key-binding JWT not signed by the `cnf` key, a wrong or \
-             missing `sd_hash`, a stale or future key-binding JWT, a key-binding JWT on an unbound snapshot";
+             missing `sd_hash`, a key-binding JWT on an unbound snapshot (a key-binding JWT's clock errors have the \
+             clock codes)";
         NonceMismatch = "ERR_NONCE_MISMATCH", Core,
             "the key-binding JWT carries another nonce than the verifier issued (a replay)";
         DisclosureInvalid = "ERR_DISCLOSURE_INVALID", Core,

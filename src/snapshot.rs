@@ -382,23 +382,33 @@ fn verify_key_binding(
         return Err(Error::new(ErrorCode::Audience, "the key-binding JWT is for another audience")
             .about("aud", ClaimReason::CheckFailed));
     }
+    // Clock errors get the clock codes, as the snapshot's own do: a wallet whose clock is fast
+    // made a genuine proof, and should be told to fix its clock, not that the proof is not its own.
     let issued_at = claims.iat.0;
     let leeway = options.leeway_seconds as i64;
     if issued_at > now.saturating_add(leeway) {
-        return Err(Error::new(ErrorCode::HolderBinding, "the key-binding JWT is issued in the future")
-            .about("iat", ClaimReason::CheckFailed));
+        return Err(failed(
+            ErrorCode::NotYetValid,
+            "iat",
+            format!(
+                "the key-binding JWT is issued {} seconds in the future (the holder's clock is ahead; leeway {leeway} seconds)",
+                issued_at.saturating_sub(now)
+            ),
+        ));
     }
     let max_age = options.presentation_max_age_seconds as i64;
     if now.saturating_sub(issued_at) > max_age.saturating_add(leeway) {
         return Err(failed(
-            ErrorCode::HolderBinding,
+            ErrorCode::TooOld,
             "iat",
-            format!("the key-binding JWT is older than {max_age} seconds"),
+            format!(
+                "the key-binding JWT is older than {max_age} seconds (issued {} seconds ago)",
+                now.saturating_sub(issued_at)
+            ),
         ));
     }
-    if claims.exp.is_some_and(|exp| now >= exp.0.saturating_add(leeway)) {
-        return Err(Error::new(ErrorCode::HolderBinding, "the key-binding JWT has expired")
-            .about("exp", ClaimReason::CheckFailed));
+    if let Some(exp) = claims.exp.filter(|exp| now >= exp.0.saturating_add(leeway)) {
+        return Err(failed(ErrorCode::Expired, "exp", format!("the key-binding JWT expired at {}", exp.0)));
     }
     if claims.sd_hash.0 != sd_hash(hashed_part) {
         return Err(Error::new(

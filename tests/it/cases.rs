@@ -785,18 +785,31 @@ pub(crate) fn build() -> String {
         &g.kb(without(g.kb_claims(&bound), "sd_hash"), &g.holder),
         "ERR_HOLDER_BINDING",
     );
-    let mut stale = g.kb_claims(&bound);
-    stale.insert("iat", NOW - 600);
-    g.case_bound("binding_stale", "kb iat fresh (5 minutes)", &bound, &g.kb(stale, &g.holder), "ERR_HOLDER_BINDING");
-    let mut future = g.kb_claims(&bound);
-    future.insert("iat", NOW + 600);
+    // The key-binding JWT's clock: the clock codes, as for the snapshot's own times (leeway 60 s,
+    // presentation maximum age 300 s), at and just past each boundary.
+    let kb_at = |g: &Gen, iat: i64| g.kb(g.kb_claims(&bound).with("iat", iat), &g.holder);
+    let clock_cases = [
+        ("binding_stale", "kb iat fresh (5 minutes)", NOW - 600, "ERR_TOO_OLD"),
+        ("binding_just_too_old", "kb iat fresh: maximum age plus leeway, one second past", NOW - 361, "ERR_TOO_OLD"),
+        ("binding_oldest_accepted", "kb iat fresh: maximum age plus leeway, exactly", NOW - 360, "ok:good"),
+        ("binding_from_future", "kb iat not in the future", NOW + 600, "ERR_NOT_YET_VALID"),
+        ("binding_clock_61s_fast", "kb iat not in the future: a wallet clock 61 s fast", NOW + 61, "ERR_NOT_YET_VALID"),
+        ("binding_clock_60s_fast", "kb iat within the leeway ahead", NOW + 60, "ok:good"),
+    ];
+    for (name, rule, iat, expect) in clock_cases {
+        let kb = kb_at(&g, iat);
+        g.case_bound(name, rule, &bound, &kb, expect);
+    }
+    let expired_kb = g.kb(g.kb_claims(&bound).with("exp", NOW - 61), &g.holder);
     g.case_bound(
-        "binding_from_future",
-        "kb iat not in the future",
+        "binding_expired",
+        "kb exp, when present, not past (beyond the leeway)",
         &bound,
-        &g.kb(future, &g.holder),
-        "ERR_HOLDER_BINDING",
+        &expired_kb,
+        "ERR_EXPIRED",
     );
+    let expiring_kb = g.kb(g.kb_claims(&bound).with("exp", NOW - 59), &g.holder);
+    g.case_bound("binding_exp_within_leeway", "kb exp within the leeway", &bound, &expiring_kb, "ok:good");
     let mut nonce_number = g.kb_claims(&bound);
     nonce_number.insert("nonce", 12345i64);
     g.case_bound(

@@ -134,6 +134,7 @@ export function render(state) {
 function problemText(lang, error) {
   if (error.code === 'ERR_REVOKED') return translate(lang, 'revoked');
   if (error.code === 'ERR_SUSPENDED') return translate(lang, 'suspended');
+  if (error.code === 'ERR_NOT_YET_VALID') return translate(lang, 'clockBehind');
   return translate(lang, 'cannotScore', error.message);
 }
 
