@@ -172,7 +172,7 @@ export type PublicJwk = {
   alg?: string;
   use?: string;
 };
-/** An Ed25519 private key (a holder's). */
+/** An Ed25519 private key (a holder's, or a merchant's receipt key). */
 export type PrivateJwk = {
   kty: 'OKP';
   crv: 'Ed25519';
@@ -345,6 +345,8 @@ export interface BandResult {
   model: { id: string; version: string; digest: string; demo?: true };
   disclosure: Disclose;
   claims: VerifiedClaims;
+  /** With `score`'s `receipt` option: the decision receipt, a JWS signed with the `receiptKey`. */
+  receipt?: string;
 }
 
 /** A `disclose: 'full'` result: also the score, sub-scores and reasons (for the holder themself). */
@@ -373,6 +375,8 @@ interface ScoreOptionsBase {
   /** The nonce this verifier issued for the presentation's key binding. */
   nonce?: string | undefined;
   context?: OrderContext | null | undefined;
+  /** Sign a receipt of the decision with the Scorer's `receiptKey` (the result's `receipt`). */
+  receipt?: ReceiptRequest | undefined;
 }
 export interface ScoreOptions extends ScoreOptionsBase {
   disclose?: Disclose | undefined;
@@ -485,6 +489,8 @@ export interface ScorerConfig {
   statusLists?: readonly string[] | undefined;
   /** jose's `typ`: snapshots are always checked for `dc+sd-jwt`, and only that may be given. */
   typ?: 'dc+sd-jwt' | 'application/dc+sd-jwt' | undefined;
+  /** The merchant's private JWK (object or JSON text) that signs decision receipts. */
+  receiptKey?: PrivateJwk | string | undefined;
 }
 
 export class Scorer {
@@ -492,10 +498,14 @@ export class Scorer {
   /** Fetches what remote key sets the scorer uses and builds it; not needed with local keys. */
   ready(): Promise<this>;
   /** Verifies a presentation (an SD-JWT), checks its status, scores it and decides. */
+  score(presentation: string, options: ScoreOptionsBase & { disclose: 'full'; receipt: ReceiptRequest }): FullResult & WithReceipt;
+  score(presentation: string, options: ScoreOptionsBase & { disclose?: 'band' | undefined; receipt: ReceiptRequest }): BandOnlyResult & WithReceipt;
   score(presentation: string, options: ScoreOptionsBase & { disclose: 'full' }): FullResult;
   score(presentation: string, options?: ScoreOptionsBase & { disclose?: 'band' | undefined }): BandOnlyResult;
   score(presentation: string, options?: ScoreOptions): ScoreResult;
   /** As `score`, fetching a remote key set's keys when stale, and again for a `kid` it does not hold. */
+  scoreAsync(presentation: string, options: ScoreOptionsBase & { disclose: 'full'; receipt: ReceiptRequest }): Promise<FullResult & WithReceipt>;
+  scoreAsync(presentation: string, options: ScoreOptionsBase & { disclose?: 'band' | undefined; receipt: ReceiptRequest }): Promise<BandOnlyResult & WithReceipt>;
   scoreAsync(presentation: string, options: ScoreOptionsBase & { disclose: 'full' }): Promise<FullResult>;
   scoreAsync(presentation: string, options?: ScoreOptionsBase & { disclose?: 'band' | undefined }): Promise<BandOnlyResult>;
   scoreAsync(presentation: string, options?: ScoreOptions): Promise<ScoreResult>;
@@ -510,6 +520,68 @@ export class Scorer {
   presentationRequest(options: { nonce: string; expiresAt: number }): PresentationRequest;
   modelInfo(): ModelInfo;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Decision receipts
+
+/**
+ * What `score`'s `receipt` option asks for: `id` the decision id, `order` the merchant's order
+ * reference (each 1 to 128 visible ASCII characters).
+ */
+export interface ReceiptRequest {
+  id: string;
+  order?: string | undefined;
+}
+
+/** A result scored with the `receipt` option. */
+export interface WithReceipt {
+  /** The decision receipt: a compact JWS (`typ` `edgescore-receipt+jwt`) signed with the `receiptKey`. */
+  receipt: string;
+}
+
+/** What a decision receipt records (format_version 1; docs/formats.md, "Decision receipt"). */
+export interface Receipt {
+  format_version: 1;
+  /** The merchant (the verifier's audience). */
+  iss: string;
+  /** The decision id. */
+  jti: string;
+  /** The decision time. */
+  iat: number;
+  decision: Decision;
+  rule: string;
+  band: string;
+  deposit: number | null;
+  deposit_percent?: number;
+  status?: 'valid' | 'unavailable';
+  model: { id: string; version: string; digest: string };
+  /** The snapshot's issuer and `sha256:` hex of its `jti` (when it has one). */
+  snapshot: { iss: string; jti_hash?: string };
+  order: { reference?: string; item?: string; deposit?: number; order_value?: number; currency?: string };
+  /** Only when the result disclosed it. */
+  score?: number;
+}
+
+/** Options of `verifyReceipt`. */
+export interface VerifyReceiptOptions {
+  /** The merchant's public keys: a JWKS (object or JSON text). */
+  keys: Jwks | string;
+  /** The merchant the receipt must be from. */
+  issuer?: string | undefined;
+  /** Seconds since the epoch; the current time when left out. A receipt issued later, beyond the leeway, is refused. */
+  now?: number | undefined;
+  /** Clock leeway in seconds, default 60. */
+  leewaySeconds?: number | undefined;
+}
+
+/** A verified receipt: the `kid` of the key that signed it and what it records. */
+export interface VerifiedReceipt {
+  kid: string;
+  receipt: Receipt;
+}
+
+/** Verifies a merchant's decision receipt with its public keys; throws `EdgescoreError`. */
+export function verifyReceipt(token: string, options: VerifyReceiptOptions): VerifiedReceipt;
 
 // ---------------------------------------------------------------------------------------------
 // The holder

@@ -1,10 +1,10 @@
 // Prints the sizes of the built package and fails past the budget: the optimised .wasm at most
-// 310 KB raw and 134 KB gzipped (KB = 1000 bytes). The budget guards against growth nobody
+// 335 KB raw and 142 KB gzipped (KB = 1000 bytes). The budget guards against growth nobody
 // decided on; each move is recorded with what it paid for in docs/js.md, "Size".
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = { raw: 310_000, gzip: 134_000 };
+const BUDGET = { raw: 335_000, gzip: 142_000 };
 const files = [
   ['pkg/dist/edgescore_core_bg.wasm', true],
   ['pkg/wasm/edgescore_core.js', false],

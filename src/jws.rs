@@ -7,7 +7,9 @@ use crate::b64;
 use crate::ed25519::{Verifier, SIGNATURE_LENGTH};
 use crate::error::{bail, truncate, Error, ErrorCode, Result};
 use crate::json::{self, Object, Value};
-use crate::limits::{MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_SNAPSHOT_BYTES, MAX_STATUS_LIST_TOKEN_BYTES};
+use crate::limits::{
+    MAX_MODEL_BYTES, MAX_PRESENTATION_BYTES, MAX_RECEIPT_BYTES, MAX_SNAPSHOT_BYTES, MAX_STATUS_LIST_TOKEN_BYTES,
+};
 use crate::signer::Signer;
 
 /// The algorithms accepted: `EdDSA` (RFC 8037) and its fully-specified name `Ed25519`
@@ -31,6 +33,8 @@ pub enum TokenKind {
     Model,
     /// A status list token signed by the issuer (`statuslist+jwt`, Token Status List §5.1).
     StatusList,
+    /// A decision receipt signed by the merchant (`edgescore-receipt+jwt`).
+    Receipt,
 }
 
 impl TokenKind {
@@ -41,6 +45,7 @@ impl TokenKind {
             TokenKind::KeyBinding => "kb+jwt",
             TokenKind::Model => "edgescore-model+jwt",
             TokenKind::StatusList => "statuslist+jwt",
+            TokenKind::Receipt => "edgescore-receipt+jwt",
         }
     }
 
@@ -51,16 +56,18 @@ impl TokenKind {
             TokenKind::KeyBinding => MAX_PRESENTATION_BYTES,
             TokenKind::Model => MAX_MODEL_BYTES,
             TokenKind::StatusList => MAX_STATUS_LIST_TOKEN_BYTES,
+            TokenKind::Receipt => MAX_RECEIPT_BYTES,
         }
     }
 
-    /// A short name for messages: snapshot, key-binding JWT, model or status list.
+    /// A short name for messages: snapshot, key-binding JWT, model, status list or receipt.
     pub fn name(self) -> &'static str {
         match self {
             TokenKind::Snapshot => "snapshot",
             TokenKind::KeyBinding => "key-binding JWT",
             TokenKind::Model => "model",
             TokenKind::StatusList => "status list",
+            TokenKind::Receipt => "receipt",
         }
     }
 
@@ -149,7 +156,7 @@ pub fn parse(token: &str, kind: TokenKind) -> Result<ParsedJws<'_>> {
 /// The kind a `typ` names, if it is one of edgescore's.
 pub fn kind_of_typ(typ: &str) -> Option<TokenKind> {
     let typ = normalise_typ(typ);
-    [TokenKind::Snapshot, TokenKind::KeyBinding, TokenKind::Model, TokenKind::StatusList]
+    [TokenKind::Snapshot, TokenKind::KeyBinding, TokenKind::Model, TokenKind::StatusList, TokenKind::Receipt]
         .into_iter()
         .find(|kind| kind.typ() == typ)
 }

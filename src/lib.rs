@@ -11,6 +11,7 @@
 //! signed model ──▶ model::SignedModel::verify ──▶ Model ─────────────────────────────▶ scorecard ──▶ ScoreOutcome
 //! policy JSON ───▶ policy::Policy ──────────────────────────────────────────────────────▶ decide ──▶ Decision
 //!                                                            scorer::Scorer ties them ──▶ ScoreResult (JSON)
+//!                                             merchant key ──▶ receipt::ReceiptKey::sign ──▶ decision receipt (JWS)
 //! ```
 //!
 //! ## Architecture invariants
@@ -56,6 +57,7 @@
 //! | [`snapshot`] | snapshot claims, clock, audience, key binding → `VerifiedSnapshot`; the features a model reads | read a clock |
 //! | [`status`] | Token Status List: references, lists (ZLIB, capped inflate), verifying list tokens | inflate without a cap |
 //! | [`request`] | the presentation request a verifier sends a holder | |
+//! | [`receipt`] | decision receipts: the merchant-signed record of a decision (no features), and verifying one | carry a feature, a sub-score or a reason |
 //! | [`model`] | the validated model, its spec and document, signed models | build a `Model` without validating it |
 //! | [`scorecard`] | evaluation: points, bands, sub-scores, reasons | score anything but a `VerifiedSnapshot` (or explicit raw features, for analytics) |
 //! | [`policy`] | merchant policy, order context, deposit decisions | |
@@ -88,6 +90,7 @@ pub mod model;
 pub mod policy;
 #[cfg(feature = "python")]
 mod python;
+pub mod receipt;
 pub mod request;
 pub mod scorecard;
 pub mod scorer;

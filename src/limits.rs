@@ -35,6 +35,10 @@ pub const MAX_STATUS_LISTS: usize = 64;
 pub const MAX_STATUS_URI: usize = 1024;
 /// A signed model, and a model document.
 pub const MAX_MODEL_BYTES: usize = 256 * 1024;
+/// A decision receipt (its compact JWS).
+pub const MAX_RECEIPT_BYTES: usize = 8 * 1024;
+/// Length of a receipt's decision id and order reference (visible ASCII).
+pub const MAX_RECEIPT_ID: usize = 128;
 /// A JWKS or a private JWK.
 pub const MAX_JWKS_BYTES: usize = 32 * 1024;
 /// A policy or an order context.

@@ -23,6 +23,7 @@ use crate::jwk::Jwks;
 use crate::limits::MAX_STATUS_LISTS;
 use crate::model::{Dimension, Points, ReasonText, SignedModel};
 use crate::policy::{Decision, OrderContext, Outcome, Policy, WhenUnavailable};
+use crate::receipt::{no_merchant, ReceiptClaims, ReceiptKey, ReceiptRequest};
 use crate::request::PresentationRequest;
 use crate::scorecard::{score_snapshot, Reason};
 use crate::snapshot::{model_features, verify_snapshot_cached, VerifiedSnapshot, VerifyOptions};
@@ -265,6 +266,24 @@ impl Scorer {
             model_demo: model.is_demo(),
             full,
         })
+    }
+
+    /// As [`Scorer::score`], and a receipt of the decision signed with the merchant's `key`
+    /// (see [`crate::receipt`]): the merchant is this verifier's audience (the first, when it
+    /// has several), the time `request.now`. A refused presentation gets no receipt: there is
+    /// no decision to record.
+    pub fn score_with_receipt(
+        &self,
+        presentation: &str,
+        request: &ScoreRequest<'_>,
+        key: &ReceiptKey,
+        receipt: ReceiptRequest<'_>,
+    ) -> Result<(ScoreResult, String)> {
+        let Some(merchant) = self.options.audience.as_deref() else { return Err(no_merchant()) };
+        let result = self.score(presentation, request)?;
+        let claims = ReceiptClaims::for_decision(&result, merchant, receipt, request.now, &request.context);
+        let token = key.sign(&claims)?;
+        Ok((result, token))
     }
 }
 

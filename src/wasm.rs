@@ -20,6 +20,7 @@ use crate::jwk::{Jwk, Jwks, PrivateJwk};
 use crate::limits::MAX_BATCH;
 use crate::model::SignedModel;
 use crate::policy::{OrderContext, Policy};
+use crate::receipt::{verify_receipt as verify_decision_receipt, ReceiptKey, ReceiptRequest, ReceiptVerifyOptions};
 use crate::request::PresentationRequest;
 use crate::scorer::{Disclosure, ScoreRequest, ScoreResult, Scorer};
 use crate::snapshot::VerifyOptions;
@@ -89,6 +90,7 @@ fn context_from(context: Option<String>) -> Result<OrderContext> {
 #[wasm_bindgen]
 pub struct WasmScorer {
     scorer: Scorer,
+    receipt_key: Option<ReceiptKey>,
 }
 
 #[wasm_bindgen]
@@ -141,7 +143,9 @@ impl WasmScorer {
             };
             Scorer::new(keys, model, policy, options)
         };
-        build().map(|scorer| WasmScorer { scorer }).map_err(|error| JsValue::from_str(&error_envelope(&error)))
+        build()
+            .map(|scorer| WasmScorer { scorer, receipt_key: None })
+            .map_err(|error| JsValue::from_str(&error_envelope(&error)))
     }
 
     /// Scores one presentation (an SD-JWT; envelope). `context` is the order context as JSON
@@ -172,6 +176,47 @@ impl WasmScorer {
             disclose: if full { Disclosure::Full } else { Disclosure::Band },
         };
         self.scorer.score(presentation, &request)
+    }
+
+    /// Holds the merchant's private JWK for signing decision receipts (envelope with `{kid}`).
+    #[wasm_bindgen(js_name = setReceiptKey)]
+    pub fn set_receipt_key(&mut self, private_jwk: &str) -> String {
+        envelope(PrivateJwk::parse(private_jwk.as_bytes()).map(|jwk| {
+            let key = ReceiptKey::new(jwk);
+            let kid = key.kid().to_owned();
+            self.receipt_key = Some(key);
+            Object::new().with("kid", kid)
+        }))
+    }
+
+    /// As `score`, and a receipt of the decision signed with the key `setReceiptKey` gave
+    /// (envelope: the result with `receipt`, the JWS).
+    #[wasm_bindgen(js_name = scoreWithReceipt)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn score_with_receipt(
+        &self,
+        presentation: &str,
+        now: f64,
+        nonce: Option<String>,
+        context: Option<String>,
+        full: bool,
+        id: &str,
+        order_reference: Option<String>,
+    ) -> String {
+        envelope((|| {
+            let Some(key) = &self.receipt_key else {
+                return Err(config_error("a receipt needs the merchant's receipt key (receiptKey)"));
+            };
+            let request = ScoreRequest {
+                now: seconds(now, "now must be whole seconds since the epoch")? as i64,
+                nonce: nonce.as_deref(),
+                context: context_from(context)?,
+                disclose: if full { Disclosure::Full } else { Disclosure::Band },
+            };
+            let ask = ReceiptRequest { id, order_reference: order_reference.as_deref() };
+            let (result, receipt) = self.scorer.score_with_receipt(presentation, &request, key, ask)?;
+            Ok(result.to_object().with("receipt", receipt))
+        })())
     }
 
     /// Verifies a status list token and holds it (envelope with `{uri, iss, iat, exp, ttl,
@@ -238,6 +283,21 @@ impl WasmScorer {
     pub fn model_digest(&self) -> String {
         self.scorer.model().digest().to_owned()
     }
+}
+
+/// Verifies a decision receipt with the merchant's JWKS (JSON text); `issuer` the merchant it
+/// must be from, `now` and `leeway` the clock for its `iat` (envelope with `{kid, receipt}`).
+#[wasm_bindgen(js_name = verifyReceipt)]
+pub fn verify_receipt(token: &str, jwks: &str, issuer: Option<String>, now: f64, leeway: f64) -> String {
+    envelope((|| {
+        let keys = Jwks::parse(jwks.as_bytes())?;
+        let options = ReceiptVerifyOptions {
+            issuer,
+            now: Some(seconds(now, "now must be whole seconds since the epoch")? as i64),
+            leeway_seconds: seconds(leeway, "leewaySeconds must be whole seconds")?,
+        };
+        verify_decision_receipt(token, &keys, &options).map(|verified| Object::from(&verified))
+    })())
 }
 
 /// A fresh random nonce: 16 bytes from Web Crypto (`getrandom`), base64url.

@@ -116,6 +116,23 @@ describe('the tarball', () => {
     }
   });
 
+  test('every build exports the same names, exactly those edgescore.d.ts declares', () => {
+    const installed = join(scratch, 'node_modules/edgescore');
+    const declared = new Set([...readFileSync(join(installed, 'edgescore.d.ts'), 'utf8')
+      .matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map(([, name]) => name));
+    // esbuild ends an ES module build with one `export { … };`.
+    const esmExports = (file) => {
+      const list = /\nexport \{([^}]*)\};\s*$/.exec(readFileSync(join(installed, 'dist', file), 'utf8'));
+      assert.ok(list, `${file} ends with its export list`);
+      return list[1].split(',').map((entry) => entry.trim().split(/\s+as\s+/).pop()).filter(Boolean).sort();
+    };
+    const expected = [...declared].sort();
+    assert.ok(expected.includes('verifyReceipt') && expected.includes('createRemoteKeySet'), expected.join(' '));
+    for (const file of ['edgescore.js', 'edgescore.workerd.js']) assert.deepEqual(esmExports(file), expected, file);
+    const required = run(process.execPath, ['-p', `Object.keys(require(${JSON.stringify(join(installed, 'dist/edgescore.cjs'))})).sort().join(' ')`]).trim();
+    assert.deepEqual(required.split(' '), expected, 'edgescore.cjs');
+  });
+
   test('prepack refuses to pack a package without its build', () => {
     const copy = join(scratch, 'unbuilt');
     mkdirSync(join(copy, 'pkg'), { recursive: true });

@@ -5,3 +5,4 @@ export { EdgescoreError, ERROR_CODES } from './errors.js';
 export { createLocalKeySet, createRemoteKeySet } from './keysets.js';
 export { DEFAULT_POLICY, DIMENSIONS, Scorer } from './scorer.js';
 export { disclosableNames, disclosuresFor, Holder, newNonce } from './holder.js';
+export { verifyReceipt } from './receipts.js';

@@ -70,7 +70,7 @@ export function duration(value, what) {
 /** The Scorer's own option names. */
 export const SCORER_OPTIONS = Object.freeze([
   'jwks', 'model', 'modelJwks', 'policy', 'audience', 'issuers', 'leewaySeconds', 'maxAgeSeconds',
-  'requireBinding', 'presentationMaxAgeSeconds', 'statusLists',
+  'requireBinding', 'presentationMaxAgeSeconds', 'statusLists', 'receiptKey',
 ]);
 
 /** jose's `jwtVerify` options accepted with jose's meaning, and the edgescore option they set. */

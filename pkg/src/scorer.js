@@ -23,6 +23,15 @@ function base64urlJson(part) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
 }
 
+/** The decision id and order reference of `score`'s `receipt` option, checked: `[id, order]`. */
+function receiptRequest(receipt) {
+  const { id, order, ...unknown } = receipt ?? {};
+  if (typeof id !== 'string' || Object.keys(unknown).length > 0 || (order !== undefined && typeof order !== 'string')) {
+    throw configError('"receipt" must be { id: string, order?: string }');
+  }
+  return [id, order];
+}
+
 /** The arguments of one score call after checking them: `[now, nonce, context, full]`. */
 function scoreRequest(options) {
   if (options === null || typeof options !== 'object') throw configError('score options must be an object');
@@ -56,6 +65,8 @@ export class Scorer {
   #statusLists = new Map();
   // Lists given to the constructor before the keys were there (a remote key set not fetched yet).
   #pendingLists = [];
+  // The merchant's private JWK (JSON text) that signs decision receipts, when given.
+  #receiptKey;
 
   constructor(config) {
     requireReady();
@@ -89,6 +100,7 @@ export class Scorer {
       throw configError('"statusLists" must be an array of status list tokens (strings)');
     }
     this.#pendingLists = statusLists.map((token) => token.trim());
+    this.#receiptKey = optionalDocument(options.receiptKey, 'receiptKey');
     // With every key at hand, build now so a bad model, policy or option fails here.
     if (this.#keysHeld()) guarded(() => this.#live());
   }
@@ -115,6 +127,7 @@ export class Scorer {
     for (const [uri, [token, at]] of this.#statusLists) {
       if (!JSON.parse(bindings.addStatusList(token, at)).ok) this.#statusLists.delete(uri);
     }
+    if (this.#receiptKey !== undefined) fromEnvelope(bindings.setReceiptKey(this.#receiptKey));
     return bindings;
   }
 
@@ -174,13 +187,17 @@ export class Scorer {
    * snapshot, the key-binding JWT), checks its status against the lists held, scores it and
    * decides. Options: `now` (seconds; default the current time), `nonce` (the one issued for
    * the key binding), `context` (`{deposit, order_value, currency, item}` in minor units),
-   * `disclose` (`"band"` or `"full"`). With a remote key set, uses the keys held (see
-   * `scoreAsync`).
+   * `disclose` (`"band"` or `"full"`), `receipt` (`{ id, order? }`: sign a receipt of the
+   * decision with `receiptKey`, `id` the decision id and `order` the merchant's order
+   * reference; the result then has `receipt`, the JWS). With a remote key set, uses the keys
+   * held (see `scoreAsync`).
    */
   score(presentation, options = {}) {
     text(presentation, 'presentation');
     const request = scoreRequest(options);
-    return fromEnvelope(guarded(() => this.#live().score(presentation, ...request)));
+    if (options.receipt === undefined) return fromEnvelope(guarded(() => this.#live().score(presentation, ...request)));
+    const receipt = receiptRequest(options.receipt);
+    return fromEnvelope(guarded(() => this.#live().scoreWithReceipt(presentation, ...request, ...receipt)));
   }
 
   /**

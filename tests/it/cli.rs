@@ -600,3 +600,92 @@ fn nonce_is_fresh_base64url() {
     assert_ne!(a, b);
     assert_eq!(edgescore::b64::decode(&a, "nonce").unwrap().len(), 16);
 }
+
+#[test]
+fn score_signs_a_receipt_and_verify_receipt_reads_it() {
+    let dir = workdir("receipt");
+    run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok();
+    let (key, jwks) = (dir.join("merchant.jwk.json"), dir.join("merchant.jwks.json"));
+    run(&["keygen", "--kid", "merchant-1", "--private", p(&key), "--jwks", p(&jwks)]).ok();
+    let kb = dir.join("lin.presentation");
+    let holder = dir.join("people/lin.holder.jwk.json");
+    let snapshot = dir.join("people/lin.sd-jwt");
+    run(&["present", p(&snapshot), "--holder", p(&holder), "--nonce", "n-1", "--aud", AUD, "--now", NOW, "-o", p(&kb)])
+        .ok();
+    let status = dir.join("status-list.jwt");
+    let scored = run(&[
+        "score",
+        p(&kb),
+        "--nonce",
+        "n-1",
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+        "--status-list",
+        p(&status),
+        "--deposit",
+        "39900",
+        "--receipt-key",
+        p(&key),
+        "--receipt-id",
+        "d-1",
+        "--order-ref",
+        "order-42",
+    ])
+    .ok()
+    .json();
+    assert_eq!(scored.get("receipt_id").and_then(Value::as_str), Some("d-1"));
+    let receipt_file = dir.join("receipt.jws");
+    std::fs::write(&receipt_file, scored.get("receipt").and_then(Value::as_str).unwrap()).unwrap();
+    let verified =
+        run(&["verify-receipt", p(&receipt_file), "--jwks", p(&jwks), "--iss", AUD, "--now", NOW]).ok().json();
+    assert_eq!(verified.get("kind").and_then(Value::as_str), Some("receipt"));
+    assert_eq!(verified.get("kid").and_then(Value::as_str), Some("merchant-1"));
+    let receipt = verified.get("receipt").and_then(Value::as_object).unwrap();
+    assert_eq!(receipt.get("jti").and_then(Value::as_str), Some("d-1"));
+    assert_eq!(receipt.get("decision"), scored.get("decision"));
+    assert_eq!(receipt.get("band"), scored.get("band"));
+    let order = receipt.get("order").and_then(Value::as_object).unwrap();
+    assert_eq!(order.get("reference").and_then(Value::as_str), Some("order-42"));
+    assert_eq!(order.get("deposit").and_then(Value::as_i64), Some(39900));
+    // The snapshot's jti, hashed as the docs say (`printf %s "$JTI" | sha256sum`).
+    let jti = run(&["verify", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW]).ok().json();
+    let jti = jti.get("jti").and_then(Value::as_str).unwrap().to_owned();
+    let snapshot_claims = receipt.get("snapshot").and_then(Value::as_object).unwrap();
+    assert_eq!(
+        snapshot_claims.get("jti_hash").and_then(Value::as_str),
+        Some(edgescore::model::model_digest(jti.as_bytes()).as_str())
+    );
+    // From stdin; another merchant's key set, another merchant, a receipt from the future.
+    run_with(&["verify-receipt", "-", "--jwks", p(&jwks)], Some(&std::fs::read_to_string(&receipt_file).unwrap())).ok();
+    let other = dir.join("other.jwks.json");
+    run(&["keygen", "--kid", "merchant-1", "--private", p(&dir.join("other.jwk.json")), "--jwks", p(&other)]).ok();
+    let refused = |args: &[&str]| run(args).error_code();
+    assert_eq!(refused(&["verify-receipt", p(&receipt_file), "--jwks", p(&other)]), "ERR_SIGNATURE_INVALID");
+    assert_eq!(
+        refused(&["verify-receipt", p(&receipt_file), "--jwks", p(&jwks), "--iss", "https://x.example"]),
+        "ERR_ISSUER"
+    );
+    assert_eq!(
+        refused(&["verify-receipt", p(&receipt_file), "--jwks", p(&jwks), "--now", "1789999000"]),
+        "ERR_NOT_YET_VALID"
+    );
+    // A snapshot is not a receipt; a bad decision id is refused before anything is signed.
+    assert_eq!(refused(&["verify-receipt", p(&snapshot), "--jwks", p(&jwks)]), "ERR_MALFORMED");
+    let bad_id = run(&[
+        "score",
+        p(&kb),
+        "--nonce",
+        "n-1",
+        "--aud",
+        AUD,
+        "--now",
+        NOW,
+        "--receipt-key",
+        p(&key),
+        "--receipt-id",
+        "a b",
+    ]);
+    assert_eq!(bad_id.error_code(), "ERR_CLAIM_INVALID");
+}

@@ -21,6 +21,8 @@ mod model;
 #[cfg(all(feature = "pkcs11", feature = "cli"))]
 mod pkcs11;
 mod props;
+#[cfg(feature = "demo-issuer")]
+mod receipt;
 
 // One source of cases: the same list runs here and, compiled to WebAssembly, in Node and in
 // headless Chromium (tests/wasm/main.rs).

@@ -6,4 +6,7 @@ edgescore.initSync();
 const scorer = new edgescore.Scorer({ jwks: demo.DEMO_JWKS, model: demo.DEMO_CONSUMER_MODEL, audience: 'https://rentals.example' });
 const result: edgescore.FullResult = scorer.score('eyJ…', { disclose: 'full' });
 const failure = new edgescore.EdgescoreError('ERR_CONFIG_INVALID', 'message');
-export = { result, failure };
+const merchant = new edgescore.Scorer({ jwks: demo.DEMO_JWKS, model: demo.DEMO_CONSUMER_MODEL, audience: 'https://rentals.example', receiptKey: '{"kty":"OKP"}' });
+const signed: edgescore.BandOnlyResult & edgescore.WithReceipt = merchant.score('eyJ…', { receipt: { id: 'd-1' } });
+const receipt: edgescore.Receipt = edgescore.verifyReceipt(signed.receipt, { keys: '{"keys":[]}', issuer: 'https://rentals.example' }).receipt;
+export = { result, failure, receipt };

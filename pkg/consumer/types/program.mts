@@ -16,6 +16,7 @@ import {
   initSync,
   newNonce,
   Scorer,
+  verifyReceipt,
   type BandOnlyResult,
   type BatchEntry,
   type ClaimReason,
@@ -28,10 +29,15 @@ import {
   type PresentationRequest,
   type PrivateJwk,
   type PublicJwk,
+  type Receipt,
+  type ReceiptRequest,
   type RemoteKeySet,
   type ScoreResult,
   type SkippedKey,
   type StatusListInfo,
+  type VerifiedReceipt,
+  type VerifyReceiptOptions,
+  type WithReceipt,
 } from 'edgescore';
 import { DEMO_CONSUMER_MODEL, DEMO_ISSUER, DEMO_JWKS, DEMO_SELLER_MODEL } from 'edgescore/demo';
 
@@ -149,6 +155,27 @@ try {
     const message: string = error.message;
   }
 }
+// Decision receipts: the merchant's key signs one per decision; verifyReceipt reads it back.
+const merchantKey: PrivateJwk = { kty: 'OKP', crv: 'Ed25519', x: 'merchant public key…', d: 'merchant private key…', kid: 'merchant-1' };
+const signing = new Scorer({ jwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, audience: 'https://rentals.example', receiptKey: merchantKey });
+new Scorer({ jwks: DEMO_JWKS, model: DEMO_CONSUMER_MODEL, receiptKey: JSON.stringify(merchantKey) });
+const ask: ReceiptRequest = { id: 'd-1', order: 'A-1042' };
+const signed: BandOnlyResult & WithReceipt = signing.score(presentation, { nonce: request.nonce, context, receipt: ask });
+const receiptToken: string = signed.receipt;
+const signedFull: FullResult & WithReceipt = await signing.scoreAsync(presentation, { disclose: 'full', receipt: { id: 'd-2', order: undefined } });
+const signedScore: number = signedFull.score;
+// @ts-expect-error: a result scored without the receipt option may have none
+const noReceipt: string = signing.score(presentation, { nonce: request.nonce }).receipt;
+// @ts-expect-error: the decision id is required
+signing.score(presentation, { receipt: { order: 'A-1042' } });
+const receiptOptions: VerifyReceiptOptions = { keys: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'merchant public key…', kid: 'merchant-1' }] }, issuer: 'https://rentals.example', now: 1_790_000_000, leewaySeconds: 60 };
+const verifiedReceipt: VerifiedReceipt = verifyReceipt(receiptToken, receiptOptions);
+const receipt: Receipt = verifyReceipt(receiptToken, { keys: JSON.stringify(jwks), now: undefined }).receipt;
+const recorded: 'deposit_free' | 'reduced_deposit' | 'deposit_required' | 'refer' = receipt.decision;
+const jtiHash: string | undefined = receipt.snapshot.jti_hash;
+// @ts-expect-error: the merchant's keys are required
+verifyReceipt(receiptToken, { issuer: 'https://rentals.example' });
+
 const text: string = String(Math.random());
 if (ERROR_CODES.includes(text)) {
   const known: ErrorCode = text;
@@ -159,4 +186,5 @@ const unknownCode: ErrorCode = 'ERR_NOPE';
 export {
   skipped, kept, asJwks, fresh, remoteJwks, badPolicy, defaultPolicy, ready, privateJwk, publicJwk, names, shown, own,
   decision, sub, jkt, score, credit, reasonCodes, later, list, listLater, info, dimensionNames, unknownCode,
+  signedScore, noReceipt, verifiedReceipt, recorded, jtiHash,
 };

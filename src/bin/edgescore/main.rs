@@ -15,7 +15,7 @@
 //! | `keys` | `keygen`; the signing key (`--key`, `--demo-key`) and holder key files |
 //! | `tokens` | `issue`, `sign-model`, `request`, `present` |
 //! | `status` | `status-list`, `revoke` |
-//! | `verify` | `verify`; the verifier's inputs and options, shared with `score` |
+//! | `verify` | `verify`, `verify-receipt`; the verifier's inputs and options, shared with `score` |
 //! | `score` | `score` |
 //! | `inspect` | `inspect`, the only place a token is decoded without verifying it |
 //! | `demo` | `demo` |
@@ -66,8 +66,10 @@ enum Command {
     Request(tokens::RequestArgs),
     /// Present a snapshot: the disclosures a request asks for and a key-binding JWT (holder).
     Present(tokens::PresentArgs),
-    /// Verify, score and decide (verifier).
+    /// Verify, score and decide (verifier); with --receipt-key, also sign a decision receipt.
     Score(score::ScoreArgs),
+    /// Verify a merchant's decision receipt with its JWKS and print what it records.
+    VerifyReceipt(verify::VerifyReceiptArgs),
     /// Decode a token without trusting it, and say what its header checks find.
     Inspect(inspect::InspectArgs),
     /// Print a fresh random nonce (16 bytes, base64url).
@@ -121,6 +123,7 @@ fn main() -> ExitCode {
         Command::Request(args) => tokens::request(args),
         Command::Present(args) => tokens::present(args),
         Command::Score(args) => score::score(args),
+        Command::VerifyReceipt(args) => verify::verify_receipt(args),
         Command::Inspect(args) => inspect::inspect(args),
         Command::Nonce => input::random_id().map(Output::Text),
         Command::StatusList(args) => status::status_list(args),

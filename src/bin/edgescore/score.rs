@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use edgescore::json::Object;
+use edgescore::jwk::PrivateJwk;
 use edgescore::policy::{OrderContext, Policy};
+use edgescore::receipt::{ReceiptKey, ReceiptRequest};
 use edgescore::scorer::{Disclosure, ScoreRequest, Scorer};
 
 use crate::input::{self, usage, CliResult};
@@ -39,6 +41,16 @@ pub(crate) struct ScoreArgs {
     /// What to disclose: band (default) or full.
     #[arg(long, default_value = "band")]
     pub disclose: String,
+    /// Sign a decision receipt with this merchant private JWK; the result gets `receipt` (the
+    /// JWS) and `receipt_id`.
+    #[arg(long, value_name = "FILE")]
+    pub receipt_key: Option<PathBuf>,
+    /// The receipt's decision id (default: a fresh random id).
+    #[arg(long, requires = "receipt_key")]
+    pub receipt_id: Option<String>,
+    /// The merchant's order reference, written in the receipt.
+    #[arg(long, requires = "receipt_key")]
+    pub order_ref: Option<String>,
 }
 
 pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
@@ -78,5 +90,15 @@ pub(crate) fn score(args: ScoreArgs) -> CliResult<Output> {
         scorer.add_status_list(&input::read_token(path)?, now).map_err(|e| e.context(&path.display().to_string()))?;
     }
     let request = ScoreRequest { now, nonce: args.verifier.nonce.as_deref(), context, disclose };
-    Ok(Output::Json(scorer.score(&presentation, &request)?.to_object()))
+    let Some(key_path) = &args.receipt_key else {
+        return Ok(Output::Json(scorer.score(&presentation, &request)?.to_object()));
+    };
+    let key = ReceiptKey::new(PrivateJwk::parse(&input::read_bytes(key_path)?)?);
+    let id = match args.receipt_id {
+        Some(id) => id,
+        None => input::random_id()?,
+    };
+    let ask = ReceiptRequest { id: &id, order_reference: args.order_ref.as_deref() };
+    let (result, receipt) = scorer.score_with_receipt(&presentation, &request, &key, ask)?;
+    Ok(Output::Json(result.to_object().with("receipt_id", id).with("receipt", receipt)))
 }

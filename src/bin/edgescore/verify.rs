@@ -1,4 +1,4 @@
-//! The verifier's inputs (issuer JWKS, signed models, options) and `verify`.
+//! The verifier's inputs (issuer JWKS, signed models, options), `verify` and `verify-receipt`.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +8,7 @@ use edgescore::json::Object;
 use edgescore::jwk::Jwks;
 use edgescore::jws::TokenKind;
 use edgescore::model::SignedModel;
+use edgescore::receipt::{verify_receipt as verify_decision_receipt, ReceiptVerifyOptions};
 use edgescore::snapshot::{self, VerifyOptions};
 use edgescore::status::verify_status_list;
 
@@ -133,6 +134,38 @@ pub(crate) fn verify(args: VerifyArgs) -> CliResult<Output> {
             }
         }
         out.insert("status", status);
+    }
+    Ok(Output::Json(out))
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyReceiptArgs {
+    /// A decision receipt (file or -).
+    pub receipt: PathBuf,
+    /// The merchant's JWKS (its receipt keys, current and retired).
+    #[arg(long, value_name = "FILE")]
+    pub jwks: PathBuf,
+    /// The merchant the receipt must be from (its `iss`, the verifier's audience).
+    #[arg(long)]
+    pub iss: Option<String>,
+    /// Current time in seconds since the epoch (default: now): a receipt issued later is refused.
+    #[arg(long, allow_negative_numbers = true)]
+    pub now: Option<i64>,
+    /// Clock leeway in seconds.
+    #[arg(long, default_value_t = edgescore::snapshot::DEFAULT_LEEWAY_SECONDS)]
+    pub leeway: u64,
+}
+
+/// `verify-receipt`: `{"valid":true,"kind":"receipt","kid":…,"receipt":{…}}`.
+pub(crate) fn verify_receipt(args: VerifyReceiptArgs) -> CliResult<Output> {
+    let token = input::read_token(&args.receipt)?;
+    let keys = Jwks::parse(&input::read_bytes(&args.jwks)?)?;
+    let options =
+        ReceiptVerifyOptions { issuer: args.iss, now: Some(input::now_or(args.now)), leeway_seconds: args.leeway };
+    let verified = verify_decision_receipt(&token, &keys, &options)?;
+    let mut out = Object::new().with("valid", true).with("kind", "receipt");
+    for (name, value) in Object::from(&verified).into_members() {
+        out.insert(name, value);
     }
     Ok(Output::Json(out))
 }
