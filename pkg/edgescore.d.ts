@@ -69,7 +69,7 @@ export type ErrorCode =
   | 'ERR_CONTEXT_INVALID'
   /** the verifier's own options are not valid (leeway, ages, audience conflicting with the policy's, disclosure) */
   | 'ERR_CONFIG_INVALID'
-  /** the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried */
+  /** the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried. The rentals gate answers it (500) to anything it did not expect */
   | 'ERR_INTERNAL'
   /** a remote key set could not be fetched (network error, timeout, a status other than 200, a body too large or not a JWKS with a usable key) and no keys were held from an earlier fetch */
   | 'ERR_KEY_SET_UNAVAILABLE';

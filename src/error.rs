@@ -30,6 +30,9 @@ pub enum CodeScope {
     /// The JavaScript package only, which reports it itself: no Rust function returns it, so
     /// it is not an [`ErrorCode`].
     JavaScriptPackage,
+    /// The rentals gate only (the edge worker in `www/worker/`): its HTTP answers about nonces,
+    /// limits, routes and origins. Not an [`ErrorCode`] either.
+    Gate,
 }
 
 impl CodeScope {
@@ -39,7 +42,8 @@ impl CodeScope {
             CodeScope::Core => "library, CLI, JavaScript package",
             CodeScope::Lifecycle => "library (feature `lifecycle`), CLI `fit` and `report`",
             CodeScope::Issuer => "library (feature `issuer`), CLI `features` and `issue-batch`, Python package",
-            CodeScope::JavaScriptPackage => "JavaScript package only",
+            CodeScope::JavaScriptPackage => "JavaScript package",
+            CodeScope::Gate => "rentals gate (`www/worker/`) only",
         }
     }
 
@@ -61,11 +65,13 @@ pub struct CodeInfo {
 }
 
 /// Makes [`ErrorCode`], [`ErrorCode::ALL`] and [`CODES`] from one list: the core's codes
-/// (`Variant = "ERR_…", scope, "meaning"`), then the codes only the JavaScript package reports.
+/// (`Variant = "ERR_…", scope, "meaning"`), then the codes only the JavaScript package reports,
+/// then those only the rentals gate answers.
 macro_rules! error_codes {
     (
         core { $( $variant:ident = $code:literal, $scope:ident, $meaning:literal; )* }
         javascript_package_only { $( $js_code:literal, $js_meaning:literal; )* }
+        gate_only { $( $gate_code:literal, $gate_meaning:literal; )* }
     ) => {
         /// What went wrong, as a stable code. See [`ErrorCode::as_str`] for the strings and
         /// [`CODES`] for the whole list.
@@ -103,10 +109,11 @@ macro_rules! error_codes {
 
         /// Every code edgescore reports anywhere, in documentation order: the core's
         /// ([`ErrorCode::ALL`], in the same order), then those only the JavaScript package
-        /// reports.
-        pub const CODES: [CodeInfo; [$($code),* $(, $js_code)*].len()] = [
+        /// reports, then those only the rentals gate answers.
+        pub const CODES: [CodeInfo; [$($code),* $(, $js_code)* $(, $gate_code)*].len()] = [
             $( CodeInfo { code: $code, scope: CodeScope::$scope, meaning: $meaning }, )*
             $( CodeInfo { code: $js_code, scope: CodeScope::JavaScriptPackage, meaning: $js_meaning }, )*
+            $( CodeInfo { code: $gate_code, scope: CodeScope::Gate, meaning: $gate_meaning }, )*
         ];
     };
 }
@@ -202,10 +209,35 @@ error_codes! {
     }
     javascript_package_only {
         "ERR_INTERNAL",
-            "the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried";
+            "the WebAssembly module trapped (a bug in edgescore); it was restarted, and the call can be retried. \
+             The rentals gate answers it (500) to anything it did not expect";
         "ERR_KEY_SET_UNAVAILABLE",
             "a remote key set could not be fetched (network error, timeout, a status other than 200, a body too \
              large or not a JWKS with a usable key) and no keys were held from an earlier fetch";
+    }
+    gate_only {
+        "ERR_NONCE_UNKNOWN",
+            "409: the nonce was not issued by this gate, or is long gone (get a fresh one from `GET /nonce`)";
+        "ERR_NONCE_EXPIRED",
+            "409: the nonce's lifetime has passed";
+        "ERR_NONCE_REUSED",
+            "409: the nonce was already used (a nonce is good for one `POST /rentals/gate`, even one that was \
+             refused)";
+        "ERR_RATE_LIMITED",
+            "429 with `Retry-After`: this client sent more requests than its token bucket allows";
+        "ERR_TOO_MANY_NONCES",
+            "429 with `Retry-After`: this client holds as many unused nonces as it may; use or let one expire first";
+        "ERR_BUSY",
+            "503 with `Retry-After`: the gate cannot take the request now (its nonce capacity is full, or its nonce \
+             store did not answer)";
+        "ERR_KEYS_UNAVAILABLE",
+            "503 with `Retry-After`: the gate holds no issuer key set young enough to use and could not fetch one";
+        "ERR_ORIGIN",
+            "403: the request comes from a web origin the gate does not serve (CORS is opt-in by configured origins)";
+        "ERR_NOT_FOUND",
+            "404: no such route";
+        "ERR_METHOD",
+            "405 with `Allow`: the route takes another method";
     }
 }
 
@@ -377,7 +409,8 @@ mod tests {
 
     #[test]
     fn the_list_holds_the_core_codes_then_the_package_only_ones() {
-        let (core, package_only) = CODES.split_at(ErrorCode::ALL.len());
+        let (core, rest) = CODES.split_at(ErrorCode::ALL.len());
+        let (package_only, gate_only) = rest.split_at(2);
         for (info, code) in core.iter().zip(ErrorCode::ALL) {
             assert_eq!(*info, code.info());
             assert_ne!(info.scope, CodeScope::JavaScriptPackage, "{code} is returned by Rust code");
@@ -390,6 +423,8 @@ mod tests {
             assert_eq!(info.scope, CodeScope::JavaScriptPackage);
             assert_eq!(ErrorCode::parse(info.code), None);
         }
+        assert!(gate_only.len() >= 10 && gate_only.iter().all(|info| info.scope == CodeScope::Gate));
+        assert!(gate_only.iter().all(|info| ErrorCode::parse(info.code).is_none()));
         assert_eq!(ErrorCode::DataInvalid.scope(), CodeScope::Lifecycle);
         assert!(!CodeScope::Lifecycle.in_javascript_package());
         assert!(CodeScope::Core.in_javascript_package() && CodeScope::JavaScriptPackage.in_javascript_package());

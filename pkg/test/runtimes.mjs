@@ -58,13 +58,14 @@ export function freePort() {
 /**
  * Starts `workerd serve CONFIG [ARGS…]` and resolves once every socket in `sockets` listens.
  * Ports come from workerd's control messages (`--control-fd`), so a config (or `--socket-addr
- * NAME=127.0.0.1:0`) may ask for any free port. With `url`, also waits until it answers.
+ * NAME=127.0.0.1:0`) may ask for any free port. With `url`, also waits until it answers; `env`
+ * adds to the environment workerd gets (its `fromEnvironment` bindings).
  * Resolves to { stop, output, ports, exited, pid }: `ports` maps socket names to ports,
  * `exited` settles with the exit code when workerd ends.
  */
-export async function startWorkerd(config, url, { timeoutMs = 20_000, args = [], sockets = ['http'] } = {}) {
+export async function startWorkerd(config, url, { timeoutMs = 20_000, args = [], sockets = ['http'], env = {} } = {}) {
   const child = spawn(join(ROOT, 'node_modules/.bin/workerd'), ['serve', config, '--verbose', '--control-fd', '3', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });

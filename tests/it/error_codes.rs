@@ -1,12 +1,13 @@
 //! The copies of the error-code list are generated from the one list in src/error.rs
 //! (`edgescore::error::CODES`): the JavaScript package's `ERROR_CODES` (pkg/src/errors.js), its
-//! `ErrorCode` union (pkg/edgescore.d.ts) and the table in docs/errors.md. Each copy sits
+//! `ErrorCode` union (pkg/edgescore.d.ts), the rentals gate's `GATE_ERROR_CODES`
+//! (www/worker/codes.mjs) and the table in docs/errors.md. Each copy sits
 //! between two marker lines; this test fails when what is there differs from what the list
 //! gives, and `EDGESCORE_BLESS=1 cargo test --features cli error_codes` rewrites it.
 
 use std::collections::BTreeSet;
 
-use edgescore::error::{CodeInfo, CODES};
+use edgescore::error::{CodeInfo, CodeScope, CODES};
 
 const BEGIN: &str = "Generated from the list in src/error.rs";
 const END: &str = "End of the generated error codes.";
@@ -20,9 +21,10 @@ struct ListCopy {
     render: fn() -> String,
 }
 
-const COPIES: [ListCopy; 3] = [
+const COPIES: [ListCopy; 4] = [
     ListCopy { path: "pkg/src/errors.js", stored: include_str!("../../pkg/src/errors.js"), render: javascript_list },
     ListCopy { path: "pkg/edgescore.d.ts", stored: include_str!("../../pkg/edgescore.d.ts"), render: typescript_union },
+    ListCopy { path: "www/worker/codes.mjs", stored: include_str!("../../www/worker/codes.mjs"), render: gate_list },
     ListCopy { path: "docs/errors.md", stored: include_str!("../../docs/errors.md"), render: docs_table },
 ];
 
@@ -38,6 +40,18 @@ fn javascript_list() -> String {
     );
     for info in package_codes() {
         out.push_str(&format!("  '{}',\n", info.code));
+    }
+    out.push_str("]);\n");
+    out
+}
+
+fn gate_list() -> String {
+    let mut out = String::from(
+        "/** The codes only the rentals gate answers with, each with its meaning (docs/errors.md). */\n\
+         export const GATE_ERROR_CODES = Object.freeze([\n",
+    );
+    for info in CODES.iter().filter(|info| info.scope == CodeScope::Gate) {
+        out.push_str(&format!("  '{}', // {}\n", info.code, info.meaning));
     }
     out.push_str("]);\n");
     out
@@ -154,4 +168,32 @@ fn the_package_source_names_only_codes_it_can_report() {
         let unknown: Vec<&&str> = named.difference(&listed).collect();
         assert!(unknown.is_empty(), "{path} names codes the package cannot report: {unknown:?}");
     }
+}
+
+/// Every `'ERR_…'` the rentals gate's modules name is one it may answer with: edgescore's (the
+/// package's list) or the gate's own.
+#[test]
+fn the_gate_names_only_codes_of_the_list() {
+    let sources = [
+        include_str!("../../www/worker/gate.mjs"),
+        include_str!("../../www/worker/http.mjs"),
+        include_str!("../../www/worker/limits.mjs"),
+        include_str!("../../www/worker/nonces.mjs"),
+        include_str!("../../www/worker/remote.mjs"),
+    ];
+    let listed: BTreeSet<&str> = CODES
+        .iter()
+        .filter(|info| info.scope.in_javascript_package() || info.scope == CodeScope::Gate)
+        .map(|info| info.code)
+        .collect();
+    let mut named = BTreeSet::new();
+    for source in sources {
+        for (at, _) in source.match_indices("'ERR_") {
+            let code = &source[at + 1..];
+            named.insert(&code[..code.find('\'').unwrap()]);
+        }
+    }
+    assert!(named.len() >= 15, "the gate names {} codes", named.len());
+    let unknown: Vec<&&str> = named.difference(&listed).collect();
+    assert!(unknown.is_empty(), "www/worker names codes that are not in src/error.rs: {unknown:?}");
 }

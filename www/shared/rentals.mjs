@@ -9,10 +9,12 @@
  * merchant scores consumers with its own six-feature model and small-business sellers with the
  * bureau's seller model). Snapshots must be bound to a holder key and presented for the
  * merchant's nonce and audience, with exactly the features the model reads disclosed. Results
- * disclose the band only.
+ * disclose the band only. `modelJwks` verifies the models when they are signed by other keys
+ * than the snapshots (the worker's models are deployed with it, its snapshot keys fetched);
+ * with `receiptKey` (the merchant's private JWK) `decide` can sign a receipt of the decision.
  */
-export function createRentalVerifier({ Scorer, jwks, models, policy, audience }) {
-  const scorers = models.map((model) => new Scorer({ jwks, model, policy, audience, requireBinding: true }));
+export function createRentalVerifier({ Scorer, jwks, modelJwks, models, policy, audience, receiptKey }) {
+  const scorers = models.map((model) => new Scorer({ jwks, modelJwks, model, policy, audience, requireBinding: true, receiptKey }));
   return {
     /**
      * The presentation request for `nonce`: the first model's features, with the other models'
@@ -30,11 +32,14 @@ export function createRentalVerifier({ Scorer, jwks, models, policy, audience })
       return info;
     },
 
-    /** `{ nonce, context, now? }` → the band-only result; throws `EdgescoreError`. */
-    decide(presentation, { nonce, context, now }) {
+    /**
+     * `{ nonce, context, now?, receipt? }` → the band-only result (with `receipt`, the signed
+     * receipt for `receipt: { id, order? }`); throws `EdgescoreError`.
+     */
+    decide(presentation, { nonce, context, now, receipt }) {
       for (const [index, scorer] of scorers.entries()) {
         try {
-          return scorer.score(presentation, { nonce, context, now, disclose: 'band' });
+          return scorer.score(presentation, { nonce, context, now, disclose: 'band', ...(receipt === undefined ? {} : { receipt }) });
         } catch (error) {
           // A snapshot of another schema: try the next model. Its signature was checked
           // before the schema, so nothing unverified picks the model.

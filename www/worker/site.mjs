@@ -5,14 +5,17 @@
 // One origin on 127.0.0.1, so the pages need no CORS and the wallet can postMessage to the
 // checkout. Only the folders listed here are reachable; everything else is 404.
 
-// URL prefix → [disk service binding, folder inside it, files allowed (null: any)].
+// URL prefix → [disk service binding, folder inside it, what is allowed: null (any file), a set
+// of files, or a pattern]. The demo data folder also holds the merchant's private receipt key and
+// the gate's nonce store: only the issued material and the merchant's public receipt key set are
+// served from it.
 const MOUNTS = [
   ['/wallet/', 'WWW', 'wallet/', null],
   ['/checkout/', 'WWW', 'checkout/', null],
   ['/shared/', 'WWW', 'shared/', null],
   ['/models/', 'WWW', 'models/', new Set(['rentals-express.model.jws', 'rentals-express.json'])],
   ['/pkg/', 'PKG', '', new Set(['dist/edgescore.js', 'dist/edgescore_core_bg.wasm', 'dist/demo.js'])],
-  ['/demo-data/', 'DEMO_DATA', '', null],
+  ['/demo-data/', 'DEMO_DATA', '', /^(?:(?:current|expired)\/|merchant\/receipts\.jwks\.json$)/],
 ];
 
 const TYPES = {
@@ -43,7 +46,23 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
-const notFound = () => new Response('not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+// Pages get their own browsing context group and are not embeddable or loadable elsewhere; they
+// use no powerful feature.
+const PAGE_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), '
+    + 'midi=(), display-capture=(), publickey-credentials-get=()',
+};
+
+const plain = (status, message, headers = {}) => new Response(`${message}\n`, {
+  status,
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers },
+});
+const notFound = () => plain(404, 'not found');
 
 /** The disk file behind a URL path, or null. */
 function resolve(pathname) {
@@ -54,7 +73,7 @@ function resolve(pathname) {
     if (rest === '' || rest.endsWith('/')) rest += 'index.html';
     const segments = rest.split('/');
     if (segments.some((segment) => segment === '' || segment.startsWith('.') || segment.includes('\\') || segment.includes('%'))) return null;
-    if (allowed !== null && !allowed.has(rest)) return null;
+    if (allowed instanceof Set ? !allowed.has(rest) : allowed !== null && !allowed.test(rest)) return null;
     return [binding, folder + rest];
   }
   return null;
@@ -62,7 +81,7 @@ function resolve(pathname) {
 
 async function serveFile(request, env) {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return new Response('method not allowed\n', { status: 405, headers: { Allow: 'GET, HEAD' } });
+    return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });
   }
   const { pathname } = new URL(request.url);
   const target = resolve(pathname);
@@ -73,13 +92,7 @@ async function serveFile(request, env) {
   const file = await env[binding].fetch(new Request(`http://disk/${path}`, { method: request.method }));
   if (!file.ok) return notFound();
   return new Response(file.body, {
-    headers: {
-      'Content-Type': type,
-      'Cache-Control': binding === 'DEMO_DATA' ? 'no-store' : 'no-cache',
-      'Content-Security-Policy': CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    },
+    headers: { 'Content-Type': type, 'Cache-Control': binding === 'DEMO_DATA' ? 'no-store' : 'no-cache', ...PAGE_HEADERS },
   });
 }
 
@@ -88,7 +101,7 @@ export default {
     const { pathname } = new URL(request.url);
     if (pathname === '/nonce' || pathname.startsWith('/rentals/')) return env.GATE.fetch(request);
     if (pathname.startsWith('/status/')) {
-      if (request.method !== 'GET') return new Response('method not allowed\n', { status: 405, headers: { Allow: 'GET' } });
+      if (request.method !== 'GET') return plain(405, 'method not allowed', { Allow: 'GET' });
       const answer = await env.BUREAU.fetch(`https://demo-bureau.example${pathname}`);
       return new Response(answer.body, {
         status: answer.status,

@@ -1,0 +1,182 @@
+// The rentals gate's HTTP surface: every answer is JSON with the same headers, errors are
+// {"error":{"code":"ERR_…","message":"…"}}, CORS is opt-in by configured origins, and request
+// bodies are read under a cap without leaving the client a reset connection.
+
+/** Headers on every answer of the gate, errors included. */
+export const API_HEADERS = Object.freeze({
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+});
+
+/** A refusal with an HTTP status, a code of the one list (src/error.rs) and extra headers. */
+export class HttpError extends Error {
+  constructor(status, code, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+export function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...API_HEADERS, ...headers },
+  });
+}
+
+export function refusal({ status, code, message, headers }) {
+  return json(status, { error: { code, message } }, headers);
+}
+
+/**
+ * CORS, opt-in: `origins` is the set of web origins (`https://shop.example`) allowed to call the
+ * gate from a page; a request from the gate's own origin, or with no `Origin` (not from a page),
+ * needs none. Any other origin is refused (403 `ERR_ORIGIN`), preflight or not, so a page
+ * elsewhere cannot spend a visitor's nonce quota through the visitor's browser.
+ */
+export class Cors {
+  #origins;
+
+  constructor(origins) {
+    this.#origins = new Set(origins);
+  }
+
+  /** The CORS headers for this request's answer; throws `ERR_ORIGIN` for an origin not allowed. */
+  headersFor(request) {
+    const origin = request.headers.get('Origin');
+    if (origin === null || origin === new URL(request.url).origin) return {};
+    if (!this.#origins.has(origin)) {
+      throw new HttpError(403, 'ERR_ORIGIN', 'this origin may not call the gate (ask the merchant to allow it)', { Vary: 'Origin' });
+    }
+    return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After', Vary: 'Origin' };
+  }
+
+  /** The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`) for a route taking `method`. */
+  preflight(request, method) {
+    const headers = this.headersFor(request);
+    const asked = request.headers.get('Access-Control-Request-Method');
+    if (asked !== method) throw new HttpError(405, 'ERR_METHOD', `use ${method}`, { ...headers, Allow: method });
+    const wanted = (request.headers.get('Access-Control-Request-Headers') ?? '')
+      .split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+    const refused = wanted.find((name) => name !== 'content-type');
+    if (refused !== undefined) throw new HttpError(403, 'ERR_ORIGIN', `header "${refused.slice(0, 40)}" is not allowed`, headers);
+    return json(200, { allow: { method, headers: ['Content-Type'] } }, {
+      ...headers,
+      ...(headers['Access-Control-Allow-Origin'] === undefined ? {} : {
+        'Access-Control-Allow-Methods': method,
+        'Access-Control-Allow-Headers': 'Content-Type',
+        'Access-Control-Max-Age': '600',
+      }),
+    });
+  }
+}
+
+/**
+ * A body's bytes, read chunk by chunk; `null` once more than `maxBytes` arrive (the rest is not
+ * kept). Also used for what the gate fetches (key sets, status lists).
+ */
+export async function readCapped(body, maxBytes) {
+  const chunks = [];
+  let size = 0;
+  if (body !== null) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        return null;
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Reads and throws away what is left of a request body, at most `maxBytes` and `maxMs`, so an
+ * answer sent before the body was read (a 413, a 429) reaches the client instead of a reset
+ * connection. A body declared larger than `maxBytes` is not read at all (the client may see the
+ * connection close; one that waits for `100 Continue` gets the answer and sends nothing). Resolves
+ * to the bytes drained.
+ */
+export async function drain(request, { maxBytes, maxMs }) {
+  const body = request.body;
+  if (body === null || body.locked || Number(request.headers.get('Content-Length') ?? 0) > maxBytes) return 0;
+  return drainReader(body.getReader(), 0, { maxBytes, maxMs });
+}
+
+async function drainReader(reader, already, { maxBytes, maxMs }) {
+  let drained = already;
+  const deadline = Date.now() + maxMs;
+  try {
+    while (drained <= maxBytes) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      let timer;
+      const next = await Promise.race([
+        reader.read(),
+        new Promise((resolve) => { timer = setTimeout(resolve, left, { timeout: true }); }),
+      ]);
+      clearTimeout(timer);
+      if (next.timeout || next.done) break;
+      drained += next.value.byteLength;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+  reader.cancel().catch(() => {});
+  return drained;
+}
+
+/**
+ * The request body as text, for `Content-Type: application/json` only: refused past
+ * `maxBytes` by the declared `Content-Length` (before reading) or by the bytes as they arrive
+ * (chunked bodies: the rest is drained, up to `drain`'s bounds, before the answer), 413
+ * `ERR_TOO_LARGE`; 400 `ERR_MALFORMED` when not UTF-8.
+ */
+export async function readJsonBody(request, { maxBytes, drainBytes, drainMs }) {
+  const type = request.headers.get('Content-Type') ?? '';
+  if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
+    throw new HttpError(400, 'ERR_MALFORMED', 'the body must be JSON sent as Content-Type: application/json');
+  }
+  const tooLarge = new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${maxBytes} bytes`);
+  const declared = request.headers.get('Content-Length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge; // unread: drained by the caller
+  const chunks = [];
+  let size = 0;
+  if (request.body !== null) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await drainReader(reader, size, { maxBytes: drainBytes, maxMs: drainMs });
+        throw tooLarge;
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new HttpError(400, 'ERR_MALFORMED', 'the body is not UTF-8');
+  }
+}
