@@ -1,8 +1,9 @@
 // Load tests of the rentals edge worker (benchmarks: they print figures; only behaviour that is
 // not timing decides the exit code). Each starts its own workerd with www/test/fleet.capnp on
-// 127.0.0.1 and fresh demo material, and reaches the site through the socket where every client
-// is the address it sends in CF-Connecting-IP (as behind a platform's front end). Loopback only,
-// bounded in time and requests.
+// 127.0.0.1 and fresh demo material, and reaches the gate through the socket where it answers
+// directly (as a deployed worker: no demo host in front) and every client is the address it
+// sends in CF-Connecting-IP (as behind a platform's front end). Loopback only, bounded in time
+// and requests.
 //
 // Throughput (default): --concurrency clients, each its own address, run checkouts back to back
 // for --seconds (at most 60), the per-client limits raised out of the way: each gets a
@@ -181,10 +182,10 @@ async function throughput() {
   });
   try {
     const clients = Array.from({ length: concurrency }, () => newClient());
-    console.log(`workerd on ${demo.url}, ${concurrency} clients, ${seconds} s (after a 1 s warm-up), ${availableParallelism()} cores shared by workerd and this client`);
-    await honestClients(demo.url, demo.people, { clients, deadline: performance.now() + 1000, pauseMs: 0 });
+    console.log(`workerd on ${demo.gateUrl}, ${concurrency} clients, ${seconds} s (after a 1 s warm-up), ${availableParallelism()} cores shared by workerd and this client`);
+    await honestClients(demo.gateUrl, demo.people, { clients, deadline: performance.now() + 1000, pauseMs: 0 });
     const cpuBefore = cpuSeconds(demo.site.pid);
-    const result = await honestClients(demo.url, demo.people, { clients, deadline: performance.now() + seconds * 1000, pauseMs: 0 });
+    const result = await honestClients(demo.gateUrl, demo.people, { clients, deadline: performance.now() + seconds * 1000, pauseMs: 0 });
     const cpu = cpuSeconds(demo.site.pid) - cpuBefore;
     console.log(summary('POST /rentals/gate', result.gate, result.elapsed));
     console.log(summary('GET /nonce', result.nonce, result.elapsed));
@@ -213,8 +214,8 @@ async function flood() {
   const demo = await startDemo({ fleet: true, env: FLOOD_LIMITS });
   const clients = Array.from({ length: HONEST_CLIENTS }, () => newClient());
   try {
-    console.log(`workerd on ${demo.url}; ${HONEST_CLIENTS} honest clients (a checkout, then ${HONEST_PAUSE_MS} ms); ${rounds} rounds of ${seconds} s alone, then ${seconds} s with one client flooding at ${floodRate} requests/s; per-client limits ${FLOOD_LIMITS.EDGESCORE_NONCE_RATE_PER_MINUTE}/min, burst ${FLOOD_LIMITS.EDGESCORE_NONCE_BURST}, quota 16 unused nonces; ${availableParallelism()} cores shared by workerd, the clients and the flooder`);
-    await honestClients(demo.url, demo.people, { clients, deadline: performance.now() + 1000, pauseMs: HONEST_PAUSE_MS });
+    console.log(`workerd on ${demo.gateUrl}; ${HONEST_CLIENTS} honest clients (a checkout, then ${HONEST_PAUSE_MS} ms); ${rounds} rounds of ${seconds} s alone, then ${seconds} s with one client flooding at ${floodRate} requests/s; per-client limits ${FLOOD_LIMITS.EDGESCORE_NONCE_RATE_PER_MINUTE}/min, burst ${FLOOD_LIMITS.EDGESCORE_NONCE_BURST}, quota 16 unused nonces; ${availableParallelism()} cores shared by workerd, the clients and the flooder`);
+    await honestClients(demo.gateUrl, demo.people, { clients, deadline: performance.now() + 1000, pauseMs: HONEST_PAUSE_MS });
     const problems = [];
     const ratios = { gate: [], nonce: [] };
     const attacks = [];
@@ -234,11 +235,11 @@ async function flood() {
       + (Object.keys(f.failures).length > 0 ? `  failures ${JSON.stringify(f.failures)}` : '');
     console.log('honest clients');
     for (let round = 1; round <= rounds; round += 1) {
-      const alone = figures(await honestClients(demo.url, demo.people, { clients, deadline: performance.now() + seconds * 1000, pauseMs: HONEST_PAUSE_MS }));
+      const alone = figures(await honestClients(demo.gateUrl, demo.people, { clients, deadline: performance.now() + seconds * 1000, pauseMs: HONEST_PAUSE_MS }));
       const deadline = performance.now() + seconds * 1000;
       const [honest, attack] = await Promise.all([
-        honestClients(demo.url, demo.people, { clients, deadline, pauseMs: HONEST_PAUSE_MS }),
-        flooder(demo.url, { rate: floodRate, deadline }),
+        honestClients(demo.gateUrl, demo.people, { clients, deadline, pauseMs: HONEST_PAUSE_MS }),
+        flooder(demo.gateUrl, { rate: floodRate, deadline }),
       ]);
       const flooded = figures(honest);
       console.log(row(`round ${round} alone`, alone));

@@ -4,6 +4,8 @@
 #   CF-Connecting-IP (the tests set it, as the platform would);
 # - "b": a second gate service, another isolate with the same modules and bindings, over the
 #   same nonce namespace (a nonce issued by one is redeemed at the other);
+# - "gate": the gate itself, as a platform's front end reaches a deployed worker (no demo host in
+#   between; the load tests use it), with CF-Connecting-IP as sent;
 # - "probe": a worker behind the same "offline" globalOutbound as the site and the gate, which
 #   tries outbound requests;
 # - "inspect": reads what each nonce shard holds (rows, unused, alarm).
@@ -29,6 +31,7 @@ const config :Workerd.Config = (
     (name = "http", address = "127.0.0.1:0", http = Site.demoHttp, service = "site"),
     (name = "edge", address = "127.0.0.1:0", http = (), service = "site"),
     (name = "b", address = "127.0.0.1:0", http = (), service = "gate-b"),
+    (name = "gate", address = "127.0.0.1:0", http = (), service = "gate"),
     (name = "probe", address = "127.0.0.1:0", http = (), service = "probe"),
     (name = "inspect", address = "127.0.0.1:0", http = (), service = "inspect"),
   ],

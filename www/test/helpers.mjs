@@ -12,7 +12,7 @@ export { AUDIENCE };
 
 /** The test config (www/test/fleet.capnp) and its sockets. */
 export const FLEET_CONFIG = join(ROOT, 'www/test/fleet.capnp');
-const FLEET_SOCKETS = ['http', 'edge', 'b', 'probe', 'inspect'];
+const FLEET_SOCKETS = ['http', 'edge', 'b', 'gate', 'probe', 'inspect'];
 
 /** The header the platform reports a client's address in (the gate's CLIENT_ADDRESS_HEADER). */
 export const CLIENT_HEADER = 'CF-Connecting-IP';
@@ -61,7 +61,7 @@ export async function startDemo(options = {}) {
     onStart() {
       const socket = (name) => `http://127.0.0.1:${demo.site.ports[name]}`;
       demo.url = fleet ? socket('edge') : demo.site.url;
-      if (fleet) Object.assign(demo, { demoUrl: socket('http'), urlB: socket('b'), probeUrl: socket('probe'), inspectUrl: socket('inspect') });
+      if (fleet) Object.assign(demo, { demoUrl: socket('http'), urlB: socket('b'), gateUrl: socket('gate'), probeUrl: socket('probe'), inspectUrl: socket('inspect') });
     },
     async stop() {
       await demo.site.stop();
