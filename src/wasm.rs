@@ -85,6 +85,16 @@ fn context_from(context: Option<String>) -> Result<OrderContext> {
     }
 }
 
+/// A scoring request from JavaScript's arguments.
+fn score_request(now: f64, nonce: Option<&str>, context: Option<String>, full: bool) -> Result<ScoreRequest<'_>> {
+    Ok(ScoreRequest {
+        now: seconds(now, "now must be whole seconds since the epoch")? as i64,
+        nonce,
+        context: context_from(context)?,
+        disclose: if full { Disclosure::Full } else { Disclosure::Band },
+    })
+}
+
 /// A scorer for JavaScript; see `Scorer` in `pkg/src/scorer.js`, which checks the types of
 /// every argument before they get here.
 #[wasm_bindgen]
@@ -169,13 +179,7 @@ impl WasmScorer {
         context: Option<String>,
         full: bool,
     ) -> Result<ScoreResult> {
-        let request = ScoreRequest {
-            now: seconds(now, "now must be whole seconds since the epoch")? as i64,
-            nonce,
-            context: context_from(context)?,
-            disclose: if full { Disclosure::Full } else { Disclosure::Band },
-        };
-        self.scorer.score(presentation, &request)
+        self.scorer.score(presentation, &score_request(now, nonce, context, full)?)
     }
 
     /// Holds the merchant's private JWK for signing decision receipts (envelope with `{kid}`).
@@ -207,12 +211,7 @@ impl WasmScorer {
             let Some(key) = &self.receipt_key else {
                 return Err(config_error("a receipt needs the merchant's receipt key (receiptKey)"));
             };
-            let request = ScoreRequest {
-                now: seconds(now, "now must be whole seconds since the epoch")? as i64,
-                nonce: nonce.as_deref(),
-                context: context_from(context)?,
-                disclose: if full { Disclosure::Full } else { Disclosure::Band },
-            };
+            let request = score_request(now, nonce.as_deref(), context, full)?;
             let ask = ReceiptRequest { id, order_reference: order_reference.as_deref() };
             let (result, receipt) = self.scorer.score_with_receipt(presentation, &request, key, ask)?;
             Ok(result.to_object().with("receipt", receipt))

@@ -74,11 +74,23 @@ export class Cors {
   }
 }
 
+/** The chunks as one array of `size` bytes. */
+function concat(chunks, size) {
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /**
- * A body's bytes, read chunk by chunk; `null` once more than `maxBytes` arrive (the rest is not
- * kept). Also used for what the gate fetches (key sets, status lists).
+ * A body's bytes, read chunk by chunk; past `maxBytes`, `overflow(reader, size)` is awaited
+ * (default: cancel the rest) and the result is `null`. Also used for what the gate fetches (key
+ * sets, status lists).
  */
-export async function readCapped(body, maxBytes) {
+export async function readCapped(body, maxBytes, overflow = (reader) => reader.cancel()) {
   const chunks = [];
   let size = 0;
   if (body !== null) {
@@ -88,19 +100,13 @@ export async function readCapped(body, maxBytes) {
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel();
+        await overflow(reader, size);
         return null;
       }
       chunks.push(value);
     }
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concat(chunks, size);
 }
 
 /**
@@ -153,27 +159,8 @@ export async function readJsonBody(request, { maxBytes, drainBytes, drainMs }) {
   const tooLarge = new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${maxBytes} bytes`);
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge; // unread: drained by the caller
-  const chunks = [];
-  let size = 0;
-  if (request.body !== null) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await drainReader(reader, size, { maxBytes: drainBytes, maxMs: drainMs });
-        throw tooLarge;
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readCapped(request.body, maxBytes, (reader, size) => drainReader(reader, size, { maxBytes: drainBytes, maxMs: drainMs }));
+  if (bytes === null) throw tooLarge;
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
