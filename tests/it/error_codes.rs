@@ -142,13 +142,14 @@ fn an_edited_copy_is_caught() {
 }
 
 /// The package's JavaScript sources (pkg/src/), each of which may name codes.
-const PACKAGE_SOURCES: [(&str, &str); 7] = [
+const PACKAGE_SOURCES: [(&str, &str); 8] = [
     ("pkg/src/errors.js", include_str!("../../pkg/src/errors.js")),
     ("pkg/src/module.js", include_str!("../../pkg/src/module.js")),
     ("pkg/src/options.js", include_str!("../../pkg/src/options.js")),
     ("pkg/src/keysets.js", include_str!("../../pkg/src/keysets.js")),
     ("pkg/src/scorer.js", include_str!("../../pkg/src/scorer.js")),
     ("pkg/src/holder.js", include_str!("../../pkg/src/holder.js")),
+    ("pkg/src/receipts.js", include_str!("../../pkg/src/receipts.js")),
     ("pkg/src/api.js", include_str!("../../pkg/src/api.js")),
 ];
 
