@@ -71,49 +71,87 @@ pub(crate) fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-#[test]
-fn demo_flow_scores_a_bound_snapshot() {
-    let dir = workdir("demo-flow");
-    let manifest = run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok().json();
-    assert!(manifest.get("warning").and_then(Value::as_str).unwrap().contains("DEMO"));
-    let snapshot = dir.join("people/lin.sd-jwt");
-    let holder = dir.join("people/lin.holder.jwk.json");
-    let status = dir.join("status-list.jwt");
-    let kb = dir.join("lin.presentation");
-    run(&["present", p(&snapshot), "--holder", p(&holder), "--nonce", "n-1", "--aud", AUD, "--now", NOW, "-o", p(&kb)])
-        .ok();
-    let result = run(&[
-        "score",
-        p(&kb),
+/// Demo person `id`'s snapshot and holder key in the demo files in `dir`.
+fn demo_person(dir: &Path, id: &str) -> (PathBuf, PathBuf) {
+    (dir.join(format!("people/{id}.sd-jwt")), dir.join(format!("people/{id}.holder.jwk.json")))
+}
+
+/// `edgescore present`: demo person `id`'s snapshot presented to `AUD` at `NOW` for `nonce`;
+/// the presentation's path.
+fn present_demo_person(dir: &Path, id: &str, nonce: &str) -> PathBuf {
+    let (snapshot, holder) = demo_person(dir, id);
+    let presentation = dir.join(format!("{id}.{nonce}.presentation"));
+    run(&[
+        "present",
+        p(&snapshot),
+        "--holder",
+        p(&holder),
         "--nonce",
-        "n-1",
+        nonce,
         "--aud",
         AUD,
         "--now",
         NOW,
-        "--status-list",
-        p(&status),
-        "--deposit",
-        "29900",
-        "--disclose",
-        "full",
+        "-o",
+        p(&presentation),
     ])
-    .ok()
-    .json();
+    .ok();
+    presentation
+}
+
+/// `edgescore score` of a presentation for `nonce`, `AUD` and `NOW`, then `extra`.
+fn score_presentation(presentation: &Path, nonce: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["score", p(presentation), "--nonce", nonce, "--aud", AUD, "--now", NOW];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The demo's files (`edgescore demo` at `NOW`) in a fresh work folder, and Lin's snapshot
+/// presented from them for the nonce `n-1`.
+struct LinPresented {
+    dir: PathBuf,
+    manifest: Object,
+    snapshot: PathBuf,
+    holder: PathBuf,
+    status: PathBuf,
+    presentation: PathBuf,
+}
+
+impl LinPresented {
+    fn new(name: &str) -> LinPresented {
+        let dir = workdir(name);
+        let manifest = run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok().json();
+        let (snapshot, holder) = demo_person(&dir, "lin");
+        let presentation = present_demo_person(&dir, "lin", "n-1");
+        LinPresented { status: dir.join("status-list.jwt"), dir, manifest, snapshot, holder, presentation }
+    }
+
+    /// `edgescore score` of the presentation for its nonce, then `extra`.
+    fn score(&self, extra: &[&str]) -> Run {
+        score_presentation(&self.presentation, "n-1", extra)
+    }
+}
+
+#[test]
+fn demo_flow_scores_a_bound_snapshot() {
+    let lin = LinPresented::new("demo-flow");
+    let LinPresented { dir, manifest, snapshot, holder, status, presentation: kb } = &lin;
+    assert!(manifest.get("warning").and_then(Value::as_str).unwrap().contains("DEMO"));
+    let result = lin.score(&["--status-list", p(status), "--deposit", "29900", "--disclose", "full"]).ok().json();
     assert_eq!(result.get("band").and_then(Value::as_str), Some("excellent"));
     assert_eq!(result.get("decision").and_then(Value::as_str), Some("deposit_free"));
     assert_eq!(result.get("status").and_then(Value::as_str), Some("valid"));
     assert_eq!(result.get("score").and_then(Value::as_i64), Some(724));
     // Band disclosure (the default) carries no score; without a status list the default
     // policy refers, and says why.
-    let band_only = run(&["score", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW]).ok().json();
+    let band_only = lin.score(&[]).ok().json();
     assert!(band_only.get("score").is_none() && band_only.get("reasons").is_none());
     assert_eq!(band_only.get("disclosure").and_then(Value::as_str), Some("band"));
     assert_eq!(band_only.get("decision").and_then(Value::as_str), Some("refer"));
     assert_eq!(band_only.get("rule").and_then(Value::as_str), Some("status-unavailable"));
     assert_eq!(band_only.get("status").and_then(Value::as_str), Some("unavailable"));
     // Every disclosure carries the verified claims, the holder key as its RFC 7638 thumbprint.
-    let holder_key = edgescore::jwk::PrivateJwk::parse(std::fs::read(&holder).unwrap().as_slice()).unwrap();
+    let holder_key = edgescore::jwk::PrivateJwk::parse(std::fs::read(holder).unwrap().as_slice()).unwrap();
     let claims = band_only.get("claims").and_then(Value::as_object).expect("claims");
     assert_eq!(claims, result.get("claims").and_then(Value::as_object).unwrap());
     assert_eq!(claims.get("iss").and_then(Value::as_str), Some("https://demo-bureau.example"));
@@ -122,7 +160,7 @@ fn demo_flow_scores_a_bound_snapshot() {
     let jkt = claims.get("cnf").and_then(Value::as_object).and_then(|cnf| cnf.get("jkt")).and_then(Value::as_str);
     assert_eq!(jkt, Some(holder_key.public_jwk().thumbprint().as_str()));
     // An error names the claim at fault and how its check failed.
-    let replayed = run(&["score", p(&kb), "--nonce", "n-2", "--aud", AUD, "--now", NOW]).json();
+    let replayed = run(&["score", p(kb), "--nonce", "n-2", "--aud", AUD, "--now", NOW]).json();
     let error = replayed.get("error").and_then(Value::as_object).unwrap();
     assert_eq!(
         ["code", "claim", "reason"].map(|name| error.get(name).and_then(Value::as_str)),
@@ -130,52 +168,21 @@ fn demo_flow_scores_a_bound_snapshot() {
     );
     // The issuance form (no key binding) of a bound snapshot is refused.
     assert_eq!(
-        run(&["score", p(&snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(&status)]).error_code(),
+        run(&["score", p(snapshot), "--aud", AUD, "--now", NOW, "--status-list", p(status)]).error_code(),
         "ERR_HOLDER_BINDING"
     );
     // Every demo person's snapshot scores into the band the manifest names.
     for person in manifest.get("people").and_then(Value::as_array).unwrap() {
         let person = person.as_object().unwrap();
         let id = person.get("id").and_then(Value::as_str).unwrap();
-        let presentation = dir.join(format!("{id}.presentation"));
-        let snapshot = dir.join(format!("people/{id}.sd-jwt"));
-        let holder = dir.join(format!("people/{id}.holder.jwk.json"));
-        run(&[
-            "present",
-            p(&snapshot),
-            "--holder",
-            p(&holder),
-            "--nonce",
-            "n",
-            "--aud",
-            AUD,
-            "--now",
-            NOW,
-            "-o",
-            p(&presentation),
-        ])
-        .ok();
+        let presentation = present_demo_person(dir, id, "n");
         let model = dir.join(if person.get("model").and_then(Value::as_str) == Some("seller") {
             "seller.model.jws"
         } else {
             "consumer.model.jws"
         });
-        let result = run(&[
-            "score",
-            p(&presentation),
-            "--model",
-            p(&model),
-            "--nonce",
-            "n",
-            "--aud",
-            AUD,
-            "--now",
-            NOW,
-            "--status-list",
-            p(&status),
-        ])
-        .ok()
-        .json();
+        let result =
+            score_presentation(&presentation, "n", &["--model", p(&model), "--status-list", p(status)]).ok().json();
         assert_eq!(result.get("band"), person.get("band"), "{id}");
     }
 }
@@ -603,38 +610,25 @@ fn nonce_is_fresh_base64url() {
 
 #[test]
 fn score_signs_a_receipt_and_verify_receipt_reads_it() {
-    let dir = workdir("receipt");
-    run(&["demo", "--output-dir", p(&dir), "--now", NOW]).ok();
+    let lin = LinPresented::new("receipt");
+    let LinPresented { dir, snapshot, status, presentation: kb, .. } = &lin;
     let (key, jwks) = (dir.join("merchant.jwk.json"), dir.join("merchant.jwks.json"));
     run(&["keygen", "--kid", "merchant-1", "--private", p(&key), "--jwks", p(&jwks)]).ok();
-    let kb = dir.join("lin.presentation");
-    let holder = dir.join("people/lin.holder.jwk.json");
-    let snapshot = dir.join("people/lin.sd-jwt");
-    run(&["present", p(&snapshot), "--holder", p(&holder), "--nonce", "n-1", "--aud", AUD, "--now", NOW, "-o", p(&kb)])
-        .ok();
-    let status = dir.join("status-list.jwt");
-    let scored = run(&[
-        "score",
-        p(&kb),
-        "--nonce",
-        "n-1",
-        "--aud",
-        AUD,
-        "--now",
-        NOW,
-        "--status-list",
-        p(&status),
-        "--deposit",
-        "39900",
-        "--receipt-key",
-        p(&key),
-        "--receipt-id",
-        "d-1",
-        "--order-ref",
-        "order-42",
-    ])
-    .ok()
-    .json();
+    let scored = lin
+        .score(&[
+            "--status-list",
+            p(status),
+            "--deposit",
+            "39900",
+            "--receipt-key",
+            p(&key),
+            "--receipt-id",
+            "d-1",
+            "--order-ref",
+            "order-42",
+        ])
+        .ok()
+        .json();
     assert_eq!(scored.get("receipt_id").and_then(Value::as_str), Some("d-1"));
     let receipt_file = dir.join("receipt.jws");
     std::fs::write(&receipt_file, scored.get("receipt").and_then(Value::as_str).unwrap()).unwrap();
@@ -650,7 +644,7 @@ fn score_signs_a_receipt_and_verify_receipt_reads_it() {
     assert_eq!(order.get("reference").and_then(Value::as_str), Some("order-42"));
     assert_eq!(order.get("deposit").and_then(Value::as_i64), Some(39900));
     // The snapshot's jti, hashed as the docs say (`printf %s "$JTI" | sha256sum`).
-    let jti = run(&["verify", p(&kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW]).ok().json();
+    let jti = run(&["verify", p(kb), "--nonce", "n-1", "--aud", AUD, "--now", NOW]).ok().json();
     let jti = jti.get("jti").and_then(Value::as_str).unwrap().to_owned();
     let snapshot_claims = receipt.get("snapshot").and_then(Value::as_object).unwrap();
     assert_eq!(
@@ -672,20 +666,7 @@ fn score_signs_a_receipt_and_verify_receipt_reads_it() {
         "ERR_NOT_YET_VALID"
     );
     // A snapshot is not a receipt; a bad decision id is refused before anything is signed.
-    assert_eq!(refused(&["verify-receipt", p(&snapshot), "--jwks", p(&jwks)]), "ERR_MALFORMED");
-    let bad_id = run(&[
-        "score",
-        p(&kb),
-        "--nonce",
-        "n-1",
-        "--aud",
-        AUD,
-        "--now",
-        NOW,
-        "--receipt-key",
-        p(&key),
-        "--receipt-id",
-        "a b",
-    ]);
+    assert_eq!(refused(&["verify-receipt", p(snapshot), "--jwks", p(&jwks)]), "ERR_MALFORMED");
+    let bad_id = lin.score(&["--receipt-key", p(&key), "--receipt-id", "a b"]);
     assert_eq!(bad_id.error_code(), "ERR_CLAIM_INVALID");
 }
