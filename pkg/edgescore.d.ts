@@ -189,7 +189,7 @@ export interface SkippedKey {
   reason: string;
 }
 
-/** Issuer keys from a JWKS held in memory. */
+/** Public keys from a JWKS held in memory: a bureau's, or a merchant's receipt keys. */
 export interface LocalKeySet {
   /** The keys in use. */
   readonly keys: readonly PublicJwk[];
@@ -199,7 +199,7 @@ export interface LocalKeySet {
   jwks(): { keys: PublicJwk[] };
 }
 
-/** Issuer keys fetched from a URL, as jose's `createRemoteJWKSet`. */
+/** Public keys fetched from a URL, as jose's `createRemoteJWKSet`. */
 export interface RemoteKeySet {
   readonly url: string;
   /** Keys held and younger than `cacheMaxAge`. */
@@ -562,10 +562,14 @@ export interface Receipt {
   score?: number;
 }
 
-/** Options of `verifyReceipt`. */
+/** Options of `verifyReceipt` and `verifyReceiptAsync`. */
 export interface VerifyReceiptOptions {
-  /** The merchant's public keys: a JWKS (object or JSON text). */
-  keys: Jwks | string;
+  /**
+   * The merchant's public keys: a JWKS (object or JSON text), whose keys edgescore cannot use
+   * are skipped as a Scorer's `jwks` skips them, or a key set (a remote one's keys as held;
+   * `verifyReceiptAsync` fetches them).
+   */
+  keys: Jwks | string | KeySet;
   /** The merchant the receipt must be from. */
   issuer?: string | undefined;
   /** Seconds since the epoch; the current time when left out. A receipt issued later, beyond the leeway, is refused. */
@@ -582,6 +586,11 @@ export interface VerifiedReceipt {
 
 /** Verifies a merchant's decision receipt with its public keys; throws `EdgescoreError`. */
 export function verifyReceipt(token: string, options: VerifyReceiptOptions): VerifiedReceipt;
+/**
+ * As `verifyReceipt`, with a remote key set's keys fetched when none are held or they are
+ * stale, and fetched again (unless cooling down) when the receipt names a `kid` it does not hold.
+ */
+export function verifyReceiptAsync(token: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt>;
 
 // ---------------------------------------------------------------------------------------------
 // The holder

@@ -5,4 +5,4 @@ export { EdgescoreError, ERROR_CODES } from './errors.js';
 export { createLocalKeySet, createRemoteKeySet } from './keysets.js';
 export { DEFAULT_POLICY, DIMENSIONS, Scorer } from './scorer.js';
 export { disclosableNames, disclosuresFor, Holder, newNonce } from './holder.js';
-export { verifyReceipt } from './receipts.js';
+export { verifyReceipt, verifyReceiptAsync } from './receipts.js';

@@ -1,5 +1,6 @@
-// Issuer key sets, as jose has them: a local one from a JWKS, and a remote one fetched from a
-// URL, cached, refreshed when a token names a key it does not hold (after a cooldown).
+// Key sets, as jose has them (a bureau's for a Scorer, a merchant's for verifying receipts): a
+// local one from a JWKS, and a remote one fetched from a URL, cached, refreshed when a token
+// names a key it does not hold (after a cooldown).
 //
 // A key set keeps the keys edgescore can use (public OKP/Ed25519 keys for signing, with a
 // `kid`, that the core accepts) and lists the others in `skipped` with the reason, where the
@@ -103,7 +104,6 @@ class LocalKeySet {
     const current = { text: this.#text, version: 0 };
     Object.defineProperty(this, KEY_SET, {
       value: Object.freeze({
-        remote: false,
         current: () => current,
         fresh: async () => {},
         afterMiss: async () => false,
@@ -175,7 +175,6 @@ class RemoteKeySet {
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
     Object.defineProperty(this, KEY_SET, {
       value: Object.freeze({
-        remote: true,
         current: () => this.#loaded && { text: this.#loaded.text, version: this.#version },
         fresh: () => this.#ensureFresh(),
         afterMiss: () => this.#afterMiss(),
@@ -332,11 +331,15 @@ export function createRemoteKeySet(url, options = {}) {
   return new RemoteKeySet(href, options);
 }
 
-/** The key set behind a Scorer's `jwks` option: a key set object as is, a JWKS made local. */
-export function keySetOf(value, what) {
+/**
+ * The key set behind a `jwks` option (the Scorer's) or `keys` (verifyReceipt's): a key set
+ * object as is, a JWKS made local. `whose` says whose keys they are, for the message when none
+ * is given.
+ */
+export function keySetOf(value, what, whose = 'the issuer\'s') {
   if (value !== null && typeof value === 'object' && value[KEY_SET] !== undefined) return value;
   if (value === undefined || value === null) {
-    throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" (the issuer's public keys: a JWKS or a key set) is required`);
+    throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" (${whose} public keys: a JWKS or a key set) is required`);
   }
   if (typeof value === 'function') {
     throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" is a function (jose's createLocalJWKSet and createRemoteJWKSet give one): use edgescore's createLocalKeySet(jwks) or createRemoteKeySet(url)`);
@@ -345,4 +348,24 @@ export function keySetOf(value, what) {
     throw new EdgescoreError('ERR_CONFIG_INVALID', `"${what}" must be a JWKS (object or JSON text) or a key set`);
   }
   return createLocalKeySet(value);
+}
+
+/** Fresh keys in each of `keySets` (a remote one fetched when it holds none or they are stale). */
+export async function freshKeys(keySets) {
+  for (const keySet of keySets) await keySet[KEY_SET].fresh();
+}
+
+/**
+ * Runs `call` with fresh keys in `keySets`, and once more when it failed on a `kid` the first
+ * set did not hold and fetching that set again (unless it is cooling down) changed it.
+ */
+export async function withFreshKeys(keySets, call) {
+  await freshKeys(keySets);
+  try {
+    return call();
+  } catch (error) {
+    const unknownKid = error instanceof EdgescoreError && error.code === 'ERR_UNKNOWN_KID';
+    if (unknownKid && (await keySets[0][KEY_SET].afterMiss())) return call();
+    throw error;
+  }
 }

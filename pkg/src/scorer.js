@@ -3,7 +3,7 @@
 import { WasmScorer } from '../wasm/edgescore_core.js';
 import { DEFAULT_POLICY } from '../wasm/policy.js';
 import { configError, EdgescoreError } from './errors.js';
-import { KEY_SET, keySetOf } from './keysets.js';
+import { freshKeys, KEY_SET, keySetOf, withFreshKeys } from './keysets.js';
 import { fromEnvelope, guarded, moduleGeneration, requireReady, rethrow } from './module.js';
 import { epochSeconds, optionalDocument, optionalSeconds, scorerOptions, stringList, text } from './options.js';
 
@@ -45,8 +45,6 @@ function scoreRequest(options) {
   if (nonce !== undefined && nonce !== null && typeof nonce !== 'string') throw configError('"nonce" must be a string');
   return [now, nonce ?? undefined, context === undefined || context === null ? undefined : JSON.stringify(context), disclose === 'full'];
 }
-
-const isUnknownKid = (error) => error instanceof EdgescoreError && error.code === 'ERR_UNKNOWN_KID';
 
 /**
  * A verifier: `new Scorer({ jwks, model, policy?, audience?, … })` (docs/js.md has every
@@ -155,21 +153,14 @@ export class Scorer {
     return info;
   }
 
-  /** Fresh keys from remote key sets (fetched when none are held or they are stale). */
-  async #freshKeys() {
-    await this.#keys[KEY_SET].fresh();
-    await this.#modelKeys?.[KEY_SET].fresh();
+  /** The issuer's key set, then the model's when it has its own. */
+  #keySets() {
+    return this.#modelKeys === undefined ? [this.#keys] : [this.#keys, this.#modelKeys];
   }
 
   /** Runs `call` with fresh keys, and once more if a token named a kid a remote set then fetched. */
   async #withKeys(call) {
-    await this.#freshKeys();
-    try {
-      return call();
-    } catch (error) {
-      if (isUnknownKid(error) && this.#keys[KEY_SET].remote && (await this.#keys[KEY_SET].afterMiss())) return call();
-      throw error;
-    }
+    return withFreshKeys(this.#keySets(), call);
   }
 
   /**
@@ -177,7 +168,7 @@ export class Scorer {
    * status list fails here; resolves to the scorer. Not needed with local keys.
    */
   async ready() {
-    await this.#freshKeys();
+    await freshKeys(this.#keySets());
     guarded(() => this.#live());
     return this;
   }

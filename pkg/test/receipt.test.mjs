@@ -1,26 +1,34 @@
 // Decision receipts in the package: a scorer with the merchant's key signs one per decision;
-// verifyReceipt reads it back (and so does jose, and the CLI); every refusal has its code.
+// verifyReceipt reads it back (and so does jose, and the CLI) with the merchant's keys taken as
+// a Scorer takes the issuer's (a JWKS whose unusable keys are skipped, a local or a remote key
+// set; verifyReceiptAsync fetches a remote one); every refusal has its code.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { compactVerify, importJWK } from 'jose';
+import { compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK } from 'jose';
 
-import { EdgescoreError, Holder, init, Scorer, verifyReceipt } from 'edgescore';
+import { createLocalKeySet, createRemoteKeySet, EdgescoreError, Holder, init, Scorer, verifyReceipt, verifyReceiptAsync } from 'edgescore';
 import { AUDIENCE, cli, demoMaterial, NOW } from './helpers.mjs';
 
 let demo;
-let merchant; // { privateJwk, jwks }
+let merchant; // { privateJwk, jwks, dir, jwksPath }
+let dir;
 before(async () => {
   await init();
   demo = demoMaterial();
-  const dir = mkdtempSync(join(tmpdir(), 'edgescore-receipt-'));
-  const [privatePath, jwksPath] = [join(dir, 'merchant.jwk.json'), join(dir, 'merchant.jwks.json')];
-  assert.equal(cli(['keygen', '--kid', 'merchant-1', '--private', privatePath, '--jwks', jwksPath]).code, 0);
-  merchant = { privateJwk: JSON.parse(readFileSync(privatePath, 'utf8')), jwks: JSON.parse(readFileSync(jwksPath, 'utf8')), dir, jwksPath };
+  dir = mkdtempSync(join(tmpdir(), 'edgescore-receipt-'));
+  merchant = merchantKey('merchant-1');
 });
+
+/** A merchant receipt key made by the CLI: `{ privateJwk, jwks, dir, jwksPath }`. */
+function merchantKey(kid) {
+  const [privatePath, jwksPath] = [join(dir, `${kid}.jwk.json`), join(dir, `${kid}.jwks.json`)];
+  assert.equal(cli(['keygen', '--kid', kid, '--private', privatePath, '--jwks', jwksPath]).code, 0);
+  return { privateJwk: JSON.parse(readFileSync(privatePath, 'utf8')), jwks: JSON.parse(readFileSync(jwksPath, 'utf8')), dir, jwksPath };
+}
 
 function scorer(config = {}) {
   const made = new Scorer({ jwks: demo.jwks, model: demo.models.consumer, audience: AUDIENCE, receiptKey: merchant.privateJwk, ...config });
@@ -93,7 +101,68 @@ describe('receipts', () => {
     assert.equal(code(() => verifyReceipt(receipt, { keys: merchant.jwks, now: NOW - 61 })), 'ERR_NOT_YET_VALID');
     assert.equal(code(() => verifyReceipt(receipt, { keys: merchant.jwks, issuer: 'https://x.example', now: NOW })), 'ERR_ISSUER');
     assert.equal(code(() => verifyReceipt(receipt, {})), 'ERR_CONFIG_INVALID');
+    assert.equal(code(() => verifyReceipt(receipt, null)), 'ERR_CONFIG_INVALID');
     assert.equal(code(() => verifyReceipt(42, { keys: merchant.jwks })), 'ERR_MALFORMED');
     assert.equal(code(() => verifyReceipt(demo.statusList, { keys: demo.jwks, now: NOW })), 'ERR_WRONG_TYPE');
+  });
+
+  test("the merchant's keys as a Scorer takes the issuer's: a JWKS whose unusable keys are skipped, a local key set", async () => {
+    const { receipt } = scorer().score(presentation('n-8'), { nonce: 'n-8', now: NOW, receipt: { id: 'd-8' } });
+    const rsa = { ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)), kid: 'rsa-1', alg: 'RS256' };
+    // The merchant's Ed25519 key beside an RSA key (a company JWKS that also signs other tokens).
+    const mixed = { keys: [rsa, ...merchant.jwks.keys] };
+    for (const keys of [mixed, JSON.stringify(mixed), createLocalKeySet(mixed)]) {
+      const verified = verifyReceipt(receipt, { keys, issuer: AUDIENCE, now: NOW });
+      assert.deepEqual([verified.kid, verified.receipt.jti], ['merchant-1', 'd-8']);
+    }
+    assert.deepEqual(createLocalKeySet(mixed).skipped.map(({ kid, kty }) => [kid, kty]), [['rsa-1', 'RSA']]);
+    // A skipped key signs nothing: a receipt naming it is not verified by another key.
+    const relabelled = { keys: [{ ...rsa, kid: 'merchant-1' }, { ...merchant.jwks.keys[0], kid: 'merchant-0' }] };
+    assert.equal(code(() => verifyReceipt(receipt, { keys: relabelled, now: NOW })), 'ERR_UNKNOWN_KID');
+    // No usable key in the set: refused, saying why each key was left out.
+    const unusable = { keys: [rsa, { ...merchant.jwks.keys[0], use: 'enc' }] };
+    assert.throws(() => verifyReceipt(receipt, { keys: unusable, now: NOW }),
+      { code: 'ERR_KEY_INVALID', message: /no key edgescore can use \(key 0 \("rsa-1"\): key type "RSA".*key 1 \("merchant-1"\): "use" is "enc"/ });
+    assert.throws(() => verifyReceipt(receipt, { keys: { keys: [merchant.privateJwk] }, now: NOW }), { code: 'ERR_KEY_INVALID', message: /private member "d"/ });
+    assert.throws(() => verifyReceipt(receipt, { keys: { keys: [] }, now: NOW }), { code: 'ERR_KEY_INVALID' });
+    assert.throws(() => verifyReceipt(receipt, { keys: '{"keys": [', now: NOW }), { code: 'ERR_MALFORMED' });
+    assert.throws(() => verifyReceipt(receipt, { keys: createLocalJWKSet(merchant.jwks) }), { code: 'ERR_CONFIG_INVALID', message: /use edgescore's createLocalKeySet/ });
+    assert.throws(() => verifyReceipt(receipt, { keys: 42 }), { code: 'ERR_CONFIG_INVALID' });
+    // verifyReceiptAsync with local keys: the same answers.
+    assert.equal((await verifyReceiptAsync(receipt, { keys: mixed, now: NOW })).kid, 'merchant-1');
+    await assert.rejects(verifyReceiptAsync(receipt, { keys: unusable, now: NOW }), { code: 'ERR_KEY_INVALID' });
+  });
+
+  test('a remote key set: verifyReceipt uses the keys held; verifyReceiptAsync fetches them, and again for a new kid', async () => {
+    const next = merchantKey('merchant-2');
+    let served = merchant.jwks;
+    const fetched = [];
+    const keys = createRemoteKeySet('https://rentals.example/.well-known/receipt-keys.json', {
+      cooldownDuration: 0,
+      fetch: async (url) => {
+        fetched.push(url);
+        return new Response(JSON.stringify(served), { headers: { 'Content-Type': 'application/json' } });
+      },
+    });
+    const { receipt } = scorer().score(presentation('n-9'), { nonce: 'n-9', now: NOW, receipt: { id: 'd-9' } });
+    // Nothing fetched yet: a synchronous call cannot wait for the network.
+    assert.throws(() => verifyReceipt(receipt, { keys, now: NOW }), { code: 'ERR_CONFIG_INVALID', message: /verifyReceiptAsync/ });
+    assert.equal((await verifyReceiptAsync(receipt, { keys, issuer: AUDIENCE, now: NOW })).kid, 'merchant-1');
+    assert.equal(verifyReceipt(receipt, { keys, now: NOW }).kid, 'merchant-1');
+    assert.deepEqual(fetched, ['https://rentals.example/.well-known/receipt-keys.json']);
+    // The merchant adds a key and signs with it: the keys held do not have it; fetched again, they do.
+    served = { keys: [...merchant.jwks.keys, ...next.jwks.keys] };
+    const rotated = scorer({ receiptKey: next.privateJwk }).score(presentation('n-10'), { nonce: 'n-10', now: NOW, receipt: { id: 'd-10' } }).receipt;
+    assert.equal(code(() => verifyReceipt(rotated, { keys, now: NOW })), 'ERR_UNKNOWN_KID');
+    assert.equal((await verifyReceiptAsync(rotated, { keys, now: NOW })).kid, 'merchant-2');
+    assert.equal(fetched.length, 2);
+    assert.equal(verifyReceipt(receipt, { keys, now: NOW }).kid, 'merchant-1', 'the first key is still there');
+    // A kid the set does not have even after fetching it again; another merchant's receipt.
+    const stranger = scorer({ receiptKey: merchantKey('stranger-1').privateJwk }).score(presentation('n-11'), { nonce: 'n-11', now: NOW, receipt: { id: 'd-11' } }).receipt;
+    await assert.rejects(verifyReceiptAsync(stranger, { keys, now: NOW }), { code: 'ERR_UNKNOWN_KID' });
+    assert.equal(fetched.length, 3);
+    // A key set that cannot be fetched: the code says so.
+    const down = createRemoteKeySet('https://rentals.example/keys.json', { fetch: async () => new Response('down', { status: 503 }) });
+    await assert.rejects(verifyReceiptAsync(receipt, { keys: down, now: NOW }), { code: 'ERR_KEY_SET_UNAVAILABLE', message: /status 503/ });
   });
 });

@@ -9,4 +9,6 @@ const failure = new edgescore.EdgescoreError('ERR_CONFIG_INVALID', 'message');
 const merchant = new edgescore.Scorer({ jwks: demo.DEMO_JWKS, model: demo.DEMO_CONSUMER_MODEL, audience: 'https://rentals.example', receiptKey: '{"kty":"OKP"}' });
 const signed: edgescore.BandOnlyResult & edgescore.WithReceipt = merchant.score('eyJ…', { receipt: { id: 'd-1' } });
 const receipt: edgescore.Receipt = edgescore.verifyReceipt(signed.receipt, { keys: '{"keys":[]}', issuer: 'https://rentals.example' }).receipt;
-export = { result, failure, receipt };
+const merchantKeys: edgescore.KeySet = edgescore.createRemoteKeySet('https://rentals.example/.well-known/receipt-keys.json');
+const fetched: Promise<edgescore.VerifiedReceipt> = edgescore.verifyReceiptAsync(signed.receipt, { keys: merchantKeys });
+export = { result, failure, receipt, fetched };

@@ -17,6 +17,7 @@ import {
   newNonce,
   Scorer,
   verifyReceipt,
+  verifyReceiptAsync,
   type BandOnlyResult,
   type BatchEntry,
   type ClaimReason,
@@ -173,8 +174,16 @@ const verifiedReceipt: VerifiedReceipt = verifyReceipt(receiptToken, receiptOpti
 const receipt: Receipt = verifyReceipt(receiptToken, { keys: JSON.stringify(jwks), now: undefined }).receipt;
 const recorded: 'deposit_free' | 'reduced_deposit' | 'deposit_required' | 'refer' = receipt.decision;
 const jtiHash: string | undefined = receipt.snapshot.jti_hash;
+// The merchant's keys as a Scorer takes the issuer's: a key set, local or remote (fetched by verifyReceiptAsync).
+const merchantKeys = createLocalKeySet({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'merchant public key…', kid: 'merchant-1' }, { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'r1' }] });
+const fromKeySet: VerifiedReceipt = verifyReceipt(receiptToken, { keys: merchantKeys, issuer: 'https://rentals.example' });
+const merchantRemote: RemoteKeySet = createRemoteKeySet('https://rentals.example/.well-known/receipt-keys.json', { cooldownDuration: 0 });
+const fetchedReceipt: VerifiedReceipt = await verifyReceiptAsync(receiptToken, { keys: merchantRemote, now: 1_790_000_000 });
+const receiptLater: Promise<VerifiedReceipt> = verifyReceiptAsync(receiptToken, receiptOptions);
 // @ts-expect-error: the merchant's keys are required
 verifyReceipt(receiptToken, { issuer: 'https://rentals.example' });
+// @ts-expect-error: a number is no key set
+verifyReceiptAsync(receiptToken, { keys: 42 });
 
 const text: string = String(Math.random());
 if (ERROR_CODES.includes(text)) {
@@ -186,5 +195,5 @@ const unknownCode: ErrorCode = 'ERR_NOPE';
 export {
   skipped, kept, asJwks, fresh, remoteJwks, badPolicy, defaultPolicy, ready, privateJwk, publicJwk, names, shown, own,
   decision, sub, jkt, score, credit, reasonCodes, later, list, listLater, info, dimensionNames, unknownCode,
-  signedScore, noReceipt, verifiedReceipt, recorded, jtiHash,
+  signedScore, noReceipt, verifiedReceipt, recorded, jtiHash, fromKeySet, fetchedReceipt, receiptLater,
 };
