@@ -1,7 +1,8 @@
 // Decision receipts in the package: a scorer with the merchant's key signs one per decision;
 // verifyReceipt reads it back (and so does jose, and the CLI) with the merchant's keys taken as
 // a Scorer takes the issuer's (a JWKS whose unusable keys are skipped, a local or a remote key
-// set; verifyReceiptAsync fetches a remote one); every refusal has its code.
+// set; verifyReceiptAsync fetches a remote one); every refusal has its code; pkg/README.md's
+// receipts example runs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { before, describe, test } from 'node:test';
 
 import { compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK } from 'jose';
 
+import * as edgescore from 'edgescore';
 import { createLocalKeySet, createRemoteKeySet, EdgescoreError, Holder, init, Scorer, verifyReceipt, verifyReceiptAsync } from 'edgescore';
-import { AUDIENCE, cli, demoMaterial, NOW } from './helpers.mjs';
+import { AUDIENCE, cli, demoMaterial, NOW, readDemoMaterial, readRepoFile } from './helpers.mjs';
 
 let demo;
 let merchant; // { privateJwk, jwks, dir, jwksPath }
@@ -21,6 +23,7 @@ before(async () => {
   demo = demoMaterial();
   dir = mkdtempSync(join(tmpdir(), 'edgescore-receipt-'));
   merchant = merchantKey('merchant-1');
+  assert.equal(cli(['demo', '--output-dir', join(dir, 'issued-now')]).code, 0);
 });
 
 /** A merchant receipt key made by the CLI: `{ privateJwk, jwks, dir, jwksPath }`. */
@@ -164,5 +167,30 @@ describe('receipts', () => {
     // A key set that cannot be fetched: the code says so.
     const down = createRemoteKeySet('https://rentals.example/keys.json', { fetch: async () => new Response('down', { status: 503 }) });
     await assert.rejects(verifyReceiptAsync(receipt, { keys: down, now: NOW }), { code: 'ERR_KEY_SET_UNAVAILABLE', message: /status 503/ });
+  });
+
+  test("pkg/README.md's receipts example runs as written, given its inputs", async () => {
+    const [, block] = /^## Decision receipts\n[\s\S]*?^```js\n([\s\S]*?)^```$/m.exec(readRepoFile('pkg/README.md'));
+    const [importLine, ...body] = block.split('\n');
+    const [, imported] = /^import \{ ([\w, ]+) \} from 'edgescore';$/.exec(importLine);
+    const names = imported.split(', ');
+    // The example scores at the clock's time, as a verifier does: demo material issued now.
+    const material = readDemoMaterial(join(dir, 'issued-now'));
+    const request = { nonce: 'n-readme' };
+    const lin = Holder.fromPrivateJwk(material.people.lin.holder);
+    const inputs = {
+      bureauJwks: material.jwks,
+      signedModel: material.models.consumer,
+      merchantPrivateJwk: merchant.privateJwk,
+      merchantJwks: merchant.jwks,
+      presentation: lin.presentAll(material.people.lin.snapshot, { nonce: request.nonce, aud: AUDIENCE }),
+      request,
+    };
+    const AsyncFunction = (async () => {}).constructor;
+    const example = new AsyncFunction(...names, ...Object.keys(inputs), `${body.join('\n')}\nreturn { result, kid, receipt };`);
+    const { result, kid, receipt } = await example(...names.map((name) => edgescore[name]), ...Object.values(inputs));
+    assert.equal(kid, 'merchant-1');
+    assert.deepEqual([receipt.iss, receipt.jti, receipt.order.reference, receipt.order.deposit], [AUDIENCE, 'd-1042', 'A-1042', 39900]);
+    assert.deepEqual([receipt.decision, receipt.band], [result.decision, result.band]);
   });
 });
