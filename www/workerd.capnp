@@ -82,6 +82,7 @@ const gateBindings :List(Workerd.Worker.Binding) = [
   (name = "NONCE_BURST", fromEnvironment = "EDGESCORE_NONCE_BURST"),
   (name = "GATE_RATE_PER_MINUTE", fromEnvironment = "EDGESCORE_GATE_RATE_PER_MINUTE"),
   (name = "GATE_BURST", fromEnvironment = "EDGESCORE_GATE_BURST"),
+  (name = "BODY_TIMEOUT_SECONDS", fromEnvironment = "EDGESCORE_BODY_TIMEOUT_SECONDS"),
   (name = "JWKS_CACHE_SECONDS", fromEnvironment = "EDGESCORE_JWKS_CACHE_SECONDS"),
   (name = "JWKS_MAX_STALE_SECONDS", fromEnvironment = "EDGESCORE_JWKS_MAX_STALE_SECONDS"),
   (name = "JWKS_COOLDOWN_SECONDS", fromEnvironment = "EDGESCORE_JWKS_COOLDOWN_SECONDS"),

@@ -104,6 +104,7 @@ class Gate {
     if (env.NONCES === undefined) throw new Error('NONCES (the NonceShard Durable Object namespace) is required');
     this.nonces = new Nonces({ namespace: env.NONCES, shards });
     this.clientHeader = setting(env, 'CLIENT_ADDRESS_HEADER') ?? 'CF-Connecting-IP';
+    this.bodyTimeoutSeconds = wholeNumber(env, 'BODY_TIMEOUT_SECONDS', 10, { min: 1, max: 60 });
     this.buckets = {
       '/nonce': new TokenBuckets({
         ratePerMinute: wholeNumber(env, 'NONCE_RATE_PER_MINUTE', 60, { min: 1 }),
@@ -301,7 +302,9 @@ async function decide(current, body, context) {
 }
 
 async function gateDecision(request, current, ctx) {
-  const body = parseGateBody(await readJsonBody(request, { maxBytes: MAX_BODY_BYTES, drainBytes: DRAIN.maxBytes, drainMs: DRAIN.maxMs }), current.catalog);
+  const body = parseGateBody(await readJsonBody(request, {
+    maxBytes: MAX_BODY_BYTES, drainBytes: DRAIN.maxBytes, drainMs: DRAIN.maxMs, readMs: current.bodyTimeoutSeconds * 1000,
+  }), current.catalog);
   await current.keysReady(ctx);
   // The nonce is used up here, before verification: a refused presentation cannot be retried
   // with the same nonce. A malformed body (above) leaves it alone.

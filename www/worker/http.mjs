@@ -85,25 +85,48 @@ function concat(chunks, size) {
   return bytes;
 }
 
+/** The reader's next chunk, or `{ timeout: true }` once `deadline` (ms since the epoch) has passed. */
+async function readBefore(reader, deadline) {
+  const left = deadline - Date.now();
+  if (left <= 0) return { timeout: true };
+  let timer;
+  try {
+    return await Promise.race([
+      reader.read(),
+      new Promise((resolve) => { timer = setTimeout(resolve, left, { timeout: true }); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Thrown by `readCapped` when the body did not arrive before its deadline. */
+export class BodyTimeout extends Error {}
+
 /**
  * A body's bytes, read chunk by chunk; past `maxBytes`, `overflow(reader, size)` is awaited
- * (default: cancel the rest) and the result is `null`. Also used for what the gate fetches (key
- * sets, status lists).
+ * (default: cancel the rest) and the result is `null`; past `deadline` (ms since the epoch,
+ * default none) the rest is cancelled and `BodyTimeout` thrown. Also used for what the gate
+ * fetches (key sets, status lists).
  */
-export async function readCapped(body, maxBytes, overflow = (reader) => reader.cancel()) {
+export async function readCapped(body, maxBytes, overflow = (reader) => reader.cancel(), deadline = Infinity) {
   const chunks = [];
   let size = 0;
   if (body !== null) {
     const reader = body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+      const next = await readBefore(reader, deadline);
+      if (next.timeout) {
+        reader.cancel().catch(() => {});
+        throw new BodyTimeout(`the body did not arrive within its deadline (${size} bytes read)`);
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
       if (size > maxBytes) {
         await overflow(reader, size);
         return null;
       }
-      chunks.push(value);
+      chunks.push(next.value);
     }
   }
   return concat(chunks, size);
@@ -127,14 +150,7 @@ async function drainReader(reader, already, { maxBytes, maxMs }) {
   const deadline = Date.now() + maxMs;
   try {
     while (drained <= maxBytes) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      let timer;
-      const next = await Promise.race([
-        reader.read(),
-        new Promise((resolve) => { timer = setTimeout(resolve, left, { timeout: true }); }),
-      ]);
-      clearTimeout(timer);
+      const next = await readBefore(reader, deadline);
       if (next.timeout || next.done) break;
       drained += next.value.byteLength;
     }
@@ -149,9 +165,11 @@ async function drainReader(reader, already, { maxBytes, maxMs }) {
  * The request body as text, for `Content-Type: application/json` only: refused past
  * `maxBytes` by the declared `Content-Length` (before reading) or by the bytes as they arrive
  * (chunked bodies: the rest is drained, up to `drain`'s bounds, before the answer), 413
- * `ERR_TOO_LARGE`; 400 `ERR_MALFORMED` when not UTF-8.
+ * `ERR_TOO_LARGE`; 408 `ERR_MALFORMED` when it has not all arrived `readMs` after the request
+ * (a client that trickles or stalls its body holds nothing longer); 400 `ERR_MALFORMED` when it
+ * cannot be read (broken chunked framing, a lost connection) or is not UTF-8.
  */
-export async function readJsonBody(request, { maxBytes, drainBytes, drainMs }) {
+export async function readJsonBody(request, { maxBytes, drainBytes, drainMs, readMs }) {
   const type = request.headers.get('Content-Type') ?? '';
   if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
     throw new HttpError(400, 'ERR_MALFORMED', 'the body must be JSON sent as Content-Type: application/json');
@@ -159,7 +177,13 @@ export async function readJsonBody(request, { maxBytes, drainBytes, drainMs }) {
   const tooLarge = new HttpError(413, 'ERR_TOO_LARGE', `the body is larger than ${maxBytes} bytes`);
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge; // unread: drained by the caller
-  const bytes = await readCapped(request.body, maxBytes, (reader, size) => drainReader(reader, size, { maxBytes: drainBytes, maxMs: drainMs }));
+  let bytes;
+  try {
+    bytes = await readCapped(request.body, maxBytes, (reader, size) => drainReader(reader, size, { maxBytes: drainBytes, maxMs: drainMs }), Date.now() + readMs);
+  } catch (error) {
+    if (error instanceof BodyTimeout) throw new HttpError(408, 'ERR_MALFORMED', `the body did not arrive within ${readMs / 1000} s`);
+    throw new HttpError(400, 'ERR_MALFORMED', 'the body could not be read (broken framing or a lost connection)');
+  }
   if (bytes === null) throw tooLarge;
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -167,3 +191,4 @@ export async function readJsonBody(request, { maxBytes, drainBytes, drainMs }) {
     throw new HttpError(400, 'ERR_MALFORMED', 'the body is not UTF-8');
   }
 }
+
