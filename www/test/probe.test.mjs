@@ -90,6 +90,30 @@ function gateAnswer(answer, what) {
   return parsed;
 }
 
+describe('a member twice: refused, as edgescore\'s own JSON refuses it', () => {
+  test('duplicate names, plain or escaped, at any level: 400 ERR_MALFORMED, and the nonce is left alone', async () => {
+    const valid = await body(demo.people.liu);
+    const text = JSON.stringify(valid);
+    const cases = [
+      // JSON.parse keeps the last: a front end or log reading the first sees a power bank.
+      ['the item twice', text.replace('"order":{"item":"e-bike"}', '"order":{"item":"power-bank","item":"e-bike"}')],
+      ['the nonce twice', `${text.slice(0, -1)},"nonce":${JSON.stringify(valid.nonce)}}`],
+      ['the order twice', `${text.slice(0, -1)},"order":{"item":"car"}}`],
+      ['a name escaped', text.replace('"order":{"item":"e-bike"}', '"order":{"item":"power-bank","\\u0069tem":"e-bike"}')],
+    ];
+    for (const [what, raw] of cases) {
+      const answer = await post(undefined, { raw });
+      assert.equal(answer.status, 400, `${what}: ${JSON.stringify(answer.body)}`);
+      assert.equal(gateAnswer(answer, what).error.code, 'ERR_MALFORMED', what);
+      assert.match(answer.body.error.message, /appears twice/, what);
+    }
+    // The same names in different objects are not duplicates; the nonce was not used up.
+    const answer = await post(undefined, { raw: text });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.item, 'e-bike');
+  });
+});
+
 describe('bodies that never finish or break their framing', () => {
   test('broken chunked framing: 400 ERR_MALFORMED, not a 500, and nothing in the log', async () => {
     const before = unexpectedErrors().length;

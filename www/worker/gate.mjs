@@ -10,7 +10,7 @@
 // status list.
 import { EdgescoreError, initSync, newNonce, Scorer } from '../../pkg/dist/edgescore.workerd.js';
 import { catalogItem, createRentalVerifier, orderContext } from '../shared/rentals.mjs';
-import { Cors, drain, HttpError, json, readJsonBody, refusal } from './http.mjs';
+import { Cors, drain, HttpError, json, parseJson, readJsonBody, refusal } from './http.mjs';
 import { clientOf, TokenBuckets } from './limits.mjs';
 import { Nonces } from './nonces.mjs';
 import { maxAge, RemoteDocument } from './remote.mjs';
@@ -243,14 +243,9 @@ function malformed(message) {
   return new HttpError(400, 'ERR_MALFORMED', message);
 }
 
-/** `{ presentation, nonce, order: { item, reference? } }`, strings where strings belong, nothing else. */
+/** `{ presentation, nonce, order: { item, reference? } }`, strings where strings belong, each member once, nothing else. */
 function parseGateBody(bodyText, catalog) {
-  let body;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    throw malformed('the body is not JSON');
-  }
+  const body = parseJson(bodyText);
   if (!isObject(body)) throw malformed('the body must be a JSON object');
   const extra = Object.keys(body).find((name) => !BODY_MEMBERS.includes(name));
   if (extra !== undefined) throw malformed(`unknown member "${extra.slice(0, 40)}"`);
