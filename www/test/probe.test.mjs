@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { ERROR_CODES, verifyReceipt } from '../../pkg/dist/edgescore.mjs';
 import { GATE_ERROR_CODES } from '../worker/codes.mjs';
+import { Cors } from '../worker/http.mjs';
 import { AUDIENCE, CLIENT_HEADER, gateBody, getRequest, newClient, postGate, present, startDemo } from './helpers.mjs';
 
 const KNOWN_CODES = new Set([...ERROR_CODES, ...GATE_ERROR_CODES]);
@@ -230,5 +231,14 @@ describe('receipts', () => {
     assert.equal(receipt.order.reference, reference);
     assert.equal(receipt.decision, 'deposit_required');
     assert.equal(answer.body.decision, 'deposit_required');
+  });
+});
+
+describe('CORS origins as configured', () => {
+  test('only web origins as browsers send them: null, *, a path, upper case or a default port is a configuration error', () => {
+    for (const origin of ['null', '*', 'https://shop.example/', 'HTTPS://SHOP.EXAMPLE', 'https://shop.example:443', 'shop.example', 'file://', 'chrome-extension://abc']) {
+      assert.throws(() => new Cors([origin]), /CORS_ORIGINS/, origin);
+    }
+    for (const origin of ['https://shop.example', 'http://127.0.0.1:8787', 'https://xn--80ak6aa92e.example']) new Cors([origin]);
   });
 });

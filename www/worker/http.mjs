@@ -40,7 +40,23 @@ export function refusal({ status, code, message, headers }) {
 export class Cors {
   #origins;
 
+  /**
+   * `origins`: each a web origin as browsers send it (`https://shop.example`, lower case, no
+   * path, no default port); anything else (`null`, `*`, a URL with a path) is a configuration
+   * error, since it could never match or would match pages of any site (`null`).
+   */
   constructor(origins) {
+    for (const origin of origins) {
+      let serialised;
+      try {
+        serialised = new URL(origin).origin;
+      } catch {
+        serialised = undefined;
+      }
+      if (serialised !== origin || !/^https?:$/.test(new URL(origin).protocol)) {
+        throw new Error(`CORS_ORIGINS: ${JSON.stringify(origin.slice(0, 80))} is not a web origin (scheme://host[:port], as a browser sends it)`);
+      }
+    }
     this.#origins = new Set(origins);
   }
 
