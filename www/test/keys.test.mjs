@@ -1,10 +1,12 @@
 // What the gate fetches from the bureau, in workerd with www/test/fleet.capnp and the demo
 // bureau's endpoint on 127.0.0.1: the issuer's key set (a rotation in the middle of a run of
 // checkouts with no failed checkout, an unknown kid fetching at most once per cooldown, a broken
-// key set not replacing a good one, no key set at all) and its status list (none published yet,
-// a revocation, stale-while-revalidate); the cache rules on a hand-driven clock.
+// key set not replacing a good one, no key set at all, a redirect not followed) and its status
+// list (none published yet, a revocation, stale-while-revalidate); the cache rules on a
+// hand-driven clock.
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -155,6 +157,47 @@ describe('an unknown kid, a broken key set, no key set', () => {
     writeFileSync(join(demo.dir, 'current/jwks.json'), good);
     await sleep(2100);
     assert.equal((await checkout(demo.url, demo.people.chen)).status, 200);
+  });
+});
+
+describe('a bureau that redirects', () => {
+  let demo;
+  const seen = [];
+  before(async () => {
+    // The bureau's key set URL answers 302 to a copy of the key set: the gate must not follow
+    // it (the configured URL is the trust anchor; on Workers a redirect could lead anywhere).
+    let dir;
+    const server = createServer((request, response) => {
+      seen.push(request.url);
+      if (request.url === '/jwks.json') {
+        response.writeHead(302, { Location: '/moved/jwks.json' }).end();
+        return;
+      }
+      const file = { '/moved/jwks.json': 'jwks.json', '/status/1': 'status-list.jwt' }[request.url];
+      if (file === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200).end(readFileSync(join(dir, 'current', file)));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const bureau = {
+      port: server.address().port,
+      requestsFor: (path) => seen.filter((url) => url === path).length,
+      close: () => new Promise((resolve) => server.close(resolve)),
+    };
+    demo = await startDemo({ fleet: true, bureau, beforeStart: (issued) => { dir = issued; } });
+  });
+  after(async () => {
+    await demo?.stop();
+  });
+
+  test('a redirect is a failed fetch: no key set, 503 ERR_KEYS_UNAVAILABLE, and the Location is never fetched', async () => {
+    const response = await fetch(`${demo.url}/nonce`, { headers: { 'CF-Connecting-IP': newClient() } });
+    assert.equal(response.status, 503);
+    assert.equal((await response.json()).error.code, 'ERR_KEYS_UNAVAILABLE');
+    assert.ok(demo.site.bureau.requestsFor('/jwks.json') >= 1);
+    assert.equal(demo.site.bureau.requestsFor('/moved/jwks.json'), 0, seen.join(' '));
   });
 });
 

@@ -96,7 +96,9 @@ export class RemoteDocument {
     this.#lastAttempt = started;
     this.fetches += 1;
     try {
-      const response = await this.#fetchFrom(this.#url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      // A redirect is a failed fetch, not followed (as the package's remote key sets do): the
+      // configured URL is the trust anchor, and a redirect could lead anywhere, plain HTTP included.
+      const response = await this.#fetchFrom(this.#url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
       if (!response.ok) {
         await response.body?.cancel();
         throw new Error(`${this.#url} answered ${response.status}`);
