@@ -26,6 +26,22 @@ describe('client keys and token buckets (a hand-driven clock)', () => {
     assert.equal(of('x'.repeat(500)).length, 'other:'.length + 64);
   });
 
+  test('a header that lists addresses counts by its last entry; one address has one key however it is written', () => {
+    const of = (value, header = 'X-Forwarded-For') => clientOf(requestWith({ [header]: value }), header);
+    // A front end that appends to X-Forwarded-For: what comes before its entry is the client's
+    // own text, and must not pick the key (each made-up prefix would be a fresh bucket).
+    assert.equal(of('198.51.100.1, 203.0.113.7'), '203.0.113.7');
+    assert.equal(of('made-up-1, 203.0.113.7'), of('made-up-2,203.0.113.7'));
+    assert.equal(of('2001:db8:1:2::1, 2001:db8:9:9::9'), '2001:db8:9:9::/64');
+    // A dual-stack front end reports IPv4 clients as IPv6: each is its own client, not one
+    // shared ::/64.
+    assert.equal(of('::ffff:203.0.113.7'), '203.0.113.7');
+    assert.equal(of('::FFFF:198.51.100.1'), '198.51.100.1');
+    assert.notEqual(of('::ffff:203.0.113.7'), of('::ffff:198.51.100.1'));
+    assert.equal(of('203.000.113.007'), '203.0.113.7');
+    assert.equal(of('256.1.1.1'), 'other:256.1.1.1', 'not an address');
+  });
+
   test('a bucket gives its burst, then one token per 60/rate seconds; Retry-After says when', () => {
     const clock = { now: 0 };
     const buckets = new TokenBuckets({ ratePerMinute: 30, burst: 3, clock: () => clock.now });

@@ -7,11 +7,26 @@
 // isolate that answers: on a fleet each isolate limits on its own (the per-client quota of
 // unused nonces, kept with the nonces in their Durable Objects, holds across all of them).
 
-/** The client key of a request: the platform's address header, normalised; `unknown` without one. */
+/** An IPv4 address (four decimal numbers 0–255) written one way (`010.0.0.1` is `10.0.0.1`), or null. */
+function ipv4(text) {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (match === null) return null;
+  const octets = match.slice(1).map(Number);
+  return octets.every((octet) => octet <= 255) ? octets.join('.') : null;
+}
+
+/**
+ * The client key of a request: the platform's address header, normalised; `unknown` without one.
+ * A header that lists addresses (`X-Forwarded-For: 198.51.100.9, 203.0.113.7` from a front end
+ * that appends) counts by its last entry, the one the front end nearest the gate wrote: the ones
+ * before it are the client's to choose. An IPv4 address written as IPv6 (`::ffff:203.0.113.7`,
+ * what a dual-stack front end reports) is that IPv4 address, not a /64 all such clients share.
+ */
 export function clientOf(request, header) {
-  const reported = request.headers.get(header)?.trim();
+  const reported = request.headers.get(header)?.split(',').at(-1).trim();
   if (!reported) return 'unknown';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(reported)) return reported;
+  const v4 = ipv4(reported) ?? ipv4(/^::ffff:(.*)$/i.exec(reported)?.[1] ?? '');
+  if (v4 !== null) return v4;
   if (reported.includes(':') && /^[0-9a-f:.]+$/i.test(reported) && reported.length <= 45) return `${ipv6Prefix64(reported)}::/64`;
   // Not an address (a misconfigured front end): one key for all such requests, bounded length.
   return `other:${reported.slice(0, 64)}`;
