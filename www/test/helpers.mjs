@@ -1,12 +1,14 @@
 // Shared by the www tests and the load test: the demo site on 127.0.0.1 with freshly issued
 // demo material, and the calls a client of the edge worker makes.
+import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Holder, init } from '../../pkg/dist/edgescore.mjs';
+import { ERROR_CODES, Holder, init } from '../../pkg/dist/edgescore.mjs';
 import { readDemoMaterial, ROOT } from '../../pkg/test/helpers.mjs';
 import { AUDIENCE, issueDemoData, startSite } from '../site.mjs';
+import { GATE_ERROR_CODES } from '../worker/codes.mjs';
 
 export { AUDIENCE };
 
@@ -118,4 +120,21 @@ export async function postGate(url, body, { raw, headers = { 'Content-Type': 'ap
   const response = await fetch(`${url}/rentals/gate`, { method: 'POST', headers: withClient(headers, client), body: raw ?? JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+}
+
+const KNOWN_CODES = new Set([...ERROR_CODES, ...GATE_ERROR_CODES]);
+
+/** The headers every gate answer carries, and a JSON body (an error's code from the one list); returns the body. */
+export function assertGateAnswer(answer, what) {
+  const header = (name) => (typeof answer.headers.get === 'function' ? answer.headers.get(name) : answer.headers[name]);
+  assert.equal(header('content-type'), 'application/json; charset=utf-8', what);
+  assert.equal(header('x-content-type-options'), 'nosniff', what);
+  assert.equal(header('cache-control'), 'no-store', what);
+  const parsed = typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body;
+  if (answer.status >= 400) {
+    assert.ok(KNOWN_CODES.has(parsed.error.code), `${what}: ${parsed.error.code} is in src/error.rs's list`);
+    assert.equal(typeof parsed.error.message, 'string', what);
+    assert.deepEqual(Object.keys(parsed), ['error'], what);
+  }
+  return parsed;
 }

@@ -7,15 +7,16 @@
 // unexpected error in the gate's log. workerd with www/test/fleet.capnp on 127.0.0.1; each call
 // is its own client.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ERROR_CODES, verifyReceipt } from '../../pkg/dist/edgescore.mjs';
-import { GATE_ERROR_CODES } from '../worker/codes.mjs';
+import { verifyReceipt } from '../../pkg/dist/edgescore.mjs';
+import { cli, ROOT } from '../../pkg/test/helpers.mjs';
 import { Cors } from '../worker/http.mjs';
-import { AUDIENCE, CLIENT_HEADER, gateBody, getRequest, newClient, postGate, present, startDemo } from './helpers.mjs';
+import { assertGateAnswer, AUDIENCE, CLIENT_HEADER, gateBody, getRequest, newClient, postGate, present, startDemo } from './helpers.mjs';
 
-const KNOWN_CODES = new Set([...ERROR_CODES, ...GATE_ERROR_CODES]);
 const BODY_TIMEOUT_SECONDS = 1;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,17 +81,6 @@ function rawExchange(head, parts = [], { pauseMs = 0, timeoutMs = 8000, hangUpAf
 
 const postHead = (extra = []) => ['POST /rentals/gate HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/json', `${CLIENT_HEADER}: ${newClient()}`, ...extra].join('\r\n');
 
-/** A gate answer's JSON with the gate's headers; an error's code from the one list. */
-function gateAnswer(answer, what) {
-  const header = (name) => (typeof answer.headers.get === 'function' ? answer.headers.get(name) : answer.headers[name]);
-  assert.equal(header('content-type'), 'application/json; charset=utf-8', what);
-  assert.equal(header('cache-control'), 'no-store', what);
-  assert.equal(header('x-content-type-options'), 'nosniff', what);
-  const parsed = typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body;
-  if (answer.status >= 400) assert.ok(KNOWN_CODES.has(parsed.error?.code), `${what}: ${JSON.stringify(parsed)}`);
-  return parsed;
-}
-
 describe('a member twice: refused, as edgescore\'s own JSON refuses it', () => {
   test('duplicate names, plain or escaped, at any level: 400 ERR_MALFORMED, and the nonce is left alone', async () => {
     const valid = await body(demo.people.liu);
@@ -105,7 +95,7 @@ describe('a member twice: refused, as edgescore\'s own JSON refuses it', () => {
     for (const [what, raw] of cases) {
       const answer = await post(undefined, { raw });
       assert.equal(answer.status, 400, `${what}: ${JSON.stringify(answer.body)}`);
-      assert.equal(gateAnswer(answer, what).error.code, 'ERR_MALFORMED', what);
+      assert.equal(assertGateAnswer(answer, what).error.code, 'ERR_MALFORMED', what);
       assert.match(answer.body.error.message, /appears twice/, what);
     }
     // The same names in different objects are not duplicates; the nonce was not used up.
@@ -120,7 +110,7 @@ describe('bodies that never finish or break their framing', () => {
     const before = unexpectedErrors().length;
     const answer = await rawExchange(postHead(['Transfer-Encoding: chunked', 'Connection: close']), ['ffffffffffffffffff\r\n{"presentation":"x"}']);
     assert.equal(answer.status, 400, JSON.stringify(answer));
-    assert.equal(gateAnswer(answer, 'broken framing').error.code, 'ERR_MALFORMED');
+    assert.equal(assertGateAnswer(answer, 'broken framing').error.code, 'ERR_MALFORMED');
     // A client that hangs up in the middle of its body.
     await rawExchange(postHead(['Content-Length: 500']), ['{"presentation":"'], { hangUpAfter: true, timeoutMs: 500 });
     await sleep(300);
@@ -137,7 +127,7 @@ describe('bodies that never finish or break their framing', () => {
       const answer = await rawExchange(postHead([`Content-Length: ${valid.length}`]), parts, { pauseMs });
       const took = Date.now() - started;
       assert.equal(answer.status, 408, `${what}: ${JSON.stringify(answer)}`);
-      assert.equal(gateAnswer(answer, what).error.code, 'ERR_MALFORMED', what);
+      assert.equal(assertGateAnswer(answer, what).error.code, 'ERR_MALFORMED', what);
       // Bounded by the deadline (1 s here), not by the client: generous for a busy machine.
       assert.ok(took < BODY_TIMEOUT_SECONDS * 1000 + 3000, `${what}: answered after ${took} ms`);
     }
@@ -162,7 +152,7 @@ describe('request shapes that hold', () => {
     for (const [what, make, type, status, code] of cases) {
       const answer = await post(undefined, { raw: make(await body()), headers: { 'Content-Type': type } });
       assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
-      const parsed = gateAnswer(answer, what);
+      const parsed = assertGateAnswer(answer, what);
       if (code !== undefined) assert.equal(parsed.error.code, code, what);
     }
   });
@@ -180,7 +170,7 @@ describe('request shapes that hold', () => {
     ]) {
       const answer = await rawExchange([`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', `${CLIENT_HEADER}: ${newClient()}`, 'Connection: close'].join('\r\n'));
       assert.equal(answer.status, status, `${method} ${path}`);
-      assert.equal(gateAnswer(answer, `${method} ${path}`).error.code, code, `${method} ${path}`);
+      assert.equal(assertGateAnswer(answer, `${method} ${path}`).error.code, code, `${method} ${path}`);
     }
     // A method override header changes nothing.
     const overridden = await rawExchange(['GET /rentals/gate HTTP/1.1', 'Host: 127.0.0.1', 'X-HTTP-Method-Override: POST', 'Connection: close'].join('\r\n'));
@@ -211,12 +201,23 @@ describe('presentation games', () => {
     }, 401, 'ERR_DISCLOSURE_INVALID'],
     ['a presentation for the audience with a trailing slash', (lin, asked) => present(lin, asked.nonce, { aud: `${AUDIENCE}/` }), 403, 'ERR_AUDIENCE'],
   ];
+  // The demo issuer's key is public, so the snapshot below is the bureau's as far as the gate
+  // can tell: Lin's features with a status index past the end of the bureau's 64-entry list.
+  cases.push(['a snapshot whose status index is past the end of the list', (lin, asked) => {
+    const features = join(demo.dir, 'lin.features.json');
+    const people = JSON.parse(readFileSync(join(ROOT, 'src/assets/demo/people.json'), 'utf8')).people;
+    writeFileSync(features, JSON.stringify(people.find((person) => person.id === 'lin').features));
+    const issued = cli(['issue', features, '--demo-key', '--sub', 'demo-lin', '--holder', join(demo.dir, 'current/people/lin.holder.jwk.json'),
+      '--status-uri', 'https://demo-bureau.example/status/1', '--status-index', '64']);
+    assert.equal(issued.code, 0, issued.stdout);
+    return present(lin, asked.nonce, { request: asked, snapshot: issued.stdout.trim() });
+  }, 403, 'ERR_STATUS_INVALID']);
   for (const [what, make, status, code] of cases) {
     test(`${what}: ${status} ${code}`, async () => {
       const asked = await getRequest(url, { client: newClient() });
       const answer = await post({ presentation: make(demo.people.lin, asked), nonce: asked.nonce, order: { item: 'car' } });
       assert.equal(answer.status, status, JSON.stringify(answer.body));
-      assert.equal(gateAnswer(answer, what).error.code, code);
+      assert.equal(assertGateAnswer(answer, what).error.code, code);
     });
   }
 });
