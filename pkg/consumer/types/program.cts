@@ -1,6 +1,7 @@
 // CommonJS (a .cts file under module nodenext): `require` resolves the package's .d.cts.
 import edgescore = require('edgescore');
 import demo = require('edgescore/demo');
+import wasmPath = require('edgescore/edgescore_core_bg.wasm');
 
 edgescore.initSync();
 const scorer = new edgescore.Scorer({ jwks: demo.DEMO_JWKS, model: demo.DEMO_CONSUMER_MODEL, audience: 'https://rentals.example' });
@@ -11,4 +12,5 @@ const signed: edgescore.BandOnlyResult & edgescore.WithReceipt = merchant.score(
 const receipt: edgescore.Receipt = edgescore.verifyReceipt(signed.receipt, { keys: '{"keys":[]}', issuer: 'https://rentals.example' }).receipt;
 const merchantKeys: edgescore.KeySet = edgescore.createRemoteKeySet('https://rentals.example/.well-known/receipt-keys.json');
 const fetched: Promise<edgescore.VerifiedReceipt> = edgescore.verifyReceiptAsync(signed.receipt, { keys: merchantKeys });
-export = { result, failure, receipt, fetched };
+const path: string = wasmPath;
+export = { result, failure, receipt, fetched, path };
