@@ -31,5 +31,5 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_
 step "package tests: API, parity, jose interop, workerd, Chromium"
 node --test pkg/test/
 
-step "the package as integrators get it: npm pack, installed in a scratch project; TypeScript, Node 20-26, Chromium (unbundled, esbuild, Vite, webpack, Rollup), workerd, wrangler"
+step "the package as integrators get it: npm pack, installed in a scratch project; TypeScript, Node 20-26, Deno, Bun, Jest, Vitest, Chromium (unbundled, esbuild, Bun, Vite, webpack, Rollup, Parcel), workerd, wrangler"
 node --test pkg/consumer/
