@@ -49,7 +49,7 @@ export type ErrorCode =
   | 'ERR_REVOKED'
   /** the snapshot's entry in the issuer's status list says it is suspended */
   | 'ERR_SUSPENDED'
-  /** the snapshot's `status` claim cannot be checked: not a `status_list` reference `{idx, uri}`, an index beyond the list, or a status value edgescore does not know */
+  /** the snapshot's `status` claim cannot be checked: not a `status_list` reference `{idx, uri}`, an index beyond the list, or a status value edgescore does not know; or no `status` claim where the policy requires one (`status.required`) */
   | 'ERR_STATUS_INVALID'
   /** a status list token is not acceptable: its claims (`sub`, `iat`, `exp`, `ttl`, `status_list`), `bits` other than 1, 2, 4 or 8, or a list that does not inflate (ZLIB) */
   | 'ERR_STATUS_LIST_INVALID'
@@ -297,7 +297,7 @@ export interface Policy {
   rules: readonly PolicyRule[];
   otherwise: Decision;
   /** Format 2: what to do with a snapshot whose status cannot be checked against a current list. */
-  status?: { unavailable: 'refuse' | 'refer'; max_age_seconds?: number | undefined } | undefined;
+  status?: { unavailable: 'refuse' | 'refer'; max_age_seconds?: number | undefined; required?: boolean | undefined } | undefined;
 }
 
 /** The default deposit-free rentals policy: what a Scorer applies when given none. */

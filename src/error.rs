@@ -174,7 +174,8 @@ error_codes! {
             "the snapshot's entry in the issuer's status list says it is suspended";
         StatusInvalid = "ERR_STATUS_INVALID", Core,
             "the snapshot's `status` claim cannot be checked: not a `status_list` reference `{idx, uri}`, an index \
-             beyond the list, or a status value edgescore does not know";
+             beyond the list, or a status value edgescore does not know; or no `status` claim where the policy \
+             requires one (`status.required`)";
         StatusListInvalid = "ERR_STATUS_LIST_INVALID", Core,
             "a status list token is not acceptable: its claims (`sub`, `iat`, `exp`, `ttl`, `status_list`), `bits` \
              other than 1, 2, 4 or 8, or a list that does not inflate (ZLIB)";

@@ -4,7 +4,9 @@
 //! rules and a decision for when none applies. The first rule whose every condition holds decides.
 //! Format 2 adds `status`: what to do when the verifier holds no current status list for a
 //! snapshot (`"unavailable": "refuse"` or `"refer"`), and how old a list may be
-//! (`"max_age_seconds"`). Format 1 refuses then, as does format 2 without `status`.
+//! (`"max_age_seconds"`). Format 1 refuses then, as does format 2 without `status`. With
+//! `"required": true` a snapshot that carries no status reference at all is refused
+//! (`ERR_STATUS_INVALID`): for merchants whose bureau puts every snapshot on a status list.
 //! Conditions: `bands` (the band is one of them), `max_deposit` / `min_deposit` and
 //! `max_order_value` / `min_order_value` (amounts in minor units, so 299 yuan is 29900), and
 //! `max_snapshot_age_seconds`. A condition on an amount the order context does not give never
@@ -89,13 +91,16 @@ pub struct Policy {
 }
 
 /// What a policy does when a snapshot carries a status reference and the verifier holds no
-/// current status list for it.
+/// current status list for it, and whether a snapshot must carry one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusPolicy {
     /// Refuse (`ERR_STATUS_UNAVAILABLE`) or decide `refer`.
     pub unavailable: WhenUnavailable,
     /// A list issued longer ago than this is not current (besides its own `exp`).
     pub max_age_seconds: Option<i64>,
+    /// Refuse a snapshot without a status reference (`ERR_STATUS_INVALID`); by default such a
+    /// snapshot is scored with no status check (the issuer chose not to make it revocable).
+    pub required: bool,
 }
 
 /// `status.unavailable`.
@@ -262,7 +267,11 @@ impl Policy {
                 if status.max_age_seconds.is_some_and(|age| !(1..=MAX_AMOUNT).contains(&age)) {
                     bail!(PolicyInvalid, "\"status.max_age_seconds\" must be a whole number from 1 to {MAX_AMOUNT}");
                 }
-                StatusPolicy { unavailable: status.unavailable, max_age_seconds: status.max_age_seconds }
+                StatusPolicy {
+                    unavailable: status.unavailable,
+                    max_age_seconds: status.max_age_seconds,
+                    required: status.required,
+                }
             }
         };
         Ok(Policy {
@@ -339,6 +348,8 @@ struct StatusPolicyDoc {
     unavailable: WhenUnavailable,
     #[serde(default)]
     max_age_seconds: Option<i64>,
+    #[serde(default)]
+    required: bool,
 }
 
 /// A rule as written.

@@ -160,11 +160,21 @@ impl Scorer {
         PresentationRequest::for_model(&self.model, nonce, audience, expires_at)
     }
 
-    /// The status of a verified snapshot: `None` when it carries no status reference,
+    /// The status of a verified snapshot: `None` when it carries no status reference (refused
+    /// with `ERR_STATUS_INVALID` when the policy requires one),
     /// `Some(true)` when its list says valid, `Some(false)` when no current list is held and
     /// the policy refers; revoked, suspended and unavailable-and-refused are errors.
     fn check_status(&self, snapshot: &VerifiedSnapshot, now: i64) -> Result<Option<bool>> {
-        let Some(reference) = snapshot.status() else { return Ok(None) };
+        let Some(reference) = snapshot.status() else {
+            if self.policy.status.required {
+                return Err(Error::new(
+                    ErrorCode::StatusInvalid,
+                    "the snapshot has no status reference and the policy requires one (status.required)",
+                )
+                .about("status", ClaimReason::Missing));
+            }
+            return Ok(None);
+        };
         let leeway = self.options.leeway_seconds as i64;
         let current = self.status_lists.iter().find(|list| {
             list.serves(&reference.uri, snapshot.issuer())

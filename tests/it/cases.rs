@@ -1409,6 +1409,23 @@ fn status_cases(g: &mut Gen) {
         refuse(),
         "ERR_STATUS_UNAVAILABLE",
     );
+    let unlisted = g.hashed(&g.signed(&base_claims()));
+    g.case_status(
+        "status_reference_missing_required",
+        "the policy's status.required: a snapshot with no status reference is refused",
+        &unlisted,
+        Some(&good_list),
+        Object::new().with("status_required", true),
+        "ERR_STATUS_INVALID",
+    );
+    g.case_status(
+        "status_reference_missing_allowed",
+        "control: without status.required a snapshot with no status reference is scored unchecked",
+        &unlisted,
+        Some(&good_list),
+        refuse(),
+        "ok:good",
+    );
     g.case_status(
         "status_no_list_referred",
         "no list held: the policy refers, and says so",
@@ -1823,6 +1840,18 @@ fn policy_cases() -> Vec<Value> {
             "status.max_age_seconds is positive",
             edit("\"max_age_seconds\": 86400", "\"max_age_seconds\": 0"),
             "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_status_required_not_boolean",
+            "status.required is true or false",
+            edit("\"max_age_seconds\": 86400", "\"max_age_seconds\": 86400, \"required\": \"yes\""),
+            "ERR_POLICY_INVALID",
+        ),
+        (
+            "policy_status_required",
+            "control: status.required true",
+            edit("\"max_age_seconds\": 86400", "\"max_age_seconds\": 86400, \"required\": true"),
+            "ok",
         ),
         (
             "policy_reduced_without_percent",

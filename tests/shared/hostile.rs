@@ -80,6 +80,7 @@ pub(crate) fn run(doc: &str) -> Vec<Outcome> {
             policy.status.unavailable = WhenUnavailable::Refuse;
         }
         policy.status.max_age_seconds = options_in.get("status_max_age").and_then(Value::as_i64);
+        policy.status.required = options_in.get("status_required").and_then(Value::as_bool) == Some(true);
         let mut scorer = Scorer::new(keys.clone(), model.clone(), policy, options).expect("scorer");
         let request = ScoreRequest { now, nonce: text(&case, "nonce"), context: OrderContext::default(), ..ScoreRequest::default() };
         let added = match text(&case, "status_list") {
