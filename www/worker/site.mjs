@@ -1,7 +1,8 @@
 // The demo host: serves the wallet, the checkout, the package and the demo data as static
 // files, hands /nonce and /rentals/* to the rentals edge worker (the GATE service), and
-// /status/* to the demo bureau's status list endpoint (the BUREAU service), so the wallet can
-// read the list its snapshot names from the same origin.
+// /status/* and /jwks.json to the demo bureau (the BUREAU service), so the wallet can read the
+// status list its snapshot names, and the checkout the bureau's published key set, from the same
+// origin.
 // One origin on 127.0.0.1, so the pages need no CORS and the wallet can postMessage to the
 // checkout. Only the folders listed here are reachable; everything else is 404.
 
@@ -17,6 +18,10 @@ const MOUNTS = [
   ['/pkg/', 'PKG', '', new Set(['dist/edgescore.js', 'dist/edgescore_core_bg.wasm', 'dist/demo.js'])],
   ['/demo-data/', 'DEMO_DATA', '', /^(?:(?:current|expired)\/|merchant\/receipts\.jwks\.json$)/],
 ];
+
+// What the demo bureau publishes besides its status lists (/status/*), read through this origin
+// under the same path: its issuer key set, which the checkout verifies snapshots with.
+const BUREAU_PATHS = { '/jwks.json': 'application/jwk-set+json' };
 
 const TYPES = {
   html: 'text/html; charset=utf-8',
@@ -100,12 +105,13 @@ export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
     if (pathname === '/nonce' || pathname.startsWith('/rentals/')) return env.GATE.fetch(request);
-    if (pathname.startsWith('/status/')) {
+    const type = pathname.startsWith('/status/') ? 'application/statuslist+jwt' : BUREAU_PATHS[pathname];
+    if (type !== undefined) {
       if (request.method !== 'GET') return plain(405, 'method not allowed', { Allow: 'GET' });
       const answer = await env.BUREAU.fetch(`https://demo-bureau.example${pathname}`);
       return new Response(answer.body, {
         status: answer.status,
-        headers: { 'Content-Type': 'application/statuslist+jwt', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+        headers: { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
       });
     }
     return serveFile(request, env);
