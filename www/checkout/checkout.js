@@ -4,7 +4,11 @@
 // by postMessage: the snapshot with exactly those features disclosed and a key-binding JWT. It
 // scores it here at once (instant feedback) and asks the edge worker (POST /rentals/gate) for
 // the decision that counts. Every request goes to this page's own origin.
-import { DEFAULT_POLICY, EdgescoreError, init, Scorer } from '/pkg/dist/edgescore.js';
+//
+// Like the edge worker, the page verifies snapshots with the key set the bureau publishes
+// (fetched, and fetched again when a snapshot names a key it does not hold: the bureau rotated),
+// and the signed models with the key set deployed with it (the package's demo issuer keys).
+import { createRemoteKeySet, DEFAULT_POLICY, EdgescoreError, init, Scorer } from '/pkg/dist/edgescore.js';
 import { DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/dist/demo.js';
 import { MESSAGE } from '/shared/messages.mjs';
 import { catalogItem, createRentalVerifier, orderContext } from '/shared/rentals.mjs';
@@ -32,9 +36,10 @@ const UNVERIFIED = ['not verified', 'We could not verify the credit check.'];
 const $ = (selector) => document.querySelector(selector);
 
 // The merchant's own six-feature consumer model (the edge worker has the same) and where the
-// bureau publishes its status list (read through this origin).
+// bureau publishes its status list and its key set (read through this origin).
 const RENTALS_MODEL = '/models/rentals-express.model.jws';
 const STATUS_LIST = '/status/1';
+const BUREAU_JWKS = '/jwks.json';
 
 const state = {
   catalog: null,
@@ -89,7 +94,8 @@ async function askGate(body) {
 function verifierFor(audience) {
   state.verifier ??= createRentalVerifier({
     Scorer,
-    jwks: DEMO_JWKS,
+    jwks: createRemoteKeySet(new URL(BUREAU_JWKS, location.href)),
+    modelJwks: DEMO_JWKS,
     models: [state.rentalsModel, DEMO_SELLER_MODEL],
     policy: DEFAULT_POLICY,
     audience,
@@ -102,17 +108,17 @@ async function refreshStatusList(audience) {
   const response = await fetch(STATUS_LIST, { cache: 'no-store' });
   if (!response.ok) return;
   try {
-    verifierFor(audience).addStatusList((await response.text()).trim());
+    await verifierFor(audience).addStatusListAsync((await response.text()).trim());
   } catch (error) {
     if (!(error instanceof EdgescoreError)) throw error;
   }
 }
 
 /** The instant decision in this page: the band-only result, or the refusal's code. */
-function decideHere(audience, body, nonce) {
+async function decideHere(audience, body, nonce) {
   try {
     return {
-      result: verifierFor(audience).decide(body.presentation, {
+      result: await verifierFor(audience).decideAsync(body.presentation, {
         nonce,
         context: orderContext(state.catalog, catalogItem(state.catalog, body.order.item)),
       }),
@@ -226,7 +232,7 @@ function closeWallet() {
 async function evaluate(attempt, presentation) {
   const { nonce, aud } = attempt.request;
   const body = { presentation, nonce, order: { item: attempt.item.id } };
-  const local = decideHere(aud, body, nonce);
+  const local = await decideHere(aud, body, nonce);
   showOutcome({ tone: '', headline: 'Checking with our edge worker…', detail: '', rule: '', instant: instantText(local, attempt.item) });
   $('#outcome').dataset.decision = 'pending';
   state.lastRequest = body;
@@ -241,7 +247,7 @@ async function evaluate(attempt, presentation) {
 async function replay() {
   const body = state.lastRequest;
   const { nonce, aud } = await getRequest();
-  const local = decideHere(aud, body, nonce);
+  const local = await decideHere(aud, body, nonce);
   showAnswer(await askGate(body), local, catalogItem(state.catalog, body.order.item));
 }
 

@@ -32,23 +32,57 @@ export function createRentalVerifier({ Scorer, jwks, modelJwks, models, policy, 
       return info;
     },
 
+    /** `addStatusList`, with a remote key set's keys fetched first when none are held. */
+    async addStatusListAsync(token, now) {
+      let info;
+      for (const scorer of scorers) info = await scorer.addStatusListAsync(token, { now });
+      return info;
+    },
+
     /**
      * `{ nonce, context, now?, receipt? }` → the band-only result (with `receipt`, the signed
-     * receipt for `receipt: { id, order? }`); throws `EdgescoreError`.
+     * receipt for `receipt: { id, order? }`); throws `EdgescoreError`. With a remote key set it
+     * uses the keys held (`decideAsync` fetches them).
      */
-    decide(presentation, { nonce, context, now, receipt }) {
+    decide(presentation, options) {
+      return firstSchema(scorers, (scorer) => scorer.score(presentation, scoreOptions(options)));
+    },
+
+    /**
+     * `decide`, with a remote key set's keys fetched when none are held or they are stale, and
+     * again when the snapshot names a key the set does not hold (the Scorer's `scoreAsync`).
+     */
+    async decideAsync(presentation, options) {
       for (const [index, scorer] of scorers.entries()) {
         try {
-          return scorer.score(presentation, { nonce, context, now, disclose: 'band', ...(receipt === undefined ? {} : { receipt }) });
+          return await scorer.scoreAsync(presentation, scoreOptions(options));
         } catch (error) {
-          // A snapshot of another schema: try the next model. Its signature was checked
-          // before the schema, so nothing unverified picks the model.
-          if (error?.code !== 'ERR_SCHEMA_MISMATCH' || index === scorers.length - 1) throw error;
+          if (!otherSchema(error, index, scorers)) throw error;
         }
       }
       throw new Error('createRentalVerifier: no models');
     },
   };
+}
+
+const scoreOptions = ({ nonce, context, now, receipt }) => ({ nonce, context, now, disclose: 'band', ...(receipt === undefined ? {} : { receipt }) });
+
+/**
+ * A snapshot of another schema than this scorer's model: the caller tries the next model. Its
+ * signature was checked before the schema, so nothing unverified picks the model.
+ */
+const otherSchema = (error, index, scorers) => error?.code === 'ERR_SCHEMA_MISMATCH' && index < scorers.length - 1;
+
+/** `score(scorer)` with the first scorer whose model fits the snapshot's schema. */
+function firstSchema(scorers, score) {
+  for (const [index, scorer] of scorers.entries()) {
+    try {
+      return score(scorer);
+    } catch (error) {
+      if (!otherSchema(error, index, scorers)) throw error;
+    }
+  }
+  throw new Error('createRentalVerifier: no models');
 }
 
 /** The catalog item with this id, or undefined. */

@@ -2,7 +2,7 @@
 // the demo site in workerd on 127.0.0.1. Every request Chromium makes is recorded; the last
 // test checks they all went to the site. Screenshots go to test-artefacts/www/.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -307,6 +307,40 @@ describe('checkout', () => {
   });
 });
 
+describe('the bureau publishes a key set without the demo key', () => {
+  let site;
+  before(async () => {
+    // The snapshots are signed with the demo issuer's key, which the package's DEMO_JWKS holds;
+    // the bureau's published key set has only another key. A page verifying with DEMO_JWKS
+    // would accept Lin; one verifying with the published set refuses, as the edge worker does.
+    site = await startDemo({
+      env: ONE_BUSY_BROWSER,
+      beforeStart(dir) {
+        const jwks = join(dir, 'other.jwks.json');
+        const made = cli(['keygen', '--kid', 'demo-bureau-other', '--private', join(dir, 'other.jwk.json'), '--jwks', jwks]);
+        assert.equal(made.code, 0, made.stdout);
+        copyFileSync(jwks, join(dir, 'current/jwks.json'));
+      },
+    });
+  });
+  after(async () => {
+    await site?.stop();
+  });
+
+  test('the instant check fetches the published key set and refuses, as the edge worker does', async () => {
+    const fetched = site.site.bureau.requestsFor('/jwks.json');
+    const { page, errors, close, outcome } = await checkout({ person: 'lin', site });
+    assert.equal(outcome.instant, 'Instant check in this page: refused (ERR_UNKNOWN_KID).');
+    assert.equal(outcome.decision, 'rejected');
+    assert.equal(outcome.code, 'ERR_UNKNOWN_KID');
+    assert.equal(outcome.verdict, 'Presentation rejected: unknown bureau key');
+    assert.ok(site.site.bureau.requestsFor('/jwks.json') > fetched, 'the bureau\'s key set was fetched');
+    await page.screenshot({ path: join(ARTEFACTS, 'checkout-refused-unknown-key.png'), fullPage: true });
+    assert.deepEqual(unexpected(errors, 401), []);
+    await close();
+  });
+});
+
 describe('revocation', () => {
   let site;
   before(async () => {
@@ -360,7 +394,7 @@ test('every request the pages made went to the demo site on 127.0.0.1', () => {
   const elsewhere = requests.filter(([site, url]) => !url.startsWith(`${site}/`) && url !== 'about:blank');
   assert.deepEqual(elsewhere, []);
   const paths = new Set(requests.map(([, url]) => new URL(url).pathname));
-  for (const path of ['/pkg/dist/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/status/1', '/models/rentals-express.model.jws',
+  for (const path of ['/pkg/dist/edgescore_core_bg.wasm', '/nonce', '/rentals/gate', '/status/1', '/jwks.json', '/models/rentals-express.model.jws',
     '/demo-data/current/demo.json', '/demo-data/expired/people/lin.sd-jwt']) {
     assert.ok(paths.has(path), `the pages requested ${path}`);
   }
