@@ -12,26 +12,11 @@ import { createRemoteKeySet, DEFAULT_POLICY, EdgescoreError, init, Scorer } from
 import { DEMO_JWKS, DEMO_SELLER_MODEL } from '/pkg/dist/demo.js';
 import { MESSAGE } from '/shared/messages.mjs';
 import { catalogItem, createRentalVerifier, orderContext } from '/shared/rentals.mjs';
+import { pageLanguage, translate } from './strings.js';
 
-// Why a presentation was refused, by error code (edgescore's, or the edge worker's nonce codes).
-const REJECTIONS = {
-  ERR_SIGNATURE_INVALID: ['tampered snapshot', 'The credit snapshot was changed after the bureau signed it.'],
-  ERR_DISCLOSURE_INVALID: ['tampered snapshot', 'Features in the credit snapshot were changed after the bureau signed them.'],
-  ERR_FEATURE_NOT_DISCLOSED: ['features withheld', 'The wallet did not show every feature our check reads.'],
-  ERR_REVOKED: ['revoked snapshot', 'The bureau has revoked this credit snapshot.'],
-  ERR_SUSPENDED: ['suspended snapshot', 'The bureau has suspended this credit snapshot.'],
-  ERR_EXPIRED: ['expired snapshot', 'The credit snapshot has expired. Refresh it in your wallet, then try again.'],
-  ERR_TOO_OLD: ['too old', 'The credit snapshot or the wallet\'s proof is older than we accept. Refresh the snapshot in your wallet, check that your phone\'s clock is right, then try again.'],
-  ERR_NOT_YET_VALID: ['clock out of step', 'Your phone\'s clock and ours differ by more than a minute. Set your phone to automatic date and time, then try again.'],
-  ERR_AUDIENCE: ['wrong merchant', 'This proof was made for a different merchant, not for us.'],
-  ERR_NONCE_MISMATCH: ['replayed proof', 'This proof was made for an earlier request, not for this one.'],
-  ERR_NONCE_REUSED: ['replayed request', 'This request was already used: each check is good for one try.'],
-  ERR_NONCE_EXPIRED: ['check timed out', 'The check took too long. Please start again.'],
-  ERR_NONCE_UNKNOWN: ['unknown check', 'We did not start this check. Please start again.'],
-  ERR_HOLDER_BINDING: ['not the holder\'s proof', 'The proof was not made with the key of the snapshot\'s owner.'],
-  ERR_UNKNOWN_KID: ['unknown bureau key', 'The snapshot was not signed by a bureau we trust.'],
-};
-const UNVERIFIED = ['not verified', 'We could not verify the credit check.'];
+// The page's words are in strings.js (English and 简体中文), by key; refusals by error code
+// (edgescore's, or the edge worker's nonce codes).
+const LANG_KEY = 'edgescore-checkout-lang';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -47,26 +32,34 @@ const state = {
   verifier: null,
   attempt: null, // { item, request }
   lastRequest: null, // the last body sent to /rentals/gate, for the replay tool
+  lang: localStorage.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en',
+  redraw: null, // draws the outcome shown again, in the current language
 };
 
-const money = (fen) => `¥${(fen / 100).toLocaleString('en', { minimumFractionDigits: fen % 100 === 0 ? 0 : 2 })}`;
+const t = (key, ...args) => translate(state.lang, key, ...args);
+const itemName = (item) => t('itemName')[item.id] ?? item.name;
+const bandLabel = (band) => t('bands')[band] ?? band;
+
+const money = (fen) => `¥${(fen / 100).toLocaleString(pageLanguage(state.lang), { minimumFractionDigits: fen % 100 === 0 ? 0 : 2 })}`;
+const priceText = (item) => `${money(item.price)} ${t('unit')[item.unit] ?? item.unit}`;
 
 function selectedItem() {
   return catalogItem(state.catalog, document.querySelector('input[name="item"]:checked')?.value);
 }
 
 function renderItems() {
-  $('#items').replaceChildren(...state.catalog.items.map((item, index) => {
+  const selected = document.querySelector('input[name="item"]:checked')?.value ?? state.catalog.items[1]?.id;
+  $('#items').replaceChildren(...state.catalog.items.map((item) => {
     const label = document.createElement('label');
     label.className = 'item';
-    const radio = Object.assign(document.createElement('input'), { type: 'radio', name: 'item', value: item.id, checked: index === 1 });
+    const radio = Object.assign(document.createElement('input'), { type: 'radio', name: 'item', value: item.id, checked: item.id === selected });
     const text = document.createElement('span');
     text.className = 'item-text';
-    const name = Object.assign(document.createElement('strong'), { textContent: item.name });
-    const detail = Object.assign(document.createElement('span'), { className: 'small muted', textContent: item.detail });
-    const price = Object.assign(document.createElement('span'), { className: 'small', textContent: `${money(item.price)} ${item.unit}` });
+    const name = Object.assign(document.createElement('strong'), { textContent: itemName(item) });
+    const detail = Object.assign(document.createElement('span'), { className: 'small muted', textContent: t('itemDetail')[item.id] ?? item.detail });
+    const price = Object.assign(document.createElement('span'), { className: 'small', textContent: priceText(item) });
     text.append(name, detail, price);
-    const deposit = Object.assign(document.createElement('span'), { className: 'deposit', textContent: `Deposit ${money(item.deposit)}` });
+    const deposit = Object.assign(document.createElement('span'), { className: 'deposit', textContent: t('deposit', money(item.deposit)) });
     label.append(radio, text, deposit);
     return label;
   }));
@@ -131,82 +124,90 @@ async function decideHere(audience, body, nonce) {
 
 // ---- showing decisions ----
 
-const BAND_LABELS = { poor: 'Poor', fair: 'Fair', good: 'Good', very_good: 'Very good', excellent: 'Excellent' };
-
 function decisionText(result, item) {
   switch (result.decision) {
     case 'deposit_free':
-      return ['ok', 'Deposit-free', `No deposit for the ${item.name.toLowerCase()} (normally ${money(item.deposit)}).`];
+      return ['ok', t('depositFree'), t('depositFreeDetail', itemName(item), money(item.deposit))];
     case 'reduced_deposit':
-      return ['warn', `Reduced deposit: ${money(result.deposit)}`, `${result.deposit_percent}% of the ${money(item.deposit)} deposit.`];
+      return ['warn', t('reduced', money(result.deposit)), t('reducedDetail', result.deposit_percent, money(item.deposit))];
     case 'deposit_required':
-      return ['warn', `Deposit required: ${money(result.deposit)}`, 'Your credit band does not qualify for a lower deposit on this item.'];
+      return ['warn', t('required', money(result.deposit)), t('requiredDetail')];
     default:
-      return ['warn', 'Referred for review', 'This order needs a person to look at it; we will be in touch.'];
+      return ['warn', t('refer'), t('referDetail')];
   }
 }
 
 function instantText(local, item) {
-  if (local.code) return `Instant check in this page: refused (${local.code}).`;
+  if (local.code) return t('instantRefused', local.code);
   const [, headline] = decisionText(local.result, item);
-  return `Instant check in this page: ${BAND_LABELS[local.result.band] ?? local.result.band} band, ${headline.toLowerCase()}.`;
+  return t('instant', bandLabel(local.result.band), headline);
 }
 
-function showOutcome({ tone, headline, detail, rule, instant }) {
-  const outcome = $('#outcome');
-  outcome.hidden = false;
-  outcome.className = `card outcome ${tone}`;
-  $('#verdict').textContent = headline;
-  $('#verdict-detail').textContent = detail;
-  $('#verdict-rule').textContent = rule;
-  $('#instant').textContent = instant;
+/** Shows an outcome; `draw` gives its texts in the current language, and draws it again on a switch. */
+function showOutcome(draw) {
+  state.redraw = () => {
+    const { tone, headline, detail, rule, instant } = draw();
+    const outcome = $('#outcome');
+    outcome.hidden = false;
+    outcome.className = `card outcome ${tone}`;
+    $('#verdict').textContent = headline;
+    $('#verdict-detail').textContent = detail;
+    $('#verdict-rule').textContent = rule;
+    $('#instant').textContent = instant;
+  };
+  state.redraw();
 }
 
 /** Shows the edge worker's answer (the one that counts) beside the page's instant check. */
 function showAnswer(answer, local, item) {
-  const instant = instantText(local, item);
   $('#confirm').hidden = true;
   $('#confirmation').hidden = true;
   const code = answer.body?.error?.code;
   if (answer.status !== 200) {
-    const [title, detail] = REJECTIONS[code] ?? UNVERIFIED;
-    showOutcome({
-      tone: 'bad',
-      headline: `Presentation rejected: ${title}`,
-      detail,
-      rule: `Edge worker: HTTP ${answer.status}, ${code ?? 'no code'}. Nothing was rented.`,
-      instant,
+    showOutcome(() => {
+      const [title, detail] = t('rejections')[code] ?? t('unverified');
+      return { tone: 'bad', headline: t('rejected', title), detail, rule: t('rejectedRule', answer.status, code), instant: instantText(local, item) };
     });
     $('#outcome').dataset.code = code ?? '';
     $('#outcome').dataset.decision = 'rejected';
     return;
   }
   const result = answer.body;
-  const [tone, headline, detail] = decisionText(result, item);
-  showOutcome({
-    tone,
-    headline,
-    detail,
-    rule: `Decided by our edge worker: band ${BAND_LABELS[result.band] ?? result.band}, rule "${result.rule}" (model ${result.model.id} ${result.model.version}${result.model.demo ? ', DEMO' : ''}).`,
-    instant,
+  showOutcome(() => {
+    const [tone, headline, detail] = decisionText(result, item);
+    const model = `${result.model.id} ${result.model.version}${result.model.demo ? t('demoModel') : ''}`;
+    const rule = t('decidedRule', bandLabel(result.band), result.rule, model);
+    // The confirm button and the confirmation follow the language too.
+    $('#confirm').textContent = t('rent', itemName(item), money(result.deposit));
+    $('#confirmation-detail').textContent = t('confirmation', itemName(item), priceText(item), money(result.deposit));
+    return { tone, headline, detail, rule, instant: instantText(local, item) };
   });
   $('#outcome').dataset.code = '';
   $('#outcome').dataset.decision = result.decision;
   if (result.decision !== 'refer') {
     const confirm = $('#confirm');
     confirm.hidden = false;
-    confirm.textContent = `Rent the ${item.name.toLowerCase()}: pay ${money(result.deposit)} deposit`;
     confirm.onclick = () => {
       confirm.hidden = true;
       $('#confirmation').hidden = false;
-      $('#confirmation-detail').textContent =
-        `${item.name}, ${money(item.price)} ${item.unit}, deposit ${money(result.deposit)}. (Demo: nothing is charged.)`;
     };
   }
 }
 
 function showProblem(error) {
-  showOutcome({ tone: 'bad', headline: 'Something went wrong', detail: error.message, rule: '', instant: '' });
+  showOutcome(() => ({ tone: 'bad', headline: t('problem'), detail: error.message, rule: '', instant: '' }));
+}
+
+/** Every text of the page in `state.lang`: the static ones (`data-text`, `data-label`, `data-title`), the items, the outcome. */
+function renderTexts() {
+  document.documentElement.lang = pageLanguage(state.lang);
+  document.title = t('title');
+  for (const node of document.querySelectorAll('[data-text]')) node.textContent = t(node.dataset.text);
+  for (const node of document.querySelectorAll('[data-label]')) node.setAttribute('aria-label', t(node.dataset.label));
+  for (const node of document.querySelectorAll('[data-title]')) node.title = t(node.dataset.title);
+  for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.lang));
+  if (state.catalog !== null) renderItems();
+  state.redraw?.();
 }
 
 // ---- the wallet ----
@@ -233,7 +234,7 @@ async function evaluate(attempt, presentation) {
   const { nonce, aud } = attempt.request;
   const body = { presentation, nonce, order: { item: attempt.item.id } };
   const local = await decideHere(aud, body, nonce);
-  showOutcome({ tone: '', headline: 'Checking with our edge worker…', detail: '', rule: '', instant: instantText(local, attempt.item) });
+  showOutcome(() => ({ tone: '', headline: t('checking'), detail: '', rule: '', instant: instantText(local, attempt.item) }));
   $('#outcome').dataset.decision = 'pending';
   state.lastRequest = body;
   $('#replay').disabled = false;
@@ -257,7 +258,7 @@ function onWalletMessage(event) {
   const data = event.data;
   if (attempt === null || typeof data?.type !== 'string') return;
   if (data.type === MESSAGE.ready) {
-    const purpose = `${attempt.item.name} rental, deposit ${money(attempt.item.deposit)}`;
+    const purpose = t('purpose', itemName(attempt.item), money(attempt.item.deposit));
     frame().contentWindow.postMessage(
       { type: MESSAGE.request, request: attempt.request, merchant: state.catalog.merchant, purpose },
       location.origin,
@@ -269,7 +270,7 @@ function onWalletMessage(event) {
   } else if (data.type === MESSAGE.declined) {
     state.attempt = null;
     closeWallet();
-    showOutcome({ tone: 'warn', headline: 'You declined', detail: 'Nothing was shared. The usual deposit applies.', rule: '', instant: '' });
+    showOutcome(() => ({ tone: 'warn', headline: t('declined'), detail: t('declinedDetail'), rule: '', instant: '' }));
   }
 }
 
@@ -278,7 +279,14 @@ async function main() {
   const [catalog, model] = await Promise.all([fetch('/checkout/catalog.json'), fetch(RENTALS_MODEL)]);
   state.catalog = await catalog.json();
   state.rentalsModel = (await model.text()).trim();
-  renderItems();
+  renderTexts();
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.addEventListener('click', () => {
+      state.lang = button.dataset.lang;
+      localStorage.setItem(LANG_KEY, state.lang);
+      renderTexts();
+    });
+  }
   window.addEventListener('message', onWalletMessage);
   $('#check').addEventListener('click', () => startCheck().catch(showProblem));
   $('#wallet-close').addEventListener('click', closeWallet);

@@ -176,9 +176,10 @@ describe('wallet', () => {
  * One checkout: pick `item`, open the wallet, pick `person`, choose what the wallet's demo
  * tools send, show it to the merchant and wait for the edge worker's answer.
  */
-async function checkout({ person, item = 'e-bike', sendAs = 'issued', screenshot, site = demo, band = site.people[person].band }) {
+async function checkout({ person, item = 'e-bike', sendAs = 'issued', screenshot, site = demo, band = site.people[person].band, language }) {
   const session = await open('/checkout/', { width: 1000, height: 900 }, site);
   const { page } = session;
+  if (language !== undefined) await page.getByRole('button', { name: language }).click();
   await page.locator(`input[name="item"][value="${item}"]`).check();
   await page.locator('#check').click();
   const wallet = page.frameLocator('#wallet-frame');
@@ -246,6 +247,57 @@ describe('checkout', () => {
     await page.screenshot({ path: join(ARTEFACTS, 'checkout-deposit-free.png'), fullPage: true });
     assert.deepEqual(errors, []);
     await close();
+  });
+
+  test('in 简体中文: the page, the decision, the rental and a refusal; the choice is kept', async () => {
+    const { page, errors, close, outcome } = await checkout({ person: 'lin', language: '简体中文' });
+    const shown = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      title: document.title,
+      headings: [...document.querySelectorAll('h2')].map((h) => h.textContent),
+      items: [...document.querySelectorAll('#items .item')].map((item) => item.textContent),
+      check: document.querySelector('#check').textContent,
+    }));
+    assert.equal(shown.lang, 'zh-CN');
+    assert.equal(shown.title, '结账 · Rentals.example（edgescore 演示）');
+    assert.deepEqual(shown.headings, ['1. 选择租赁物品', '2. 查看您的押金']);
+    assert.deepEqual(shown.items, [
+      '充电宝10,000 毫安时，任意站点归还¥4 每小时押金 ¥99',
+      '电动自行车助力城市自行车，含头盔¥30 每天押金 ¥399',
+      '汽车紧凑型两厢车，含保险¥300 每天押金 ¥5,000',
+    ]);
+    assert.equal(shown.check, '用我的信用钱包查看押金');
+    assert.equal(outcome.decision, 'deposit_free');
+    assert.equal(outcome.verdict, '免押金');
+    assert.equal(outcome.detail, '电动自行车无需押金（通常为 ¥399）。');
+    assert.match(outcome.rule, /^由我们的边缘节点决定：等级 极好，规则“top-bands-deposit-free”（模型 demo-rentals-express /);
+    assert.equal(outcome.instant, '本页即时核验：极好等级，免押金。');
+    assert.equal(await page.locator('#confirm').textContent(), '租赁电动自行车：支付押金 ¥0');
+    await page.locator('#confirm').click();
+    assert.equal(await page.locator('#confirmation-detail').textContent(), '电动自行车，¥30 每天，押金 ¥0。（演示：不会扣款。）');
+    await page.screenshot({ path: join(ARTEFACTS, 'checkout-zh-deposit-free.png'), fullPage: true });
+    // Back to English: what is shown is redrawn.
+    await page.getByRole('button', { name: 'English' }).click();
+    assert.equal((await readOutcome(page)).verdict, 'Deposit-free');
+    assert.equal(await page.locator('#confirmation-detail').textContent(), 'E-bike, ¥30 per day, deposit ¥0. (Demo: nothing is charged.)');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.deepEqual(errors, []);
+    await close();
+
+    const tampered = await checkout({ person: 'lin', sendAs: 'tampered', language: '简体中文' });
+    assert.equal(tampered.outcome.code, 'ERR_DISCLOSURE_INVALID');
+    assert.equal(tampered.outcome.verdict, '出示被拒绝：快照被篡改');
+    assert.equal(tampered.outcome.detail, '信用快照中的特征在征信机构签名后被改动过。');
+    assert.equal(tampered.outcome.rule, '边缘节点：HTTP 401，ERR_DISCLOSURE_INVALID。未租赁任何物品。');
+    assert.equal(tampered.outcome.instant, '本页即时核验：拒绝（ERR_DISCLOSURE_INVALID）。');
+    await tampered.page.screenshot({ path: join(ARTEFACTS, 'checkout-zh-refused-tampered.png'), fullPage: true });
+    assert.deepEqual(unexpected(tampered.errors, 401), []);
+    // The language chosen is kept for the next visit (this context's storage).
+    await tampered.page.reload();
+    await tampered.page.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await tampered.page.locator('#check').textContent(), '用我的信用钱包查看押金');
+    assert.equal(await tampered.page.getByRole('button', { name: '简体中文' }).getAttribute('aria-pressed'), 'true');
+    await tampered.close();
   });
 
   test('a low-band person pays the deposit', async () => {
