@@ -14,6 +14,35 @@ import { guarded } from './module.js';
 export const KEY_SET = Symbol('edgescore key set');
 
 const MAX_REMOTE_BYTES = 512 * 1024;
+
+/**
+ * A response body's bytes, read chunk by chunk and given up (`null`, the rest cancelled) as soon
+ * as they pass `maxBytes`: a body without a length, or one longer than it says, is never held
+ * whole.
+ */
+async function readAtMost(response, maxBytes) {
+  if (response.body === null) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
 const SIGNING_ALGS = new Set(['EdDSA', 'Ed25519']);
 
 /** Why a key cannot be used, or null when only the core's checks remain. */
@@ -273,9 +302,9 @@ class RemoteKeySet {
       await response.body?.cancel();
       throw unavailable(`larger than ${MAX_REMOTE_BYTES} bytes`);
     }
-    const body = await response.text();
-    if (body.length > MAX_REMOTE_BYTES) throw unavailable(`larger than ${MAX_REMOTE_BYTES} bytes`);
-    return body;
+    const bytes = await readAtMost(response, MAX_REMOTE_BYTES);
+    if (bytes === null) throw unavailable(`larger than ${MAX_REMOTE_BYTES} bytes`);
+    return new TextDecoder().decode(bytes);
   }
 
   /** Keys to use now: fetched when none are held, refetched when stale (the old ones kept if that fails). */
