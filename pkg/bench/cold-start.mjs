@@ -5,29 +5,16 @@
 // `node pkg/bench/cold-start.mjs MATERIAL.json` (pkg/bench/bench.mjs writes the material).
 const [materialPath] = process.argv.slice(2);
 const { readFileSync } = await import('node:fs');
+const { instantiateAndScore, stageClock } = await import('./stages.mjs');
 const { readFile } = await import('node:fs/promises');
 const material = JSON.parse(readFileSync(materialPath, 'utf8'));
-const stages = {};
-const started = performance.now();
-let last = started;
-const mark = (name) => {
-  const now = performance.now();
-  stages[name] = now - last;
-  last = now;
-};
+const { stages, mark, total } = stageClock();
 const pkg = await import('edgescore');
 mark('import');
 const bytes = await readFile(new URL('../dist/edgescore_core_bg.wasm', import.meta.url));
 mark('fetch');
 const module = await WebAssembly.compile(bytes);
 mark('compile');
-pkg.initSync(module);
-mark('instantiate');
-const scorer = new pkg.Scorer({ jwks: material.jwks, model: material.model, audience: material.audience });
-mark('scorer');
-scorer.addStatusList(material.statusList, { now: material.now });
-mark('statusList');
-const result = scorer.score(material.presentation, { now: material.now, nonce: material.nonce });
-mark('firstScore');
+const result = instantiateAndScore(pkg, module, material, mark);
 if (result.band === undefined) throw new Error('no band');
-console.log(JSON.stringify({ stages, total: performance.now() - started }));
+console.log(JSON.stringify({ stages, total: total() }));
