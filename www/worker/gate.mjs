@@ -119,16 +119,21 @@ class Gate {
     const outbound = env.BUREAU ?? { fetch: (url, init) => fetch(url, init) };
     const fetchFrom = (url, init) => outbound.fetch(url, init);
 
+    // Read here with every other setting, so a bad one stops the gate before its first fetch.
+    this.jwksCacheSeconds = wholeNumber(env, 'JWKS_CACHE_SECONDS', 300);
+    this.statusListMaxCacheSeconds = wholeNumber(env, 'STATUS_LIST_MAX_CACHE_SECONDS', 300);
+    const jwksMaxStaleSeconds = wholeNumber(env, 'JWKS_MAX_STALE_SECONDS', 86_400);
+
     const jwksUrl = setting(env, 'JWKS_URL');
     this.jwksText = jwksUrl === undefined ? this.bundledJwks : undefined;
     this.keys = jwksUrl === undefined ? null : new RemoteDocument({
       name: 'issuer key set',
       url: jwksUrl,
       fetchFrom,
-      accept: (fetched, now, response) => this.#acceptKeys(fetched, response, env),
+      accept: (fetched, now, response) => this.#acceptKeys(fetched, response),
       maxBytes: MAX_JWKS_BYTES,
-      revalidateSeconds: wholeNumber(env, 'JWKS_MAX_STALE_SECONDS', 86_400),
-      maxStaleSeconds: wholeNumber(env, 'JWKS_MAX_STALE_SECONDS', 86_400),
+      revalidateSeconds: jwksMaxStaleSeconds,
+      maxStaleSeconds: jwksMaxStaleSeconds,
       cooldownSeconds: wholeNumber(env, 'JWKS_COOLDOWN_SECONDS', 30),
     });
     const statusListUrl = setting(env, 'STATUS_LIST_URL');
@@ -137,7 +142,7 @@ class Gate {
       name: 'status list',
       url: statusListUrl,
       fetchFrom,
-      accept: (token, now) => this.#acceptStatusList(token, now, env),
+      accept: (token, now) => this.#acceptStatusList(token, now),
       maxBytes: MAX_STATUS_LIST_BYTES,
       revalidateSeconds: wholeNumber(env, 'STATUS_LIST_REVALIDATE_SECONDS', 60),
       // Whether an old list still counts is the policy's call (status.max_age_seconds).
@@ -169,8 +174,8 @@ class Gate {
   }
 
   /** A fetched key set: a new verifier when it differs from the one in use. */
-  #acceptKeys(fetched, response, env) {
-    const cacheSeconds = wholeNumber(env, 'JWKS_CACHE_SECONDS', 300);
+  #acceptKeys(fetched, response) {
+    const cacheSeconds = this.jwksCacheSeconds;
     const freshSeconds = Math.min(maxAge(response) ?? cacheSeconds, cacheSeconds);
     const canonical = JSON.stringify(JSON.parse(fetched));
     if (canonical === this.jwksText) return { freshSeconds, changed: false };
@@ -180,7 +185,7 @@ class Gate {
   }
 
   /** A fetched status list token, held by the verifier; signed by a key not held yet: refresh the keys once. */
-  async #acceptStatusList(token, now, env) {
+  async #acceptStatusList(token, now) {
     const hold = () => this.verifier.addStatusList(token, Math.floor(now / 1000));
     let info;
     try {
@@ -191,7 +196,7 @@ class Gate {
       info = hold();
     }
     this.statusToken = token;
-    const maxCache = wholeNumber(env, 'STATUS_LIST_MAX_CACHE_SECONDS', 300);
+    const maxCache = this.statusListMaxCacheSeconds;
     return { freshSeconds: Math.min(info.ttl ?? maxCache, maxCache), changed: true };
   }
 
